@@ -1,0 +1,118 @@
+"""Shared helpers of TrendTok Studio: device choice, atomic files, hashing, the disk cache.
+
+Every stage package imports from here rather than keeping its own copy, so that
+"where do files go" and "which device runs the model" have one answer.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import secrets
+import tempfile
+from pathlib import Path
+from typing import Any, Iterator
+
+DEVICE_ENV = "TRENDTOK_DEVICE"
+_DEVICES = ("cuda", "mps", "cpu")
+
+
+def pick_device(override: str | None = None) -> str:
+    """Return the torch device to run models on: CUDA, then MPS, then CPU.
+
+    ``override`` (or the ``TRENDTOK_DEVICE`` environment variable) forces one of
+    ``"cuda"``, ``"mps"`` or ``"cpu"``; an unknown name raises ``ValueError``.
+    torch is imported only here, and only when it is installed.
+    """
+    choice = (override or os.environ.get(DEVICE_ENV) or "").strip().lower()
+    if choice:
+        if choice not in _DEVICES:
+            raise ValueError(f"{DEVICE_ENV} must be one of {', '.join(_DEVICES)}, not {choice!r}")
+        return choice
+    try:
+        import torch
+    except ImportError:
+        return "cpu"
+    if torch.cuda.is_available():
+        return "cuda"
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        return "mps"
+    return "cpu"
+
+
+@contextlib.contextmanager
+def atomic_path(dest: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path beside ``dest``; rename it onto ``dest`` on success.
+
+    A reader never sees a half-written file: either the old file, no file, or the
+    finished one. On an exception the temporary file is removed.
+    """
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part" + dest.suffix, dir=dest.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, dest)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def atomic_write_bytes(dest: str | os.PathLike, data: bytes) -> Path:
+    """Write ``data`` to ``dest`` through a temporary file and a rename."""
+    with atomic_path(dest) as tmp:
+        tmp.write_bytes(data)
+    return Path(dest)
+
+
+def atomic_write_json(dest: str | os.PathLike, obj: Any) -> Path:
+    """Write ``obj`` as UTF-8 JSON to ``dest`` atomically."""
+    return atomic_write_bytes(dest, json.dumps(obj, ensure_ascii=False, indent=1).encode("utf-8"))
+
+
+def sha256_file(path: str | os.PathLike, *, chunk_size: int = 1 << 20) -> str:
+    """Hex sha256 of a file's bytes, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk_size):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def new_run_id() -> str:
+    """An unguessable id for a run folder: 32 hex characters from ``secrets``."""
+    return secrets.token_hex(16)
+
+
+def is_run_id(value: str) -> bool:
+    """True when ``value`` has the shape ``new_run_id`` produces (safe as a folder name)."""
+    return len(value) == 32 and all(c in "0123456789abcdef" for c in value)
+
+
+class DiskCache:
+    """A JSON cache on disk: one file per key, written atomically.
+
+    Keys are hashed, so any string is a safe key; values must be JSON-serialisable.
+    Safe to share between threads and processes (the last finished write wins).
+    """
+
+    def __init__(self, root: str | os.PathLike):
+        self.root = Path(root)
+
+    def _file(self, key: str) -> Path:
+        name = hashlib.sha256(key.encode("utf-8")).hexdigest()
+        return self.root / name[:2] / f"{name}.json"
+
+    def get(self, key: str) -> Any | None:
+        """The stored value, or ``None`` when absent or unreadable."""
+        try:
+            return json.loads(self._file(key).read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def put(self, key: str, value: Any) -> None:
+        atomic_write_json(self._file(key), value)
