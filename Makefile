@@ -1,0 +1,36 @@
+# TrendTok Studio — two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 8888
+
+.PHONY: install run test bench demo-library clean
+
+# The venv is rebuilt whenever a requirements file changes; constraints.txt pins every
+# transitive dependency so a fresh machine gets the versions the tests ran against.
+$(STAMP): requirements.txt requirements-nodeps.txt requirements-dev.txt constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip==25.2
+	$(BIN)/pip install --quiet -r requirements.txt -r requirements-dev.txt -c constraints.txt
+	$(BIN)/pip install --quiet --no-deps -r requirements-nodeps.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	TRENDTOK_WARM_UP=1 HF_HUB_OFFLINE=1 $(BIN)/flask --app app run --host $(HOST) --port $(PORT)
+
+test: $(STAMP)
+	HF_HUB_OFFLINE=1 $(BIN)/pytest
+
+bench: $(STAMP)
+	HF_HUB_OFFLINE=1 $(BIN)/python bench/bench_search.py
+
+# Regenerates the bundled demo videos (needs Debian's flite: apt-get install flite).
+demo-library: $(STAMP)
+	$(BIN)/python scripts/make_demo_library.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

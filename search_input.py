@@ -1,0 +1,141 @@
+"""Validation of a search request: hashtags, duration and seed.
+
+One error type, ``InputError``, whose ``field`` names what was wrong; the web layer
+turns it into ``400 {"error": ...}`` and the CLI into a usage message.
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+MAX_TAGS = 5
+MAX_TAG_LENGTH = 50
+DURATIONS = tuple(range(5, 61, 5))
+DEFAULT_DURATION = 15
+MAX_SEED = 2**31 - 1
+
+_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+class InputError(ValueError):
+    """A request field is missing or malformed; ``field`` names it."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    tags: tuple[str, ...]
+    duration: int
+    seed: int | None
+
+
+def _is_tag_char(char: str) -> bool:
+    # Letters of any script keep their combining marks (Thai vowels, Devanagari
+    # matras, Arabic harakat are category M*), so hashtags in those scripts survive.
+    category = unicodedata.category(char)
+    return category[0] in ("L", "M") or category == "Nd" or char == "_"
+
+
+def _split_raw_tags(raw: Any) -> list[str]:
+    """Turn any accepted shape of the ``tags`` field into a list of raw strings."""
+    if raw is None:
+        return []
+    if isinstance(raw, str):
+        text = raw.strip()
+        if text.startswith("["):
+            # The seed UI's tagify posts a JSON list of {"value": ...} inside a form field.
+            try:
+                return _split_raw_tags(json.loads(text))
+            except json.JSONDecodeError:
+                raise InputError("tags", "looks like a JSON list but is not valid JSON") from None
+        return [part for part in _SEPARATORS.split(text) if part]
+    if isinstance(raw, (list, tuple)):
+        items: list[str] = []
+        for item in raw:
+            if isinstance(item, Mapping):
+                item = item.get("value")
+            if not isinstance(item, str):
+                raise InputError("tags", f"each tag must be a string, got {type(item).__name__}")
+            items.extend(part for part in _SEPARATORS.split(item.strip()) if part)
+        return items
+    raise InputError("tags", f"expected a list of hashtags or a string, got {type(raw).__name__}")
+
+
+def normalise_tag(raw: str) -> str:
+    """``"#Foodie"`` → ``"Foodie"``: NFKC, leading ``#`` removed, characters checked.
+
+    Case is kept for display; sources match tags with ``str.casefold``.
+    """
+    tag = unicodedata.normalize("NFKC", raw).strip().lstrip("#")
+    if not tag:
+        raise InputError("tags", f"{raw!r} is not a hashtag")
+    if len(tag) > MAX_TAG_LENGTH:
+        raise InputError("tags", f"{raw[:20]!r}… is longer than {MAX_TAG_LENGTH} characters")
+    if not all(_is_tag_char(c) for c in tag):
+        raise InputError("tags", f"{raw!r} may contain only letters, digits and _")
+    return tag
+
+
+def parse_tags(raw: Any) -> tuple[str, ...]:
+    """1–5 distinct normalised hashtags from a list, tagify JSON, or a separated string."""
+    tags: list[str] = []
+    seen: set[str] = set()
+    for item in _split_raw_tags(raw):
+        tag = normalise_tag(item)
+        if tag.casefold() not in seen:
+            seen.add(tag.casefold())
+            tags.append(tag)
+    if not tags:
+        raise InputError("tags", f"give 1 to {MAX_TAGS} hashtags, e.g. Foodie CookingHacks")
+    if len(tags) > MAX_TAGS:
+        raise InputError("tags", f"at most {MAX_TAGS} hashtags, got {len(tags)}")
+    return tuple(tags)
+
+
+def _parse_int(field: str, raw: Any) -> int:
+    if isinstance(raw, bool):
+        raise InputError(field, f"must be a whole number, got {raw!r}")
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float) and raw.is_integer():
+        return int(raw)
+    if isinstance(raw, str) and raw.strip().lstrip("-").isdigit():
+        return int(raw.strip())
+    raise InputError(field, f"must be a whole number, got {raw!r}")
+
+
+def parse_duration(raw: Any) -> int:
+    """Soundtrack length in seconds: a multiple of 5 from 5 to 60 (default 15)."""
+    if raw is None or raw == "":
+        return DEFAULT_DURATION
+    seconds = _parse_int("duration", raw)
+    if seconds not in DURATIONS:
+        raise InputError("duration", f"must be a multiple of 5 from 5 to 60 seconds, got {seconds}")
+    return seconds
+
+
+def parse_seed(raw: Any) -> int | None:
+    """Optional random seed, 0 to 2**31-1; ``None`` means "derive one from the tags"."""
+    if raw is None or raw == "":
+        return None
+    seed = _parse_int("seed", raw)
+    if not 0 <= seed <= MAX_SEED:
+        raise InputError("seed", f"must be between 0 and {MAX_SEED}, got {seed}")
+    return seed
+
+
+def parse_search_request(payload: Mapping[str, Any]) -> SearchRequest:
+    """Validate a JSON body or form mapping with ``tags``, ``duration`` and ``seed``."""
+    if not isinstance(payload, Mapping):
+        raise InputError("body", "expected a JSON object with a 'tags' field")
+    return SearchRequest(
+        tags=parse_tags(payload.get("tags")),
+        duration=parse_duration(payload.get("duration")),
+        seed=parse_seed(payload.get("seed")),
+    )
