@@ -17,54 +17,15 @@ from flask import Flask, current_app
 
 import pipeline
 from search_input import InputError, SearchRequest, parse_duration, parse_seed, parse_tags
-
-#: Every setting, its environment variable of the same name, and its default.
-#: ``.env.example`` documents each one for creators.
-DEFAULTS: dict[str, object] = {
-    "TRENDTOK_SOURCE": "library",            # library | drive | ytdlp
-    "TRENDTOK_LIBRARY": "",                  # a folder of category folders; empty = the bundled demo library
-    "TRENDTOK_DRIVE_FOLDERS": "",            # JSON file mapping tag -> Google Drive folder id
-    "GOOGLE_SERVICE_ACCOUNT_FILE": "",
-    "TRENDTOK_YTDLP_URL": "https://www.tiktok.com/tag/{tag}",
-    "TRENDTOK_VIDEOS_PER_TAG": 3,
-    "TRENDTOK_TRANSCRIBER": "auto",          # auto | sphinx | google | whisper
-    "TRENDTOK_OCR": True,
-    "TRENDTOK_WORKERS": 2,
-    "TRENDTOK_POOL": "process",              # process | thread
-    "TRENDTOK_SUMMARISER": "auto",           # auto | minilm | llamaapi | openai | llamacpp
-    "TRENDTOK_MUSIC": "auto",                # auto | composer | musicgen
-    "TRENDTOK_IMAGE": "auto",                # auto | poster | stable-diffusion
-    "TRENDTOK_DEVICE": "",                   # empty = CUDA, then MPS, then CPU
-    "TRENDTOK_WARM_UP": False,               # load the models when the server starts (make run sets it)
-    "WHISPER_MODEL": "openai/whisper-small",
-    "MUSICGEN_MODEL": "facebook/musicgen-small",
-    "SD_MODEL": "stable-diffusion-v1-5/stable-diffusion-v1-5",
-    "SD_STEPS": 25,
-    "OPENAI_BASE_URL": "",
-    "OPENAI_API_KEY": "",
-    "OPENAI_MODEL": "llama3.1",
-    "LLAMA_API_KEY": "",
-    "LLAMA_GGUF": "",
-}
-
-
-def _from_env(name: str, default: object) -> object:
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    if isinstance(default, bool):
-        return raw.strip().lower() not in ("0", "false", "no", "off", "")
-    if isinstance(default, int):
-        return int(raw)
-    return raw
+from settings import load_settings
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the studio app; ``test_config`` overrides the environment."""
     app = Flask(__name__, instance_relative_config=True)
-    app.config.update({name: _from_env(name, default) for name, default in DEFAULTS.items()})
-    app.config["TRENDTOK_RUNS_DIR"] = os.environ.get("TRENDTOK_RUNS_DIR") or os.path.join(app.instance_path, "runs")
-    app.config["TRENDTOK_CACHE_DIR"] = os.environ.get("TRENDTOK_CACHE_DIR") or os.path.join(app.instance_path, "cache")
+    app.config.update(load_settings())
+    app.config["TRENDTOK_RUNS_DIR"] = app.config["TRENDTOK_RUNS_DIR"] or os.path.join(app.instance_path, "runs")
+    app.config["TRENDTOK_CACHE_DIR"] = app.config["TRENDTOK_CACHE_DIR"] or os.path.join(app.instance_path, "cache")
     app.config["MAX_CONTENT_LENGTH"] = 1 << 20
     if test_config:
         app.config.update(test_config)

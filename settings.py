@@ -1,0 +1,60 @@
+"""Every studio setting in one place: its name (also its environment variable) and default.
+
+``app.create_app`` and ``init.py`` both read settings through ``load_settings``;
+``.env.example`` documents each one for creators.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any, Mapping
+
+DEFAULTS: dict[str, Any] = {
+    "TRENDTOK_SOURCE": "library",            # library | drive | ytdlp
+    "TRENDTOK_LIBRARY": "",                  # a folder of category folders; empty = the bundled demo library
+    "TRENDTOK_DRIVE_FOLDERS": "",            # JSON file mapping tag -> Google Drive folder id
+    "GOOGLE_SERVICE_ACCOUNT_FILE": "",
+    "TRENDTOK_YTDLP_URL": "https://www.tiktok.com/tag/{tag}",
+    "TRENDTOK_VIDEOS_PER_TAG": 3,
+    "TRENDTOK_RUNS_DIR": "",                 # empty = <instance>/runs
+    "TRENDTOK_CACHE_DIR": "",                # empty = <instance>/cache
+    "TRENDTOK_TRANSCRIBER": "auto",          # auto | sphinx | google | whisper
+    "TRENDTOK_OCR": True,
+    "TRENDTOK_WORKERS": 2,
+    "TRENDTOK_POOL": "process",              # process | thread
+    "TRENDTOK_SUMMARISER": "auto",           # auto | minilm | llamaapi | openai | llamacpp
+    "TRENDTOK_MUSIC": "auto",                # auto | composer | musicgen
+    "TRENDTOK_IMAGE": "auto",                # auto | poster | stable-diffusion
+    "TRENDTOK_DEVICE": "",                   # empty = CUDA, then MPS, then CPU
+    "TRENDTOK_WARM_UP": False,               # load the models when the server starts (make run sets it)
+    "WHISPER_MODEL": "openai/whisper-small",
+    "MUSICGEN_MODEL": "facebook/musicgen-small",
+    "SD_MODEL": "stable-diffusion-v1-5/stable-diffusion-v1-5",
+    "SD_STEPS": 25,
+    "OPENAI_BASE_URL": "",
+    "OPENAI_API_KEY": "",
+    "OPENAI_MODEL": "llama3.1",
+    "LLAMA_API_KEY": "",
+    "LLAMA_GGUF": "",
+}
+
+
+class SettingsError(ValueError):
+    """A setting's value cannot be read; the message names the setting."""
+
+
+def _convert(name: str, raw: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        return raw.strip().lower() not in ("0", "false", "no", "off", "")
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError:
+            raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+    return raw
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The defaults, overridden by any environment variable of the same name."""
+    environ = os.environ if environ is None else environ
+    return {name: _convert(name, environ[name], default) if name in environ else default
+            for name, default in DEFAULTS.items()}
