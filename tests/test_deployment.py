@@ -1,0 +1,40 @@
+"""Keep the Dockerfile, the Makefile and .env.example honest (no Docker engine runs here)."""
+import importlib
+import re
+from pathlib import Path
+
+from settings import DEFAULTS
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _requirement_files(text: str) -> set[str]:
+    return set(re.findall(r"(requirements[\w-]*\.txt|constraints\.txt)", text))
+
+
+def test_dockerfile_installs_the_makefile_requirements():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    makefile = (ROOT / "Makefile").read_text()
+    runtime = _requirement_files(makefile) - {"requirements-dev.txt"}
+    assert runtime == {"requirements.txt", "requirements-nodeps.txt", "constraints.txt"}
+    assert runtime <= _requirement_files(dockerfile)
+    assert "--no-deps -r requirements-nodeps.txt" in dockerfile and "--no-deps -r requirements-nodeps.txt" in makefile
+
+
+def test_dockerfile_cmd_names_a_real_wsgi_factory():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    cmd = re.search(r'^CMD \[(.*)\]$', dockerfile, re.M).group(1)
+    parts = [p.strip().strip('"') for p in cmd.split(",")]
+    assert parts[0] == "gunicorn"
+    module, factory = parts[-1].split(":")
+    assert factory.endswith("()")
+    assert callable(getattr(importlib.import_module(module), factory[:-2]))
+    assert "gunicorn==" in (ROOT / "requirements.txt").read_text()
+    assert re.search(r"^USER (?!root)\w+", dockerfile, re.M), "the container must not run as root"
+    assert "HEALTHCHECK" in dockerfile and "/health" in dockerfile
+    assert "HF_HOME=/models" in dockerfile
+
+
+def test_env_example_lists_every_setting():
+    names = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    assert names == set(DEFAULTS)
