@@ -1,0 +1,95 @@
+"""The studio in a real browser: Debian's Chromium, driven by Selenium through chromedriver.
+
+Skipped where Chromium is not installed (.ci/run installs it from Debian's packages).
+"""
+import os
+import shutil
+import threading
+import time
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = shutil.which("chromium")
+CHROMEDRIVER = shutil.which("chromedriver")
+pytestmark = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason="Debian's chromium/chromium-driver absent")
+
+
+@pytest.fixture(scope="module")
+def base_url(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--window-size=1200,2000", f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    yield driver
+    driver.quit()
+
+
+def _screenshot(browser, name):
+    folder = os.environ.get("TRENDTOK_SCREENSHOTS")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        browser.save_screenshot(os.path.join(folder, name))
+
+
+def test_tag_form_shows_stage_progress_then_the_result(browser, base_url):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    browser.get(base_url + "/")
+    browser.find_element(By.CSS_SELECTOR, '.chip[data-tag="Travel"]').click()
+    assert browser.find_element(By.ID, "tags").get_attribute("value") == "Travel"
+    Select(browser.find_element(By.ID, "duration")).select_by_value("5")
+    browser.find_element(By.ID, "go").click()
+
+    panel = browser.find_element(By.ID, "progress")
+    WebDriverWait(browser, 10).until(lambda d: panel.is_displayed())
+    seen_stages = set()
+    deadline = time.monotonic() + 300
+    while "/runs/" not in browser.current_url and time.monotonic() < deadline:
+        try:
+            seen_stages.update(li.get_attribute("data-stage")
+                               for li in browser.find_elements(By.CSS_SELECTOR, ".stages li.active, .stages li.done"))
+            if len(seen_stages) == 2:
+                _screenshot(browser, "progress.png")
+        except Exception:  # the page navigated away between the two calls
+            break
+        time.sleep(0.05)
+    assert "/runs/" in browser.current_url, "the search never finished"
+    assert "videos" in seen_stages and "text" in seen_stages
+
+    WebDriverWait(browser, 10).until(
+        lambda d: d.execute_script("const i = document.querySelector('.cover img'); return i && i.naturalWidth"))
+    assert browser.find_element(By.CSS_SELECTOR, ".idea-title").text
+    assert browser.execute_script("return document.querySelector('.cover img').naturalHeight") == 1920
+    assert browser.find_elements(By.CSS_SELECTOR, "audio[src$='soundtrack.wav']")
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".video video")) >= 1
+    _screenshot(browser, "result.png")
+
+
+def test_bad_tags_show_a_readable_message(browser, base_url):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(base_url + "/")
+    browser.find_element(By.ID, "tags").send_keys("../secrets")
+    browser.find_element(By.ID, "go").click()
+    error = browser.find_element(By.ID, "error")
+    WebDriverWait(browser, 10).until(lambda d: error.is_displayed())
+    assert "tags: '../secrets' may contain only letters, digits and _" in error.text
+    assert browser.current_url.rstrip("/") == base_url
