@@ -1,0 +1,6 @@
+"""The package's one error type."""
+from __future__ import annotations
+
+
+class TranscriptionError(ValueError):
+    """A bad argument to the text extractor; the message names the offending field."""

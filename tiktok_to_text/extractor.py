@@ -1,0 +1,206 @@
+"""TextExtractor: transcripts and on-screen text of many videos, in a worker pool, cached."""
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import os
+import threading
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+import utils
+
+from ._errors import TranscriptionError
+from .reader import ReadResult, VideoReader
+
+TRANSCRIBERS = ("auto", "sphinx", "google", "whisper")
+POOLS = ("thread", "process")
+_CACHE_VERSION = 1
+
+
+@dataclass
+class VideoText:
+    """The texts of one video. ``sha256`` is of the file's bytes ("" when unreadable);
+    ``backend`` is the transcriber that produced ``transcript``."""
+
+    sha256: str
+    transcript: str
+    captions: list[str]
+    warnings: list[str] = field(default_factory=list)
+    cached: bool = False
+    backend: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+# A process pool's initializer can only hand its models to later tasks through the
+# worker process's own globals; this slot is filled once in each worker process and
+# never in the parent.
+_process_reader: VideoReader | None = None
+
+
+def _init_process(settings: dict) -> None:
+    global _process_reader
+    _process_reader = VideoReader(**settings)
+
+
+def _read_in_process(path: Path) -> ReadResult:
+    return _process_reader(path)
+
+
+class TextExtractor:
+    """Speech transcript and on-screen captions of videos (or plain audio files).
+
+    ``transcriber``: "auto" | "sphinx" | "google" | "whisper". ``ocr`` turns caption
+    reading on. ``workers`` videos run at once in a ``pool`` of "process"es or
+    "thread"s, created on first use and kept until ``close()``; each worker loads
+    its models once. With ``cache_dir`` results are kept by the file's sha256, the
+    transcriber and the OCR flag, so a repeated video costs nothing.
+    """
+
+    def __init__(self, *, transcriber: str = "auto", ocr: bool = True, workers: int = 2,
+                 pool: str = "process", cache_dir: str | os.PathLike | None = None,
+                 whisper_model: str | None = None, device: str | None = None) -> None:
+        if transcriber not in TRANSCRIBERS:
+            raise TranscriptionError(f"transcriber must be one of {', '.join(TRANSCRIBERS)}, not {transcriber!r}")
+        if not isinstance(ocr, bool):
+            raise TranscriptionError(f"ocr must be True or False, not {ocr!r}")
+        if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+            raise TranscriptionError(f"workers must be a positive int, not {workers!r}")
+        if pool not in POOLS:
+            raise TranscriptionError(f"pool must be one of {', '.join(POOLS)}, not {pool!r}")
+        self.ocr = ocr
+        self.workers = workers
+        self.pool = pool
+        self.warnings: list[str] = []
+        self._cache = utils.DiskCache(cache_dir) if cache_dir is not None else None
+        self.backend = self._choose_backend(transcriber)
+        self._settings = {
+            "transcriber": self.backend,
+            "ocr": ocr,
+            # Each worker's OCR gets its share of the cores, so workers do not fight over them.
+            "ocr_threads": max(1, (os.cpu_count() or 1) // workers),
+        }
+        self._executor: cf.Executor | None = None
+        self._lock = threading.Lock()
+        self._thread_local = threading.local()
+
+    def _choose_backend(self, transcriber: str) -> str:
+        if transcriber in ("sphinx", "google"):
+            return transcriber
+        if transcriber == "whisper":
+            self.warnings.append("the whisper backend is not available in this build; using sphinx")
+        return "sphinx"
+
+    # -- the pool -------------------------------------------------------------------------
+
+    def _get_executor(self) -> cf.Executor:
+        with self._lock:
+            if self._executor is None:
+                if self.pool == "process":
+                    # spawn, not fork: the parent may hold threads (Flask) and torch state
+                    # that a forked child would inherit half-locked.
+                    self._executor = cf.ProcessPoolExecutor(
+                        max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+                        initializer=_init_process, initargs=(self._settings,),
+                    )
+                else:
+                    self._executor = cf.ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="tiktok_to_text")
+            return self._executor
+
+    def _read_in_thread(self, path: Path) -> ReadResult:
+        reader = getattr(self._thread_local, "reader", None)
+        if reader is None:
+            reader = self._thread_local.reader = VideoReader(**self._settings)
+        return reader(path)
+
+    def _submit(self, path: Path) -> cf.Future:
+        executor = self._get_executor()
+        if self.pool == "process":
+            return executor.submit(_read_in_process, path)
+        return executor.submit(self._read_in_thread, path)
+
+    def close(self) -> None:
+        """Shut the worker pool down; a later call starts a new one."""
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> "TextExtractor":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    # -- the work -----------------------------------------------------------------------
+
+    def _cache_key(self, sha256: str) -> str:
+        return f"v{_CACHE_VERSION}|{sha256}|{self.backend}|ocr={int(self.ocr)}"
+
+    def __call__(self, paths: Sequence[str | os.PathLike], *,
+                 progress: Callable[[int, int], None] | None = None) -> list[VideoText]:
+        """Texts of each file in ``paths``, in the same order; ``progress(done, total)``
+        is called as videos finish. A bad file gets warnings and empty texts; the
+        others carry on."""
+        if isinstance(paths, (str, os.PathLike)) or not all(isinstance(p, (str, os.PathLike)) for p in paths):
+            raise TranscriptionError("paths must be a list of file paths")
+        paths = [Path(p) for p in paths]
+        total = len(paths)
+        results: list[VideoText | None] = [None] * total
+        done = 0
+
+        def finished(index: int, text: VideoText) -> None:
+            nonlocal done
+            results[index] = text
+            done += 1
+            if progress is not None:
+                progress(done, total)
+
+        if progress is not None:
+            progress(0, total)
+        pending: dict[str, list[int]] = {}  # sha256 -> indexes of paths with those bytes
+        for index, path in enumerate(paths):
+            try:
+                sha256 = utils.sha256_file(path)
+            except OSError as exc:
+                finished(index, VideoText("", "", [], [f"{path.name} could not be read: {exc.strerror or exc}"],
+                                          backend=self.backend))
+                continue
+            cached = self._cache.get(self._cache_key(sha256)) if self._cache is not None else None
+            if cached is not None:
+                finished(index, VideoText(sha256, cached["transcript"], list(cached["captions"]),
+                                          list(cached["warnings"]), cached=True, backend=self.backend))
+            else:
+                pending.setdefault(sha256, []).append(index)
+
+        futures = {self._submit(paths[indexes[0]]): sha256 for sha256, indexes in pending.items()}
+        for future in cf.as_completed(futures):
+            sha256 = futures[future]
+            indexes = pending[sha256]
+            try:
+                read = future.result()
+            except BrokenProcessPool as exc:
+                self._discard_broken_pool()
+                read = ReadResult(warnings=[f"{paths[indexes[0]].name}: the worker process died: {exc}"], transient=True)
+            except Exception as exc:  # one video's failure must not sink the others
+                read = ReadResult(warnings=[f"{paths[indexes[0]].name}: text extraction failed: {exc!r}"],
+                                  transient=True)
+            text = VideoText(sha256, read.transcript, read.captions, read.warnings, backend=self.backend)
+            if self._cache is not None and not read.transient:
+                self._cache.put(self._cache_key(sha256), {
+                    "transcript": text.transcript, "captions": text.captions, "warnings": text.warnings,
+                })
+            for index in indexes:
+                finished(index, VideoText(**{**text.to_dict(), "captions": list(text.captions),
+                                             "warnings": list(text.warnings)}))
+        return results  # type: ignore[return-value]
+
+    def _discard_broken_pool(self) -> None:
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
