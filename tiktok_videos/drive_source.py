@@ -174,6 +174,8 @@ class DriveSource:
         if entry is None:
             return [], [f"#{tag}: no Google Drive folder is configured for this hashtag in {FOLDERS_SETTING}"]
         folder = entry[1]
+        if limit == 0:
+            return [], []
         videos: list[Video] = []
         warnings: list[str] = []
         page_token: str | None = None

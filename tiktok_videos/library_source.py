@@ -166,16 +166,18 @@ class LibrarySource:
         Returns ``(videos, warnings)``; no match is ``[]`` with a warning.
         """
         tag, limit, _ = check_fetch_args(tag, limit, dest, needs_dest=False)
+        if limit == 0:
+            return [], []
         key = tag_key(tag)
         warnings: list[str] = []
-        candidates: dict[str, _Candidate] = {}
-        for folder, tags in self._categories():
-            if key in {tag_key(t) for t in tags}:
-                for candidate in self._candidates(folder, warnings):
-                    candidates.setdefault(candidate.relative, candidate)
-        if not candidates:
+        folders = [folder for folder, tags in self._categories() if key in {tag_key(t) for t in tags}]
+        if not folders:
             warnings.append(f"#{tag}: no category folder of the video library lists this hashtag")
             return [], warnings
+        candidates: dict[str, _Candidate] = {}
+        for folder in folders:
+            for candidate in self._candidates(folder, warnings):
+                candidates.setdefault(candidate.relative, candidate)
         ranked = sorted(candidates.values(), key=lambda c: (-c.plays, c.path.name.casefold(), c.relative))
 
         videos: list[Video] = []
@@ -187,6 +189,8 @@ class LibrarySource:
                 videos.append(video)
                 if progress is not None:
                     progress(len(videos), limit)
+        if not videos:
+            warnings.append(f"#{tag}: the library folder {folders[0].name!r} holds no readable video")
         if progress is not None:
             progress(limit, limit)
         return videos, warnings

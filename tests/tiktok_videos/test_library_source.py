@@ -167,3 +167,11 @@ def test_bundled_library_answers_each_category_hashtag():
             assert 1 <= len(videos) <= 3, (tag, warnings)
             assert warnings == [], warnings
             assert all(v.path.is_file() and v.duration_s > 0 and v.title for v in videos)
+
+
+def test_category_without_readable_videos_says_so(tmp_path):
+    folder = tmp_path / "lib" / "#Gardening"
+    folder.mkdir(parents=True)
+    (folder / ".tomatoes.mp4.x1.part.mp4").write_bytes(b"")  # a generator still writing
+    videos, warnings = load_source("library", library_dir=tmp_path / "lib").fetch("gardening")
+    assert videos == [] and warnings == ["#gardening: the library folder '#Gardening' holds no readable video"]
