@@ -197,8 +197,8 @@ class DriveSource:
                     break
         if not videos and not warnings:
             warnings.append(f"#{tag}: the Google Drive folder {folder} holds no videos")
-        if progress is not None:
-            progress(limit, limit)
+        if progress is not None and len(videos) < limit:
+            progress(limit, limit)  # fewer found than asked for: the work is still finished
         return videos, warnings
 
     def _list_page(self, tag: str, folder: str, page_token: str | None, warnings: list[str]) -> dict | None:

@@ -191,8 +191,8 @@ class LibrarySource:
                     progress(len(videos), limit)
         if not videos:
             warnings.append(f"#{tag}: the library folder {folders[0].name!r} holds no readable video")
-        if progress is not None:
-            progress(limit, limit)
+        if progress is not None and len(videos) < limit:
+            progress(limit, limit)  # fewer found than asked for: the work is still finished
         return videos, warnings
 
     def _video(self, candidate: _Candidate, tag: str, warnings: list[str]) -> Video | None:

@@ -156,8 +156,8 @@ class YtdlpSource:
                         progress(len(videos), limit)
         if not videos and not warnings:
             warnings.append(f"#{tag}: yt-dlp found no videos at {url}")
-        if progress is not None:
-            progress(limit, limit)
+        if progress is not None and len(videos) < limit:
+            progress(limit, limit)  # fewer found than asked for: the work is still finished
         return videos, warnings
 
     @staticmethod

@@ -175,3 +175,14 @@ def test_category_without_readable_videos_says_so(tmp_path):
     (folder / ".tomatoes.mp4.x1.part.mp4").write_bytes(b"")  # a generator still writing
     videos, warnings = load_source("library", library_dir=tmp_path / "lib").fetch("gardening")
     assert videos == [] and warnings == ["#gardening: the library folder '#Gardening' holds no readable video"]
+
+
+def test_progress_reports_each_video_and_ends_complete(library):
+    calls: list[tuple[int, int]] = []
+    source = load_source("library", library_dir=library)
+    videos, _ = source.fetch("Foodie", limit=3, progress=lambda d, t: calls.append((d, t)))
+    assert len(videos) == 3
+    assert calls == [(1, 3), (2, 3), (3, 3)]
+    calls.clear()
+    source.fetch("DanceChallenge", limit=3, progress=lambda d, t: calls.append((d, t)))
+    assert calls == [(1, 3), (3, 3)]  # one video there: the last call still says "finished"
