@@ -59,3 +59,11 @@ def check_request(*, title: Any, keywords: Any, mood: Any, seed: Any, out_path: 
         raise ArtError(f"out_path must end in .png, not {out_path.name!r}")
     words = tuple(w.strip() for w in keywords if w.strip())
     return ArtRequest(" ".join(title.split()), words, mood.strip().lower(), seed, out_path)
+
+
+def check_size(size: Any) -> tuple[int, int]:
+    """A generation size as (width, height), both positive multiples of 8; else ``ArtError`` naming ``size``."""
+    if (not isinstance(size, (tuple, list)) or len(size) != 2
+            or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 and v % 8 == 0 for v in size)):
+        raise ArtError(f"size must be (width, height) in positive multiples of 8, not {size!r}")
+    return int(size[0]), int(size[1])

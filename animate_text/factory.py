@@ -1,23 +1,39 @@
 """``load_art_generator``: pick the cover backend, falling back to the offline poster."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from .artwork import ArtError
+from .artwork import ArtError, check_size
 from .poster import PosterArt
 
 BACKENDS = ("auto", "poster", "stable-diffusion")
 DEFAULT_SD_MODEL = "stable-diffusion-v1-5/stable-diffusion-v1-5"
 
 
+def _weights_missing(model: str) -> str | None:
+    """Why ``model`` cannot be loaded offline, or ``None`` when its files are on disk (checked without loading)."""
+    folder = Path(model).expanduser()
+    if folder.is_dir():
+        return None if (folder / "model_index.json").is_file() else f"{folder} has no model_index.json"
+    try:
+        from huggingface_hub import try_to_load_from_cache
+
+        cached = try_to_load_from_cache(model, "model_index.json")
+    except Exception:  # an invalid repo id (e.g. a path that does not exist) is simply "not found"
+        cached = None
+    return None if isinstance(cached, str) else f"Stable Diffusion weights not found at {model}"
+
+
 def load_art_generator(backend: str = "auto", *, model: str | None = None, device: str | None = None,
-                       steps: int = 25) -> Any:
+                       steps: int = 25, size: tuple[int, int] | None = None) -> Any:
     """A cover generator: call it as ``art(title=..., keywords=..., mood=..., seed=..., out_path=...)``.
 
     backend: ``"auto"`` (Stable Diffusion when its weights are on disk, else the poster),
     ``"poster"`` (offline Pillow/numpy) or ``"stable-diffusion"``. model: a local folder or a Hub id
     already in the local cache (default ``DEFAULT_SD_MODEL``); never downloaded. device: ``"cuda"``,
     ``"mps"`` or ``"cpu"`` (default: ``utils.pick_device``). steps: denoising steps, >= 1.
+    size: Stable Diffusion generation size (width, height), multiples of 8 (default 512x896 for SD 1.5).
     The result has ``backend`` (the one actually used) and ``warnings`` (why another was not).
     """
     if not isinstance(backend, str) or backend.strip().lower() not in BACKENDS:
@@ -26,7 +42,20 @@ def load_art_generator(backend: str = "auto", *, model: str | None = None, devic
         raise ArtError(f"steps must be a positive int, not {steps!r}")
     if model is not None and (not isinstance(model, str) or not model.strip()):
         raise ArtError(f"model must be a folder or a Hub id, not {model!r}")
+    sd_size = check_size(size) if size is not None else None
     backend = backend.strip().lower()
     if backend == "poster":
         return PosterArt()
-    return PosterArt(warnings=["Stable Diffusion is not available in this build; using the poster"])
+    model = (model or DEFAULT_SD_MODEL).strip()
+    missing = _weights_missing(model)
+    if missing:
+        return PosterArt(warnings=[f"{missing}; using the poster"])
+    try:
+        from .diffusion import SD15_SIZE, StableDiffusionArt
+
+        return StableDiffusionArt(model, device=device, steps=steps, size=sd_size or SD15_SIZE)
+    except ArtError:
+        raise
+    except Exception as exc:  # incomplete download, wrong folder layout, missing torch: keep the studio working
+        return PosterArt(warnings=[f"Stable Diffusion could not load from {model} ({type(exc).__name__}: {exc}); "
+                                   "using the poster"])

@@ -17,3 +17,28 @@ def test_bad_settings_raise_art_error_naming_the_field(kwargs, field):
 def test_poster_backend_by_name_has_no_warnings():
     art = load_art_generator(" Poster ")
     assert (art.backend, art.warnings) == ("poster", [])
+
+
+@pytest.mark.parametrize("backend", ["auto", "stable-diffusion"])
+def test_missing_weights_fall_back_to_the_poster_with_a_warning(tmp_path, backend):
+    absent = tmp_path / "no-such-model"
+    art = load_art_generator(backend, model=str(absent))
+    assert art.backend == "poster"
+    assert art.warnings == [f"Stable Diffusion weights not found at {absent}; using the poster"]
+
+
+def test_folder_without_model_index_is_not_a_checkpoint(tmp_path):
+    art = load_art_generator("stable-diffusion", model=str(tmp_path))
+    assert art.backend == "poster" and "model_index.json" in art.warnings[0]
+
+
+def test_hub_id_absent_from_the_local_cache_falls_back_without_loading():
+    art = load_art_generator("auto", model="someone/some-sd-model-that-is-not-cached")
+    assert art.backend == "poster"
+    assert art.warnings == ["Stable Diffusion weights not found at someone/some-sd-model-that-is-not-cached; "
+                            "using the poster"]
+
+
+def test_bad_size_raises_even_when_the_poster_is_used():
+    with pytest.raises(ArtError, match="size"):
+        load_art_generator("poster", size=(100, 50))

@@ -1,0 +1,152 @@
+"""The Stable Diffusion backend on diffusers' own tiny random-weight components (no hub access)."""
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from PIL import Image
+
+torch = pytest.importorskip("torch")
+diffusers = pytest.importorskip("diffusers")
+transformers = pytest.importorskip("transformers")
+
+from animate_text import POSTER_SIZE, load_art_generator  # noqa: E402
+from animate_text.diffusion import StableDiffusionArt  # noqa: E402
+
+TINY_SIZE = (64, 112)  # 9:16-ish, multiples of 8; the tiny VAE halves it to 32x56 latents
+STEPS = 2
+
+
+def _tiny_clip_tokenizer(folder):
+    """A byte-level CLIP tokenizer with no merges: every byte is a token. Written locally, never downloaded."""
+    from transformers.models.clip.tokenization_clip import bytes_to_unicode
+
+    symbols = list(bytes_to_unicode().values())
+    vocab = {token: i for i, token in enumerate(symbols + [s + "</w>" for s in symbols])}
+    vocab["<|startoftext|>"] = len(vocab)
+    vocab["<|endoftext|>"] = len(vocab)
+    (folder / "vocab.json").write_text(json.dumps(vocab), "utf-8")
+    (folder / "merges.txt").write_text("#version: 0.2\n", "utf-8")
+    return transformers.CLIPTokenizer(str(folder / "vocab.json"), str(folder / "merges.txt"), model_max_length=77)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _one_torch_thread():
+    """Tiny tensors gain nothing from threads, and on the shared, loaded test machine torch's
+    spinning worker threads made each 2-step cover 10x slower (measured 14-20 s vs 1.7 s)."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+@pytest.fixture(scope="module")
+def tiny_sd_folder(tmp_path_factory):
+    """diffusers' dummy-components recipe for its SD pipeline tests, saved with save_pretrained."""
+    torch.manual_seed(0)
+    unet = diffusers.UNet2DConditionModel(
+        block_out_channels=(4, 8), layers_per_block=1, sample_size=32, in_channels=4, out_channels=4,
+        down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"), up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"),
+        cross_attention_dim=32, norm_num_groups=2,
+    )
+    # SD 1.5 ships PNDM with skip_prk_steps, which runs steps + 1 timesteps: the progress mapping must cope.
+    scheduler = diffusers.PNDMScheduler(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear",
+                                        skip_prk_steps=True, set_alpha_to_one=False, steps_offset=1)
+    torch.manual_seed(0)
+    vae = diffusers.AutoencoderKL(
+        block_out_channels=[4, 8], in_channels=3, out_channels=3, latent_channels=4, norm_num_groups=2,
+        down_block_types=["DownEncoderBlock2D", "DownEncoderBlock2D"],
+        up_block_types=["UpDecoderBlock2D", "UpDecoderBlock2D"],
+    )
+    torch.manual_seed(0)
+    text_encoder = transformers.CLIPTextModel(transformers.CLIPTextConfig(
+        bos_token_id=0, eos_token_id=2, hidden_size=32, intermediate_size=37, layer_norm_eps=1e-05,
+        num_attention_heads=4, num_hidden_layers=2, pad_token_id=1, vocab_size=1000,
+    ))
+    folder = tmp_path_factory.mktemp("tiny-sd")
+    tokenizer_src = tmp_path_factory.mktemp("tokenizer-src")
+    pipe = diffusers.StableDiffusionPipeline(
+        unet=unet, scheduler=scheduler, vae=vae, text_encoder=text_encoder,
+        tokenizer=_tiny_clip_tokenizer(tokenizer_src), safety_checker=None, feature_extractor=None,
+        requires_safety_checker=False,
+    )
+    pipe.save_pretrained(folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def sd_art(tiny_sd_folder):
+    return load_art_generator("stable-diffusion", model=str(tiny_sd_folder), device="cpu", steps=STEPS,
+                              size=TINY_SIZE)
+
+
+def _draw(art, tmp_path, name="cover.png", **overrides):
+    request = dict(title="Neon Night Ride", keywords=["bike", "city", "night"], mood="energetic", seed=3)
+    request.update(overrides)
+    return art(out_path=tmp_path / name, **request)
+
+
+def test_factory_loads_the_saved_pipeline_offline(sd_art, tiny_sd_folder):
+    assert isinstance(sd_art, StableDiffusionArt)
+    assert (sd_art.backend, sd_art.warnings) == ("stable-diffusion", [])
+    assert sd_art.size == TINY_SIZE and sd_art.device == "cpu"
+    assert sd_art.pipe.safety_checker is None  # the saved pipeline's own setting is kept
+    auto = load_art_generator("auto", model=str(tiny_sd_folder), device="cpu", steps=STEPS, size=TINY_SIZE)
+    assert auto.backend == "stable-diffusion"
+
+
+def test_cover_is_1080x1920_png_with_progress_per_step(sd_art, tmp_path):
+    calls = []
+    start = time.perf_counter()
+    artwork = _draw(sd_art, tmp_path, progress=lambda done, total: calls.append((done, total)))
+    print(f"tiny SD cover: {time.perf_counter() - start:.2f} s")
+    assert calls == [(step, STEPS) for step in range(1, STEPS + 1)]
+    assert (artwork.width, artwork.height, artwork.backend) == (*POSTER_SIZE, "stable-diffusion")
+    with Image.open(artwork.path) as image:
+        assert image.format == "PNG" and image.size == POSTER_SIZE and image.mode == "RGB"
+    assert [p.name for p in tmp_path.iterdir()] == ["cover.png"]
+
+
+def test_progress_counts_steps_with_a_scheduler_that_runs_exactly_steps(tiny_sd_folder, tmp_path):
+    art = StableDiffusionArt(str(tiny_sd_folder), device="cpu", steps=3, size=TINY_SIZE)
+    art.pipe.scheduler = diffusers.DDIMScheduler.from_config(art.pipe.scheduler.config)
+    calls = []
+    _draw(art, tmp_path, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_same_seed_same_bytes_other_seed_differs(sd_art, tmp_path):
+    first = _draw(sd_art, tmp_path, "a.png").path.read_bytes()
+    again = _draw(sd_art, tmp_path, "b.png").path.read_bytes()
+    other = _draw(sd_art, tmp_path, "c.png", seed=4).path.read_bytes()
+    assert first == again
+    assert first != other
+
+
+def test_painted_background_is_the_generation_size(sd_art):
+    image = sd_art.paint(title="Neon Night Ride", keywords=("bike",), mood="energetic", seed=0)
+    assert image.size == TINY_SIZE and image.mode == "RGB"
+
+
+def test_title_overlay_is_legible_on_the_noise(sd_art, tmp_path, ocr, missing_words):
+    title = "Neon Night Ride Challenge"
+    with Image.open(_draw(sd_art, tmp_path, title=title).path) as image:
+        lines = ocr(image)
+    assert missing_words(title, lines) == [], lines
+
+
+def test_empty_title_is_rejected_before_any_denoising(sd_art, tmp_path):
+    from animate_text import ArtError
+
+    calls = []
+    with pytest.raises(ArtError, match="title"):
+        _draw(sd_art, tmp_path, title="", progress=lambda done, total: calls.append(done))
+    assert calls == [] and not any(tmp_path.iterdir())
+
+
+def test_incomplete_checkpoint_falls_back_to_the_poster_with_a_warning(tmp_path):
+    (tmp_path / "model_index.json").write_text(json.dumps({"_class_name": "StableDiffusionPipeline"}), "utf-8")
+    art = load_art_generator("stable-diffusion", model=str(tmp_path), device="cpu")
+    assert art.backend == "poster"
+    assert len(art.warnings) == 1 and "could not load" in art.warnings[0] and str(tmp_path) in art.warnings[0]
