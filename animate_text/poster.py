@@ -92,10 +92,10 @@ def _halftone(rng: np.random.Generator, palette: Palette, image: Image.Image) ->
 
 
 def _orbits(rng: np.random.Generator, palette: Palette, image: Image.Image) -> Image.Image:
-    """Large outlined rings and a few filled discs, translucent, drawn with anti-aliasing by supersampling."""
+    """Large outlined rings and a few filled discs, translucent, with softened edges."""
     w, h = image.size
     small = (w // 2, h // 2)
-    overlay = Image.new("RGBA", (small[0] * 2, small[1] * 2), (0, 0, 0, 0))
+    overlay = Image.new("RGBA", (w, h), (0, 0, 0, 0))
     draw = ImageDraw.Draw(overlay)
     for i in range(int(rng.integers(3, 6))):
         cx, cy = rng.uniform(0, w), rng.uniform(0, h)
@@ -105,7 +105,7 @@ def _orbits(rng: np.random.Generator, palette: Palette, image: Image.Image) -> I
             draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=(*colour, int(rng.integers(50, 110))))
         else:
             draw.ellipse((cx - r, cy - r, cx + r, cy + r), outline=(*colour, 170), width=int(rng.integers(6, 18)))
-    # Drawn at full size then halved and restored: the cheap route to soft, anti-aliased edges.
+    # ImageDraw does not anti-alias; halving and restoring the layer is a cheap blur that softens the edges.
     overlay = overlay.resize(small, Image.Resampling.BOX).resize((w, h), Image.Resampling.BILINEAR)
     return Image.alpha_composite(image.convert("RGBA"), overlay).convert("RGB")
 
@@ -126,17 +126,25 @@ class PosterArt:
         self.size = size
         self.warnings: list[str] = list(warnings or [])
 
-    def render(self, *, title: str, keywords: tuple[str, ...], mood: str, seed: int) -> Image.Image:
-        """The cover as an RGB image of ``self.size`` (width, height)."""
+    def render(self, *, title: str, keywords: tuple[str, ...], mood: str, seed: int,
+               progress: Progress | None = None) -> Image.Image:
+        """The cover as an RGB image of ``self.size`` (width, height); progress counts 3 of 4 stages."""
         rng = _rng(seed, keywords, mood)
         palette = palette_for(mood, keywords=keywords)
         composition = COMPOSITIONS[int(rng.integers(len(COMPOSITIONS)))]
-        image = self.background(rng, palette, composition)
+        report = progress or (lambda done, total: None)
+        image = self._background(rng, palette, composition)
+        report(1, _STAGES)
         image = _grain(rng, image, strength=7.0)
-        image = typeset_title(image, title, ink=palette.ink, paper=palette.paper, accent=palette.accents[0])
-        return typeset_chips(image, keywords, ink=palette.ink, paper=palette.paper)
+        report(2, _STAGES)
+        # The title sits in the upper half, a little higher or lower per cover, clear of the chips.
+        image = typeset_title(image, title, ink=palette.ink, paper=palette.paper, accent=palette.accents[0],
+                              center_y=float(rng.uniform(0.3, 0.42)))
+        image = typeset_chips(image, keywords, ink=palette.ink, paper=palette.paper)
+        report(3, _STAGES)
+        return image
 
-    def background(self, rng: np.random.Generator, palette: Palette, composition: str) -> Image.Image:
+    def _background(self, rng: np.random.Generator, palette: Palette, composition: str) -> Image.Image:
         """Gradient, blobs and the composition's pattern, without grain or text."""
         w, h = self.size
         fw, fh = max(2, w // _FIELD_SCALE), max(2, h // _FIELD_SCALE)
@@ -162,10 +170,10 @@ class PosterArt:
                  progress: Progress | None = None) -> Artwork:
         """Render the cover and write it as a PNG to ``out_path`` (atomically)."""
         request = check_request(title=title, keywords=keywords, mood=mood, seed=seed, out_path=out_path)
-        image = self.render(title=request.title, keywords=request.keywords, mood=request.mood, seed=request.seed)
-        if progress:
-            progress(_STAGES - 1, _STAGES)
+        image = self.render(title=request.title, keywords=request.keywords, mood=request.mood, seed=request.seed,
+                            progress=progress)
         with utils.atomic_path(request.out_path) as tmp:
+            # Level 1: the grain makes PNG compress poorly at any level, and higher levels cost 2-3x the time.
             image.save(tmp, format="PNG", compress_level=1)
         if progress:
             progress(_STAGES, _STAGES)

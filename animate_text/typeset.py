@@ -172,7 +172,9 @@ def typeset_chips(image: Image.Image, keywords: list[str] | tuple[str, ...], *, 
     rows: list[list[tuple[str, int]]] = [[]]
     row_w = 0.0
     for tag in tags:
-        chip_w = min(round(font.getlength(tag)) + 2 * pad_x, int(usable))
+        while len(tag) > 2 and font.getlength(tag) + 2 * pad_x > usable:  # one very long keyword
+            tag = tag[:-2] + _ELLIPSIS
+        chip_w = round(font.getlength(tag)) + 2 * pad_x
         needed = chip_w if not rows[-1] else row_w + spacing + chip_w
         if rows[-1] and needed > usable:
             if len(rows) == max_rows:

@@ -89,3 +89,10 @@ def test_chips_stay_in_at_most_two_rows():
     changed_rows = np.flatnonzero((np.abs(out - np.asarray(_canvas(), dtype=np.int16)).sum(axis=2) > 0).any(axis=1))
     chip_h = sum(_font(43, None).getmetrics()) + 2 * round(43 * 0.32)
     assert changed_rows.max() - changed_rows.min() <= 2 * chip_h + round(43 * 0.4) + 2
+
+
+def test_a_very_long_keyword_chip_is_shortened_to_fit():
+    out = np.asarray(typeset_chips(_canvas(), ["a" * 200]), dtype=np.int16)
+    changed = (np.abs(out - np.asarray(_canvas(), dtype=np.int16)).sum(axis=2) > 0).any(axis=0)
+    columns = np.flatnonzero(changed)
+    assert columns.min() >= 1080 * 0.07 - 1 and columns.max() <= 1080 * 0.93 + 1
