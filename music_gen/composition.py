@@ -160,9 +160,12 @@ def _melody(rng: random.Random, brief: SongBrief, chords: list[list[int]], scale
 def compose(brief: SongBrief, *, description: str, duration: float, seed: int) -> Composition:
     """Compose a loop of exactly ``duration`` seconds for ``brief``; deterministic in (description, seed)."""
     rng = _rng(description, seed, "music")
-    # The description picks a home key and each further seed moves it round the circle of fifths,
-    # so neighbouring seeds never share a key.
-    tonic = (_rng(description, 0, "key").randrange(12) + 7 * seed) % 12
+    # A key named in the text wins; otherwise the description picks a home key and each further
+    # seed moves it round the circle of fifths, so neighbouring seeds never share a key.
+    if brief.tonic is not None:
+        tonic = NOTE_NAMES.index(brief.tonic)
+    else:
+        tonic = (_rng(description, 0, "key").randrange(12) + 7 * seed) % 12
     mode = brief.mode
     steps = loop_steps(brief.bpm, duration)
     bpm = steps * 15.0 / duration

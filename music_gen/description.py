@@ -59,12 +59,17 @@ _GENRES = (
 _BEAT_GENRES = ("lo-fi", "lofi", "hip", "trap", "pop", "edm", "house", "techno", "funk", "disco", "dance", "drill", "r&b")
 _NO_DRUMS = re.compile(r"\b(no|without)\s+(drums|percussion|beat)\b")
 _BPM = re.compile(r"(\d{2,3}(?:\.\d+)?)\s*(?:bpm|beats per minute)\b")
+# A named key such as "in F# minor" or "Bb major". Case matters: the template's "in a minor key"
+# uses the article "a", so a bare capital A followed by "key" is not read as a tonic either.
+_TONIC = re.compile(r"(?<![\w#])([A-G])(#|b|♯|♭)?\s+(major|minor)\b(?!\s+key)|(?<![\w#])([B-G])(#|b|♯|♭)?\s+(major|minor)\b")
+_TONIC_SPELLING = {"Db": "C#", "D#": "Eb", "Gb": "F#", "G#": "Ab", "A#": "Bb", "Cb": "B", "Fb": "E", "E#": "F", "B#": "C"}
 _TEMPLATE = re.compile(r"^\s*an?\s+(?P<mood>[\w-]+)\s+(?P<genre>.+?)\s+(?:track|song|tune|beat)\b")
 
 
 @dataclass(frozen=True)
 class SongBrief:
-    """What a description asks for. ``bpm``/``mode`` come from the text when given, else the mood."""
+    """What a description asks for. ``bpm``/``mode`` come from the text when given, else the mood;
+    ``tonic`` (e.g. ``"F#"``) only when the text names a key."""
 
     mood: str
     genre: str
@@ -73,6 +78,7 @@ class SongBrief:
     instruments: tuple[str, ...]
     drums: bool
     bpm_from_text: bool
+    tonic: str | None = None
 
 
 def _word_pattern(phrase: str) -> re.Pattern[str]:
@@ -122,6 +128,13 @@ def parse_description(description: str) -> SongBrief:
     has_major, has_minor = bool(re.search(r"\bmajor\b", text)), bool(re.search(r"\bminor\b", text))
     mode = "major" if has_major and not has_minor else "minor" if has_minor and not has_major else default_mode
 
+    tonic = None
+    named_key = _TONIC.search(" ".join(description.split()))
+    if named_key:
+        letter, accidental, key_mode = (named_key.group(1, 2, 3) if named_key.group(1) else named_key.group(4, 5, 6))
+        spelled = letter + {"♯": "#", "♭": "b"}.get(accidental or "", accidental or "")
+        tonic, mode = _TONIC_SPELLING.get(spelled, spelled), key_mode
+
     template = _TEMPLATE.match(text)
     genre_hits = _hits(text, _GENRE_PATTERNS)
     if template and template.group("mood") in _MOODS:
@@ -140,5 +153,5 @@ def parse_description(description: str) -> SongBrief:
         )
     return SongBrief(
         mood=mood, genre=genre, bpm=bpm, mode=mode, instruments=instruments,
-        drums=drums, bpm_from_text=bpm_match is not None,
+        drums=drums, bpm_from_text=bpm_match is not None, tonic=tonic,
     )

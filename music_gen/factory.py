@@ -1,20 +1,30 @@
 """Backend selection: ``load_music_generator(backend="auto" | "composer" | "musicgen")``."""
 from __future__ import annotations
 
+import os
+
 from .composer import ComposerGenerator
+from .musicgen import DEFAULT_MODEL, MusicGenGenerator, MusicGenWeightsMissing
 from .soundtrack import MusicGenError
 
 BACKENDS = ("auto", "composer", "musicgen")
 
 
-def load_music_generator(backend: str = "auto", *, model: str | None = None, device: str | None = None):
+def load_music_generator(backend: str = "auto", *, model: str | os.PathLike | None = None,
+                         device: str | None = None, **settings) -> ComposerGenerator | MusicGenGenerator:
     """Return a soundtrack generator: call it with ``description=, duration=, seed=, out_dir=``.
 
-    ``auto`` uses MusicGen when its weights are found locally, else the composer; ``musicgen`` with
-    missing weights falls back to the composer and says why in ``generator.warnings``.
+    ``auto`` uses MusicGen when its weights are on local disk (``model``: a folder or a Hub id found
+    in the local Hugging Face cache, default ``facebook/musicgen-small``; nothing is downloaded),
+    else the composer. ``musicgen`` with missing weights also falls back to the composer; either
+    way ``generator.warnings`` says why. ``device`` (cuda/mps/cpu) defaults to ``utils.pick_device``.
+    ``settings`` go to ``MusicGenGenerator`` (``window_s``, ``overlap_s``, ``guidance_scale``).
     """
     if not isinstance(backend, str) or backend not in BACKENDS:
         raise MusicGenError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
-    if backend == "musicgen":
-        return ComposerGenerator(warnings=["the MusicGen backend is not built yet; using the composer"])
-    return ComposerGenerator()
+    if backend == "composer":
+        return ComposerGenerator()
+    try:
+        return MusicGenGenerator(model=DEFAULT_MODEL if model is None else model, device=device, **settings)
+    except MusicGenWeightsMissing as exc:
+        return ComposerGenerator(warnings=[f"{exc}; using the composer"])

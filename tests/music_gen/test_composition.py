@@ -77,3 +77,9 @@ def test_every_named_instrument_plays():
                     assert has_drums, text
                 else:
                     assert PROGRAMS[name] in playing, (text, name)
+
+
+def test_a_named_key_is_honoured_for_every_seed():
+    text = "chill lo-fi in F# minor with piano"
+    for seed in range(3):
+        assert compose(parse_description(text), description=text, duration=5, seed=seed).key == "F# minor"

@@ -43,3 +43,13 @@ def test_longest_instrument_name_wins_and_no_drums_is_respected():
 def test_tempo_is_clamped_to_a_playable_range():
     assert parse_description("happy 400 bpm polka").bpm == 200.0
     assert parse_description("chill 20 bpm drone").bpm == 50.0
+
+
+def test_a_named_key_is_read_but_the_template_article_is_not():
+    assert parse_description("A happy pop track at 120 BPM in a minor key with piano.").tonic is None
+    assert parse_description("A chill track in a major key").tonic is None
+    named = parse_description("chill beat in F# minor, 90 bpm")
+    assert (named.tonic, named.mode) == ("F#", "minor")
+    assert parse_description("romantic piano ballad in Db major").tonic == "C#"
+    assert parse_description("epic theme in A minor").tonic == "A"
+    assert parse_description("Bb major funk").tonic == "Bb"
