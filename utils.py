@@ -10,7 +10,6 @@ import hashlib
 import json
 import os
 import secrets
-import tempfile
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -74,9 +73,9 @@ def atomic_path(dest: str | os.PathLike) -> Iterator[Path]:
     """
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part" + dest.suffix, dir=dest.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
+    # Not pre-created (unlike mkstemp, whose 0600 mode would stick to the final file):
+    # the writer creates it with the usual umask. The random part keeps writers apart.
+    tmp_path = dest.parent / f".{dest.name}.{secrets.token_hex(6)}.part{dest.suffix}"
     try:
         yield tmp_path
         os.replace(tmp_path, dest)
