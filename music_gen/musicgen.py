@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import threading
 from pathlib import Path
 from typing import Callable
 
@@ -98,7 +99,13 @@ class MusicGenGenerator:
         self._delay = self._model.decoder.config.num_codebooks // self.channels - 1
         self._window = max(1, int(window_s * self.frame_rate))
         self._overlap = max(1, int(overlap_s * self.frame_rate))
+        positions = self._model.decoder.config.max_position_embeddings
+        if self._window + self._delay > positions:
+            raise MusicGenError(f"window_s {window_s} needs {self._window + self._delay} decoder positions; "
+                                f"this model has {positions}")
         self._dtype = dtype
+        # Calls are serialised: the seed goes into torch's global generator, and one model serves all.
+        self._lock = threading.Lock()
 
     def __call__(self, *, description: str, duration: int = 15, seed: int = 0, out_dir: Path,
                  progress: Callable[[int, int], None] | None = None) -> Soundtrack:
@@ -124,13 +131,14 @@ class MusicGenGenerator:
                     progress(min(done, total_steps - 1), total_steps)
                 return scores
 
-        torch.manual_seed(seed)
         audio = None
-        for new_frames in passes:
-            prompt = None if audio is None else audio[:, -self._overlap * self._hop:]
-            # A fresh list per pass: generate() appends its guidance processor to the list it is given.
-            window = self._generate(description, prompt, new_frames, LogitsProcessorList([_StepCounter()]))
-            audio = window if audio is None else join_with_overlap(audio, window, self._overlap * self._hop)
+        with self._lock:
+            torch.manual_seed(seed)
+            for new_frames in passes:
+                prompt = None if audio is None else audio[:, -self._overlap * self._hop:]
+                # A fresh list per pass: generate() appends its guidance processor to the list it is given.
+                window = self._generate(description, prompt, new_frames, LogitsProcessorList([_StepCounter()]))
+                audio = window if audio is None else join_with_overlap(audio, window, self._overlap * self._hop)
         audio = normalise_peak(make_loopable(audio, length=length, fade=seam))
 
         wav_path = write_wav(Path(out_dir) / WAV_NAME, audio, sample_rate=self.sample_rate)

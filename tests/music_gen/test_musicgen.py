@@ -80,7 +80,7 @@ def generator(tiny_model_dir):
 def test_loads_the_local_folder(generator, tiny_model_dir):
     assert generator.backend == "musicgen" and generator.warnings == []
     assert generator.sample_rate == RATE and generator.frame_rate == 10 and generator.device == "cpu"
-    auto = load_music_generator("auto", model=tiny_model_dir, device="cpu")
+    auto = load_music_generator("auto", model=tiny_model_dir, device="cpu", window_s=12.0, overlap_s=3.0)
     assert auto.backend == "musicgen"
 
 
@@ -146,5 +146,7 @@ def test_missing_weights_fall_back_to_the_composer(tmp_path):
 def test_bad_settings_are_refused(tiny_model_dir):
     with pytest.raises(MusicGenError, match="overlap_s"):
         MusicGenGenerator(model=tiny_model_dir, device="cpu", window_s=5.0, overlap_s=5.0)
+    with pytest.raises(MusicGenError, match="window_s"):
+        MusicGenGenerator(model=tiny_model_dir, device="cpu", window_s=30.0, overlap_s=5.0)  # 256 positions
     with pytest.raises(MusicGenError, match="device"):
         MusicGenGenerator(model=tiny_model_dir, device="tpu")
