@@ -17,9 +17,11 @@ _SEAM_SECONDS = 0.5
 
 
 class ComposerGenerator:
-    """Algorithmic composer: description -> MIDI loop -> 44.1 kHz stereo 16-bit WAV.
+    """Algorithmic composer: description -> MIDI loop -> 44.1 kHz stereo 16-bit WAV (+ the .mid).
 
     Deterministic: the same description, duration and seed give byte-identical WAV and MIDI files.
+    The returned ``bpm`` is the tempo actually played: the requested one nudged by at most 4% so
+    that the loop holds whole bars (else beats); ``key`` is the key actually used.
     """
 
     backend = "composer"
