@@ -14,9 +14,11 @@ import utils
 
 from ._errors import TranscriptionError
 from .reader import ReadResult, VideoReader
+from .whisper import DEFAULT_WHISPER_MODEL, WhisperTranscriber, find_local_whisper
 
 TRANSCRIBERS = ("auto", "sphinx", "google", "whisper")
 POOLS = ("thread", "process")
+DEVICES = ("cuda", "mps", "cpu")
 _CACHE_VERSION = 1
 
 
@@ -59,6 +61,12 @@ class TextExtractor:
     "thread"s, created on first use and kept until ``close()``; each worker loads
     its models once. With ``cache_dir`` results are kept by the file's sha256, the
     transcriber and the OCR flag, so a repeated video costs nothing.
+
+    "auto" uses Whisper when ``whisper_model`` (a folder or a hub id, default
+    "openai/whisper-small") is already on this machine, else sphinx; Whisper is
+    loaded once, here, on ``device`` ("cuda" | "mps" | "cpu", default: the best
+    available). ``backend`` names the transcriber used, ``warnings`` why a requested
+    one was not.
     """
 
     def __init__(self, *, transcriber: str = "auto", ocr: bool = True, workers: int = 2,
@@ -72,14 +80,21 @@ class TextExtractor:
             raise TranscriptionError(f"workers must be a positive int, not {workers!r}")
         if pool not in POOLS:
             raise TranscriptionError(f"pool must be one of {', '.join(POOLS)}, not {pool!r}")
+        if device is not None and device not in DEVICES:
+            raise TranscriptionError(f"device must be one of {', '.join(DEVICES)} or None, not {device!r}")
+        if whisper_model is not None and (not isinstance(whisper_model, str) or not whisper_model.strip()):
+            raise TranscriptionError(f"whisper_model must be a folder or a model id, not {whisper_model!r}")
         self.ocr = ocr
         self.workers = workers
         self.pool = pool
         self.warnings: list[str] = []
         self._cache = utils.DiskCache(cache_dir) if cache_dir is not None else None
-        self.backend = self._choose_backend(transcriber)
+        self._whisper: WhisperTranscriber | None = None
+        self.backend = self._choose_backend(transcriber, whisper_model, device)
         self._settings = {
-            "transcriber": self.backend,
+            # Whisper stays in this process (see _transcribe_in_parent); workers then
+            # only decode audio and read captions.
+            "transcriber": None if self._whisper is not None else self.backend,
             "ocr": ocr,
             # Each worker's OCR gets its share of the cores, so workers do not fight over them.
             "ocr_threads": max(1, (os.cpu_count() or 1) // workers),
@@ -88,12 +103,24 @@ class TextExtractor:
         self._lock = threading.Lock()
         self._thread_local = threading.local()
 
-    def _choose_backend(self, transcriber: str) -> str:
+    def _choose_backend(self, transcriber: str, whisper_model: str | None, device: str | None) -> str:
         if transcriber in ("sphinx", "google"):
             return transcriber
-        if transcriber == "whisper":
-            self.warnings.append("the whisper backend is not available in this build; using sphinx")
-        return "sphinx"
+        model = whisper_model or DEFAULT_WHISPER_MODEL
+        folder = find_local_whisper(model)
+        if folder is None:
+            if transcriber == "whisper":
+                self.warnings.append(f"Whisper weights for {model!r} not found on this machine; using sphinx")
+            return "sphinx"
+        try:
+            self._whisper = WhisperTranscriber(folder, device=utils.pick_device(device))
+        except (OSError, ValueError, RuntimeError, ImportError) as exc:
+            # Weights that are present but will not load deserve a word even under "auto".
+            self.warnings.append(f"Whisper weights at {folder} could not be loaded ({exc}); using sphinx")
+            return "sphinx"
+        self._whisper_lock = threading.Lock()
+        self._whisper_model = model
+        return "whisper"
 
     # -- the pool -------------------------------------------------------------------------
 
@@ -139,7 +166,22 @@ class TextExtractor:
     # -- the work -----------------------------------------------------------------------
 
     def _cache_key(self, sha256: str) -> str:
-        return f"v{_CACHE_VERSION}|{sha256}|{self.backend}|ocr={int(self.ocr)}"
+        backend = f"whisper:{self._whisper_model}" if self._whisper is not None else self.backend
+        return f"v{_CACHE_VERSION}|{sha256}|{backend}|ocr={int(self.ocr)}"
+
+    def _transcribe_in_parent(self, read: ReadResult, name: str) -> None:
+        """Whisper runs here, once loaded for the extractor's life: one copy of the
+        weights (and of the GPU context) instead of one per worker process, while
+        the workers decode audio and OCR the next videos in parallel."""
+        if read.samples is None:
+            return
+        samples, read.samples = read.samples, None
+        try:
+            with self._whisper_lock:
+                read.transcript = self._whisper(samples)
+        except (RuntimeError, ValueError) as exc:
+            read.warnings.append(f"{name}: Whisper could not transcribe the speech: {exc}")
+            read.transient = True
 
     def __call__(self, paths: Sequence[str | os.PathLike], *,
                  progress: Callable[[int, int], None] | None = None) -> list[VideoText]:
@@ -189,6 +231,8 @@ class TextExtractor:
             except Exception as exc:  # one video's failure must not sink the others
                 read = ReadResult(warnings=[f"{paths[indexes[0]].name}: text extraction failed: {exc!r}"],
                                   transient=True)
+            if self._whisper is not None:
+                self._transcribe_in_parent(read, paths[indexes[0]].name)
             text = VideoText(sha256, read.transcript, read.captions, read.warnings, backend=self.backend)
             if self._cache is not None and not read.transient:
                 self._cache.put(self._cache_key(sha256), {

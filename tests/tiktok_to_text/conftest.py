@@ -28,7 +28,8 @@ def make_video(dest: Path, captions: list[tuple[str, float]], *, audio: Path | N
     cmd = [FFMPEG, "-y", "-v", "error", "-f", "rawvideo", "-pix_fmt", "rgb24",
            "-s", f"{SIZE[0]}x{SIZE[1]}", "-r", str(FPS), "-i", "-"]
     if audio is not None:
-        cmd += ["-i", str(audio), "-c:a", "aac", "-shortest"]
+        # apad + shortest: the video length rules, a short sound track is padded with silence.
+        cmd += ["-i", str(audio), "-af", "apad", "-c:a", "aac", "-shortest"]
     cmd += ["-c:v", "libx264", "-pix_fmt", "yuv420p", str(dest)]
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE)
     frame_index = 0

@@ -23,7 +23,8 @@ def extractor(tmp_path_factory):
 
 
 @pytest.mark.parametrize("field, value", [
-    ("transcriber", "vosk"), ("pool", "fork"), ("workers", 0), ("ocr", "yes"),
+    ("transcriber", "vosk"), ("pool", "fork"), ("workers", 0), ("ocr", "yes"), ("device", "tpu"),
+    ("whisper_model", ""),
 ])
 def test_bad_settings_raise_naming_the_field(field, value):
     with pytest.raises(TranscriptionError, match=field):
@@ -90,10 +91,12 @@ def test_library_videos_match_their_sidecars(extractor):
         sidecar = json.loads(video.with_suffix(".json").read_text("utf-8"))
         rate = word_error_rate(sidecar["narration"], text.transcript)
         expected = {w for c in sidecar["captions"] for w in c.lower().split() if w.isalpha() and len(w) > 2}
-        found = set(" ".join(text.captions).lower().split())
-        print(f"{video.name}: WER {rate:.3f}, caption words found {len(expected & found)}/{len(expected)}")
+        # Substrings of the space-less text: "SPF EVERYDAY" does show "every" and "day".
+        shown = "".join(" ".join(text.captions).lower().split())
+        found = {w for w in expected if w in shown}
+        print(f"{video.name}: WER {rate:.3f}, caption words found {len(found)}/{len(expected)}")
         assert rate < 0.45
-        assert len(expected & found) >= 0.8 * len(expected)
+        assert len(found) >= 0.8 * len(expected)
 
 
 def test_silent_audio_track_gives_an_empty_transcript(extractor, tmp_path):
@@ -102,3 +105,21 @@ def test_silent_audio_track_gives_an_empty_transcript(extractor, tmp_path):
                    check=True)
     [text] = extractor([silent])
     assert text.transcript == "" and text.captions == [] and text.warnings == []
+
+
+def test_google_without_network_warns_per_video_and_is_not_cached(shared_data, tmp_path):
+    import socket
+
+    try:
+        socket.getaddrinfo("www.google.com", 80)
+        pytest.skip("the network is reachable here: the offline error path cannot be exercised")
+    except OSError:
+        pass
+    wavs = sorted((shared_data / "speech").glob("*.wav"))[:2]
+    with TextExtractor(transcriber="google", ocr=False, pool="thread", cache_dir=tmp_path) as extractor:
+        assert extractor.backend == "google"
+        first = extractor(wavs)
+        second = extractor(wavs)
+    for text in first + second:
+        assert text.transcript == "" and not text.cached
+        assert "Google speech recognition failed" in text.warnings[0]
