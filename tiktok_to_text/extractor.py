@@ -188,7 +188,10 @@ class TextExtractor:
         """Texts of each file in ``paths``, in the same order; ``progress(done, total)``
         is called as videos finish. A bad file gets warnings and empty texts; the
         others carry on."""
-        if isinstance(paths, (str, os.PathLike)) or not all(isinstance(p, (str, os.PathLike)) for p in paths):
+        if isinstance(paths, (str, os.PathLike)):
+            raise TranscriptionError("paths must be a list of file paths, not one path")
+        paths = list(paths)
+        if not all(isinstance(p, (str, os.PathLike)) for p in paths):
             raise TranscriptionError("paths must be a list of file paths")
         paths = [Path(p) for p in paths]
         total = len(paths)

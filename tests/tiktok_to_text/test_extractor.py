@@ -123,3 +123,11 @@ def test_google_without_network_warns_per_video_and_is_not_cached(shared_data, t
     for text in first + second:
         assert text.transcript == "" and not text.cached
         assert "Google speech recognition failed" in text.warnings[0]
+
+
+def test_paths_must_be_a_list_of_paths(extractor, caption_video):
+    with pytest.raises(TranscriptionError, match="paths"):
+        extractor(caption_video)
+    with pytest.raises(TranscriptionError, match="paths"):
+        extractor([caption_video, 42])
+    assert extractor([], progress=lambda done, total: None) == []
