@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import os
@@ -44,6 +45,7 @@ def init_studio(app: Flask) -> None:
     """Attach one ``pipeline.Studio`` to the app (models load once per process)."""
     studio = pipeline.Studio(app.config)
     app.extensions["studio"] = studio
+    atexit.register(studio.close)  # stops the transcription worker processes with the server
     if app.config["TRENDTOK_WARM_UP"] and not app.testing:
         threading.Thread(target=studio.warm_up, name="studio-warm-up", daemon=True).start()
 
