@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 import pipeline
 from search_input import InputError, SearchRequest, parse_duration, parse_seed, parse_tags
@@ -55,6 +56,7 @@ def get_studio() -> pipeline.Studio:
 
 
 @click.command("search")
+@with_appcontext
 @click.argument("tags", nargs=-1)
 @click.option("--duration", default=None, help="Soundtrack length in seconds: 5 to 60 in steps of 5 (default 15).")
 @click.option("--seed", default=None, help="Random seed for music and art (default: derived from the tags).")

@@ -74,7 +74,10 @@ def test_sha256_and_run_ids(tmp_path):
 
 def test_local_model_path_reads_the_hf_cache_only(tmp_path, monkeypatch):
     # A real Hugging Face cache layout, as huggingface_hub writes it.
-    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hub"))
+    import huggingface_hub.constants
+
+    # huggingface_hub reads HF_HUB_CACHE once at import; its functions read this constant per call.
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path / "hub"))
     repo = tmp_path / "hub" / "models--tiny--model"
     (repo / "snapshots" / "abc123").mkdir(parents=True)
     (repo / "snapshots" / "abc123" / "config.json").write_text("{}")

@@ -83,17 +83,19 @@ def search():
             return _index(error=str(exc), status=400, form=request.form.to_dict())
         return _error(str(exc))
     if NDJSON in request.headers.get("Accept", ""):
-        return Response(_stream(search_request), mimetype=NDJSON, headers={"X-Accel-Buffering": "no"})
+        return Response(_stream(_studio(), search_request), mimetype=NDJSON, headers={"X-Accel-Buffering": "no"})
     result = _studio().search(search_request)
     if _wants_html():
         return redirect(url_for("studio.run_page", run_id=result["run_id"]), code=303)
     return jsonify(result)
 
 
-def _stream(search_request) -> Iterator[str]:
-    """Run the search in a worker thread and yield its progress as JSON lines."""
+def _stream(studio: pipeline.Studio, search_request) -> Iterator[str]:
+    """Run the search in a worker thread and yield its progress as JSON lines.
+
+    The generator runs after the request context is gone, so it gets the studio as an argument.
+    """
     events: queue.Queue = queue.Queue()
-    studio = _studio()
 
     def progress(stage: str, done: int, total: int) -> None:
         events.put({"event": "progress", "stage": stage, "label": pipeline.STAGE_LABELS[stage],
