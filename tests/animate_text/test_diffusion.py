@@ -12,23 +12,11 @@ diffusers = pytest.importorskip("diffusers")
 transformers = pytest.importorskip("transformers")
 
 from animate_text import POSTER_SIZE, load_art_generator  # noqa: E402
+from animate_text.debug import DEBUG_SIZE, save_debug_stable_diffusion  # noqa: E402
 from animate_text.diffusion import StableDiffusionArt  # noqa: E402
 
-TINY_SIZE = (64, 112)  # 9:16-ish, multiples of 8; the tiny VAE halves it to 32x56 latents
+TINY_SIZE = DEBUG_SIZE
 STEPS = 2
-
-
-def _tiny_clip_tokenizer(folder):
-    """A byte-level CLIP tokenizer with no merges: every byte is a token. Written locally, never downloaded."""
-    from transformers.models.clip.tokenization_clip import bytes_to_unicode
-
-    symbols = list(bytes_to_unicode().values())
-    vocab = {token: i for i, token in enumerate(symbols + [s + "</w>" for s in symbols])}
-    vocab["<|startoftext|>"] = len(vocab)
-    vocab["<|endoftext|>"] = len(vocab)
-    (folder / "vocab.json").write_text(json.dumps(vocab), "utf-8")
-    (folder / "merges.txt").write_text("#version: 0.2\n", "utf-8")
-    return transformers.CLIPTokenizer(str(folder / "vocab.json"), str(folder / "merges.txt"), model_max_length=77)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -43,36 +31,8 @@ def _one_torch_thread():
 
 @pytest.fixture(scope="module")
 def tiny_sd_folder(tmp_path_factory):
-    """diffusers' dummy-components recipe for its SD pipeline tests, saved with save_pretrained."""
-    torch.manual_seed(0)
-    unet = diffusers.UNet2DConditionModel(
-        block_out_channels=(4, 8), layers_per_block=1, sample_size=32, in_channels=4, out_channels=4,
-        down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"), up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"),
-        cross_attention_dim=32, norm_num_groups=2,
-    )
-    # SD 1.5 ships PNDM with skip_prk_steps, which runs steps + 1 timesteps: the progress mapping must cope.
-    scheduler = diffusers.PNDMScheduler(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear",
-                                        skip_prk_steps=True, set_alpha_to_one=False, steps_offset=1)
-    torch.manual_seed(0)
-    vae = diffusers.AutoencoderKL(
-        block_out_channels=[4, 8], in_channels=3, out_channels=3, latent_channels=4, norm_num_groups=2,
-        down_block_types=["DownEncoderBlock2D", "DownEncoderBlock2D"],
-        up_block_types=["UpDecoderBlock2D", "UpDecoderBlock2D"],
-    )
-    torch.manual_seed(0)
-    text_encoder = transformers.CLIPTextModel(transformers.CLIPTextConfig(
-        bos_token_id=0, eos_token_id=2, hidden_size=32, intermediate_size=37, layer_norm_eps=1e-05,
-        num_attention_heads=4, num_hidden_layers=2, pad_token_id=1, vocab_size=1000,
-    ))
-    folder = tmp_path_factory.mktemp("tiny-sd")
-    tokenizer_src = tmp_path_factory.mktemp("tokenizer-src")
-    pipe = diffusers.StableDiffusionPipeline(
-        unet=unet, scheduler=scheduler, vae=vae, text_encoder=text_encoder,
-        tokenizer=_tiny_clip_tokenizer(tokenizer_src), safety_checker=None, feature_extractor=None,
-        requires_safety_checker=False,
-    )
-    pipe.save_pretrained(folder)
-    return folder
+    """The package's debug pipeline (diffusers' dummy-components recipe), saved to a temp folder."""
+    return save_debug_stable_diffusion(tmp_path_factory.mktemp("tiny-sd"))
 
 
 @pytest.fixture(scope="module")

@@ -7,64 +7,22 @@ import pytest
 import utils
 from music_gen import MusicGenError, load_music_generator
 from music_gen.audio import PEAK_DBFS, read_wav
+from music_gen.debug import DEBUG_SAMPLE_RATE, save_debug_musicgen
 from music_gen.musicgen import MusicGenGenerator
 
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 
-RATE = 2000  # tiny EnCodec: 2 kHz audio, hop 200 -> 10 frames per second, 2 codebooks
+RATE = DEBUG_SAMPLE_RATE  # 2 kHz audio, hop 200 -> 10 frames per second, 2 codebooks
 POP = "A happy pop track at 120 BPM in a major key with piano, bass and drums."
-
-
-def _tiny_tokenizer():
-    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers
-
-    words = "a happy dark chill pop track at bpm in major minor key with piano bass drums and".split()
-    vocab = [("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0)] + [("\u2581" + w, -1.0) for w in words]
-    vocab += [(c, -5.0) for c in "abcdefghijklmnopqrstuvwxyz0123456789,.-\u2581"]
-    tok = Tokenizer(models.Unigram(vocab, unk_id=2))
-    tok.normalizer = normalizers.Lowercase()
-    tok.pre_tokenizer = pre_tokenizers.Metaspace()
-    tok.decoder = decoders.Metaspace()
-    return transformers.T5TokenizerFast(tokenizer_object=tok, extra_ids=0, pad_token="<pad>", eos_token="</s>",
-                                        unk_token="<unk>")
 
 
 @pytest.fixture(scope="module")
 def tiny_model_dir(tmp_path_factory):
-    """A random-weight MusicGen (T5 text encoder, EnCodec, decoder) with its processor, on disk."""
-    from transformers import (EncodecConfig, EncodecFeatureExtractor, MusicgenConfig, MusicgenDecoderConfig,
-                              MusicgenForConditionalGeneration, MusicgenProcessor, T5Config)
-
+    """The package's random-weight debug MusicGen, saved to a temp folder (256 decoder positions)."""
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # tiny matrices: extra threads only fight the other processes on the machine
-    folder = tmp_path_factory.mktemp("tiny-musicgen")
-    tokenizer = _tiny_tokenizer()
-    text = T5Config(vocab_size=len(tokenizer), d_model=16, d_ff=16, num_layers=1, num_heads=2, d_kv=8)
-    codec = EncodecConfig(sampling_rate=RATE, upsampling_ratios=[5, 5, 4, 2], hidden_size=16, num_filters=2,
-                          codebook_size=64, codebook_dim=16, compress=1, num_lstm_layers=1, target_bandwidths=[0.12],
-                          norm_type="time_group_norm", last_kernel_size=31)
-    decoder = MusicgenDecoderConfig(vocab_size=64, hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
-                                    ffn_dim=16, pad_token_id=64, decoder_start_token_id=64, bos_token_id=64,
-                                    num_codebooks=2, tie_word_embeddings=False, audio_channels=1,
-                                    max_position_embeddings=256)
-    torch.manual_seed(0)
-    model = MusicgenForConditionalGeneration(MusicgenConfig.from_sub_models_config(text, codec, decoder))
-    model.generation_config.pad_token_id = model.generation_config.decoder_start_token_id = 64
-    with torch.no_grad():
-        for layer in model.audio_encoder.quantizer.layers:
-            # EnCodec starts with all-zero codebooks (real ones are trained): every code would decode alike.
-            layer.codebook.embed.copy_(torch.randn_like(layer.codebook.embed))
-            layer.codebook.embed_avg.copy_(layer.codebook.embed)
-        # Random weights decode to white noise, in which a hard cut cannot be told from a sample step.
-        # A low-pass output layer makes the audio smooth like music, so a bad join would show as a jump.
-        last = model.audio_encoder.decoder.layers[-1].conv
-        window = torch.hann_window(last.weight.shape[-1] + 2)[1:-1]
-        last.weight.copy_((window / window.sum()).expand_as(last.weight) / last.weight.shape[1])
-        last.bias.zero_()
-    model.save_pretrained(folder)
-    MusicgenProcessor(feature_extractor=EncodecFeatureExtractor(feature_size=1, sampling_rate=RATE),
-                      tokenizer=tokenizer).save_pretrained(folder)
+    folder = save_debug_musicgen(tmp_path_factory.mktemp("tiny-musicgen"), max_positions=256)
     yield folder
     torch.set_num_threads(threads)
 
