@@ -1,7 +1,12 @@
-"""Fixtures shared by every test package: the real shared data, and the Flask app."""
+"""Fixtures shared by every test package: the real shared data, the Flask app, and a
+loopback chat-completions server standing in for an LLM host (Ollama, llama.cpp, vLLM)."""
 from __future__ import annotations
 
+import json
 import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -48,3 +53,73 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+class ChatServer(ThreadingHTTPServer):
+    """Speaks POST /v1/chat/completions on loopback, answering with ``answer`` as JSON text.
+
+    ``replies`` is a queue of behaviours (valid, fenced, prose, prose_only, malformed,
+    http500, hang); the last one repeats. ``requests`` records what each call sent.
+    """
+
+    daemon_threads = True
+
+    def __init__(self):
+        super().__init__(("127.0.0.1", 0), _ChatHandler)
+        self.answer: dict = {}
+        self.replies: list[str] = ["valid"]
+        self.requests: list[dict] = []
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/v1"
+
+
+class _ChatHandler(BaseHTTPRequestHandler):
+    def log_message(self, *args):  # keep the test output clean
+        pass
+
+    def _send(self, code: int, body: dict | str):
+        data = (json.dumps(body) if isinstance(body, dict) else body).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        try:
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def do_POST(self):
+        server: ChatServer = self.server
+        payload = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        auth = self.headers.get("Authorization")
+        server.requests.append({"path": self.path, "auth": auth, "json": payload})
+        mode = server.replies.pop(0) if len(server.replies) > 1 else server.replies[0]
+        answer = json.dumps(server.answer)
+        content = {
+            "valid": answer,
+            "fenced": "```json\n" + answer + "\n```",
+            "prose": "Sure! Here is the plan you asked for:\n" + answer + "\nEnjoy!",
+            "prose_only": "I think the video is about pasta and you should make a pasta video.",
+            "malformed": '{"summary": "pasta", "keywords": ["pasta", "garlic"',
+        }.get(mode)
+        if mode == "http500":  # echoes the credentials, as careless upstream errors do
+            return self._send(500, {"detail": f"upstream exploded for {auth}"})
+        if mode == "hang":
+            time.sleep(4)
+            content = answer
+        self._send(200, {"id": "chatcmpl-1", "object": "chat.completion", "model": payload.get("model"),
+                         "choices": [{"index": 0, "finish_reason": "stop",
+                                      "message": {"role": "assistant", "content": content}}]})
+
+
+@pytest.fixture()
+def chat_server():
+    """A running ``ChatServer``; set ``.answer`` (the JSON the model 'writes') and ``.replies``."""
+    srv = ChatServer()
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()

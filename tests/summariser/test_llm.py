@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -27,66 +25,10 @@ GOOD = {
 SECRET = "sk-secret-123"
 
 
-class ChatServer(ThreadingHTTPServer):
-    """Speaks POST /v1/chat/completions; ``replies`` is a queue of behaviours, the last repeats."""
-
-    daemon_threads = True
-
-    def __init__(self):
-        super().__init__(("127.0.0.1", 0), ChatHandler)
-        self.replies: list[str] = ["valid"]
-        self.requests: list[dict] = []
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/v1"
-
-
-class ChatHandler(BaseHTTPRequestHandler):
-    def log_message(self, *args):  # keep the test output clean
-        pass
-
-    def _send(self, code: int, body: dict | str):
-        data = (json.dumps(body) if isinstance(body, dict) else body).encode()
-        self.send_response(code)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        try:
-            self.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-
-    def do_POST(self):
-        server: ChatServer = self.server
-        payload = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        server.requests.append({"path": self.path, "auth": self.headers.get("Authorization"), "json": payload})
-        mode = server.replies.pop(0) if len(server.replies) > 1 else server.replies[0]
-        content = {
-            "valid": json.dumps(GOOD),
-            "fenced": "```json\n" + json.dumps(GOOD) + "\n```",
-            "prose": "Sure! Here is the plan you asked for:\n" + json.dumps(GOOD) + "\nEnjoy!",
-            "prose_only": "I think the video is about pasta and you should make a pasta video.",
-            "malformed": '{"summary": "pasta", "keywords": ["pasta", "garlic"',
-        }.get(mode)
-        if mode == "http500":
-            return self._send(500, {"detail": f"upstream exploded for Bearer {SECRET}"})
-        if mode == "hang":
-            time.sleep(4)
-            content = json.dumps(GOOD)
-        self._send(200, {"id": "chatcmpl-1", "object": "chat.completion", "model": payload.get("model"),
-                         "choices": [{"index": 0, "finish_reason": "stop",
-                                      "message": {"role": "assistant", "content": content}}]})
-
-
 @pytest.fixture()
-def server():
-    srv = ChatServer()
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
+def server(chat_server):
+    chat_server.answer = GOOD
+    return chat_server
 
 
 def openai(server, minilm, **kw):
