@@ -19,8 +19,8 @@ add a constraint, swap the audience).
 - "mood": exactly one of: {", ".join(MOODS)}.
 - "song_description": ONE sentence in exactly this format: \
 "A {{mood}} {{genre}} track at {{bpm}} BPM in a {{major|minor}} key with {{inst1}}, {{inst2}} and {{inst3}}." \
-where mood is the mood above, bpm is an integer from 60 to 180, and the three different \
-instruments come from: {", ".join(INSTRUMENTS)}."""
+("An" before a mood starting with a vowel) where mood is the mood above, bpm is an integer from 60 to 180, \
+and the three different instruments come from: {", ".join(INSTRUMENTS)}."""
 
 
 def build_messages(documents: list[str], tags: list[str]) -> list[dict[str, str]]:

@@ -1,6 +1,7 @@
 """The song description: one sentence in the exact format the composer parses.
 
 ``"A {mood} {genre} track at {bpm} BPM in a {major|minor} key with {i1}, {i2} and {i3}."``
+with "An" before a mood that starts with a vowel ("An epic ..."), as a writer (or an LLM) would put it.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ BPM_RANGE = (60, 180)
 
 _INSTRUMENT_ALTERNATION = "|".join(sorted((re.escape(i) for i in INSTRUMENTS), key=len, reverse=True))
 SONG_PATTERN = re.compile(
-    rf"^A (?P<mood>{'|'.join(MOODS)}) (?P<genre>[A-Za-z][A-Za-z &'-]*?) track at (?P<bpm>\d{{2,3}}) BPM "
+    rf"^An? (?P<mood>{'|'.join(MOODS)}) (?P<genre>[A-Za-z][A-Za-z &'-]*?) track at (?P<bpm>\d{{2,3}}) BPM "
     rf"in a (?P<mode>major|minor) key with (?P<i1>{_INSTRUMENT_ALTERNATION}), "
     rf"(?P<i2>{_INSTRUMENT_ALTERNATION}) and (?P<i3>{_INSTRUMENT_ALTERNATION})\.$"
 )
@@ -29,7 +30,8 @@ def build_song_description(mood: str, *, seed: int) -> str:
     # Keep the palette's order (its lead voice first) so the line reads lead, then rhythm.
     picks = sorted(rng.sample(range(len(palette)), 3))
     first, second, third = (palette[i] for i in picks)
-    return f"A {mood} {genre} track at {bpm} BPM in a {mode} key with {first}, {second} and {third}."
+    article = "An" if mood[0] in "aeiou" else "A"
+    return f"{article} {mood} {genre} track at {bpm} BPM in a {mode} key with {first}, {second} and {third}."
 
 
 def parse_song_description(text: str) -> dict | None:

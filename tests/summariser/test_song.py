@@ -25,6 +25,16 @@ def test_the_exact_sentence_format():
     assert " BPM in a major key with " in text
 
 
+def test_vowel_moods_take_an_and_both_articles_parse():
+    from music_gen.description import parse_description
+
+    for mood in ("energetic", "epic"):
+        text = build_song_description(mood, seed=3)
+        assert text.startswith(f"An {mood} ") and parse_song_description(text)["mood"] == mood
+        assert parse_description(text).mood == mood  # the composer reads the same sentence
+    assert parse_song_description(text.replace("An ", "A ", 1))["mood"] == "epic"
+
+
 @pytest.mark.parametrize("bad", [
     "A chill lo-fi track at 300 BPM in a major key with piano, bass and drums.",
     "A chill lo-fi track at 80 BPM in a major key with kazoo, bass and drums.",
