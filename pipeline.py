@@ -18,6 +18,7 @@ from typing import Any, Callable, Mapping
 
 import utils
 from search_input import SearchRequest
+from settings import parse_size
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +152,7 @@ class Studio:
         c = self.config
         return self._stage("image", lambda: load_art_generator(
             c["TRENDTOK_IMAGE"], model=c.get("SD_MODEL") or None, device=c.get("TRENDTOK_DEVICE") or None,
-            steps=int(c["SD_STEPS"]),
+            steps=int(c["SD_STEPS"]), size=parse_size("SD_SIZE", c["SD_SIZE"]),
         ))
 
     def warm_up(self) -> None:

@@ -30,6 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "MUSICGEN_MODEL": "facebook/musicgen-small",
     "SD_MODEL": "stable-diffusion-v1-5/stable-diffusion-v1-5",
     "SD_STEPS": 25,
+    "SD_SIZE": "512x896",                    # generation size WIDTHxHEIGHT; the cover is then fitted to 1080x1920
     "OPENAI_BASE_URL": "",
     "OPENAI_API_KEY": "",
     "OPENAI_MODEL": "llama3.1",
@@ -58,3 +59,11 @@ def load_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     environ = os.environ if environ is None else environ
     return {name: _convert(name, environ[name], default) if name in environ else default
             for name, default in DEFAULTS.items()}
+
+
+def parse_size(name: str, raw: str) -> tuple[int, int]:
+    """``"512x896"`` as ``(512, 896)``; else ``SettingsError`` naming the setting."""
+    width, sep, height = str(raw).strip().lower().partition("x")
+    if not (sep and width.isdigit() and height.isdigit()):
+        raise SettingsError(f"{name} must be WIDTHxHEIGHT in pixels, such as 512x896, not {raw!r}")
+    return int(width), int(height)
