@@ -51,6 +51,8 @@ def _convert(name: str, raw: str, default: Any) -> Any:
             return int(raw)
         except ValueError:
             raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+    if name.endswith("_SIZE"):
+        parse_size(name, raw)  # refuse a bad size when the studio starts, not at its first cover
     return raw
 
 

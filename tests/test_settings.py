@@ -19,6 +19,12 @@ def test_a_bad_number_names_the_setting():
         load_settings({"SD_STEPS": "many"})
 
 
+def test_a_bad_size_is_refused_when_settings_load():
+    assert load_settings({"SD_SIZE": "768x1344"})["SD_SIZE"] == "768x1344"
+    with pytest.raises(SettingsError, match="SD_SIZE must be WIDTHxHEIGHT"):
+        load_settings({"SD_SIZE": "big"})
+
+
 @pytest.mark.parametrize("raw, size", [("512x896", (512, 896)), (" 768X1344 ", (768, 1344))])
 def test_sizes_are_width_by_height(raw, size):
     assert parse_size("SD_SIZE", raw) == size
