@@ -24,7 +24,7 @@ from .video import (
     check_fetch_args,
     file_stem,
     is_tag_text,
-    probe_duration,
+    probe_download,
     stable_id,
     tag_key,
 )
@@ -268,10 +268,8 @@ class DriveSource:
             except (httplib2.HttpLib2Error, OSError) as exc:
                 warnings.append(f"#{tag}: could not download Drive file {shown!r}: {exc}")
                 return None
-        try:
-            probed = probe_duration(path)
-        except (OSError, RuntimeError):
-            path.unlink(missing_ok=True)
+        probed = probe_download(path)
+        if probed is None:
             warnings.append(f"#{tag}: skipped Drive file {shown!r}: ffmpeg cannot read it as a video")
             return None
         metadata = item.get("videoMediaMetadata")

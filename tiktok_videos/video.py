@@ -92,3 +92,13 @@ def probe_duration(path: Path) -> float:
         frames.close()
     duration = meta.get("duration") or 0.0
     return float(duration) if duration > 0 else 0.0
+
+
+def probe_download(path: Path) -> float | None:
+    """``probe_duration`` of a file a source just downloaded; ``None`` (and the file deleted)
+    when ffmpeg cannot read it, so an unreadable download never reaches the text stage."""
+    try:
+        return probe_duration(path)
+    except (OSError, RuntimeError):
+        path.unlink(missing_ok=True)
+        return None

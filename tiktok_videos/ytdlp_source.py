@@ -14,7 +14,7 @@ import urllib.parse
 from pathlib import Path
 from typing import Any, Iterable
 
-from .video import Progress, Video, VideoSourceError, check_fetch_args, file_stem, probe_duration, stable_id
+from .video import Progress, Video, VideoSourceError, check_fetch_args, file_stem, probe_download, stable_id
 
 URL_SETTING = "TRENDTOK_YTDLP_URL"
 DEFAULT_URL_TEMPLATE = "https://www.tiktok.com/tag/{tag}"
@@ -192,10 +192,8 @@ class YtdlpSource:
         except (yt_dlp.utils.YoutubeDLError, OSError) as exc:
             warnings.append(f"#{tag}: could not download {shown}: {_short(exc)}")
             return None
-        try:
-            probed = probe_duration(path)
-        except (OSError, RuntimeError):
-            path.unlink(missing_ok=True)
+        probed = probe_download(path)
+        if probed is None:
             warnings.append(f"#{tag}: skipped {shown}: ffmpeg cannot read the download as a video")
             return None
         duration = info.get("duration")
