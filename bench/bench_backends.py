@@ -56,14 +56,22 @@ def _speech_rows(models: Path, repeats: int) -> list[tuple]:
     from tiktok_to_text.debug import save_debug_whisper
     from tiktok_to_text.media import SAMPLE_RATE
     from tiktok_to_text.transcribers import SphinxTranscriber
-    from tiktok_to_text.whisper import WhisperTranscriber
+    from tiktok_to_text.whisper import load_whisper
+    from tiktok_to_text.whisper_weights import find_whisper, locate_whisper
 
     clips = _library_audio()
     audio_s = sum(len(c) for c in clips) / SAMPLE_RATE
-    folder = save_debug_whisper(models / "whisper")
+    debug = locate_whisper(str(save_debug_whisper(models / "whisper")))
+    candidates = [("sphinx", SphinxTranscriber),
+                  ("whisper (tiny transformers debug)", lambda: load_whisper(debug, device="cpu"))]
+    # The pip-installed weights are real models: their rows are real speeds.
+    for model in ("tiny.en", "base"):
+        weights = find_whisper(model, cache_dir=models)
+        if weights is not None:
+            candidates.append((f"whisper {model} (faster-whisper int8)",
+                               lambda weights=weights: load_whisper(weights, device="cpu")))
     rows = []
-    for name, load in (("sphinx", SphinxTranscriber),
-                       ("whisper (tiny debug)", lambda: WhisperTranscriber(folder, device="cpu"))):
+    for name, load in candidates:
         load_s = _seconds(load, repeats)
         transcribe = load()
         run_s = _seconds(lambda: [transcribe(c) for c in clips], repeats)

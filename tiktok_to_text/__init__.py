@@ -1,13 +1,16 @@
 """Speech-to-text and on-screen text (OCR) of short videos.
 
->>> with TextExtractor(transcriber="sphinx", workers=2) as extractor:
+>>> with TextExtractor(transcriber="auto", workers=2) as extractor:
 ...     texts = extractor([Path("clip.mp4")])          # list[VideoText], same order
-...     texts[0].transcript, texts[0].captions
+...     texts[0].segments, texts[0].language, texts[0].captions  # Segment / Caption, with times
 
 Plain audio files (WAV, OGG, ...) are accepted too and simply have no captions.
 """
 from ._errors import TranscriptionError
-from .extractor import TextExtractor, VideoText
+from ._types import Caption, Segment, VideoText
+from .extractor import TextExtractor
 from .wer import word_error_rate
+from .whisper_weights import DEFAULT_WHISPER_MODEL, PACKAGED as PACKAGED_WHISPER_MODELS, find_whisper
 
-__all__ = ["TextExtractor", "VideoText", "TranscriptionError", "word_error_rate"]
+__all__ = ["TextExtractor", "VideoText", "Segment", "Caption", "TranscriptionError", "word_error_rate",
+           "DEFAULT_WHISPER_MODEL", "PACKAGED_WHISPER_MODELS", "find_whisper"]

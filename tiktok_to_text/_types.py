@@ -14,6 +14,18 @@ class Segment:
 
 
 @dataclass(frozen=True)
+class Transcription:
+    """What a transcriber heard: its segments in time order and the language (ISO 639-1, or None)."""
+
+    segments: tuple[Segment, ...] = ()
+    language: str | None = None
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.segments if s.text)
+
+
+@dataclass(frozen=True)
 class Caption:
     """One line of burned-in text, first seen ``start_s`` seconds into the video.
 

@@ -6,36 +6,22 @@ import multiprocessing
 import os
 import threading
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
 import utils
 
 from ._errors import TranscriptionError
+from ._types import VideoText
 from .reader import ReadResult, VideoReader
-from .whisper import DEFAULT_WHISPER_MODEL, WhisperTranscriber, find_local_whisper
+from .spoken import mark_spoken
+from .whisper import load_whisper
+from .whisper_weights import DEFAULT_WHISPER_MODEL, WhisperWeightsMissing, locate_whisper
 
 TRANSCRIBERS = ("auto", "sphinx", "google", "whisper")
 POOLS = ("thread", "process")
 DEVICES = ("cuda", "mps", "cpu")
-_CACHE_VERSION = 1
-
-
-@dataclass
-class VideoText:
-    """The texts of one video. ``sha256`` is of the file's bytes ("" when unreadable);
-    ``backend`` is the transcriber that produced ``transcript``."""
-
-    sha256: str
-    transcript: str
-    captions: list[str]
-    warnings: list[str] = field(default_factory=list)
-    cached: bool = False
-    backend: str = ""
-
-    def to_dict(self) -> dict:
-        return asdict(self)
+_CACHE_VERSION = 2
 
 
 # A process pool's initializer can only hand its models to later tasks through the
@@ -62,16 +48,18 @@ class TextExtractor:
     its models once. With ``cache_dir`` results are kept by the file's sha256, the
     transcriber and the OCR flag, so a repeated video costs nothing.
 
-    "auto" uses Whisper when ``whisper_model`` (a folder or a hub id, default
-    "openai/whisper-small") is already on this machine, else sphinx; Whisper is
-    loaded once, here, on ``device`` ("cuda" | "mps" | "cpu", default: the best
-    available). ``backend`` names the transcriber used, ``warnings`` why a requested
-    one was not.
+    "auto" uses Whisper when ``whisper_model`` (default "base": see
+    ``whisper_weights``) is on this machine, else sphinx; Whisper is loaded once,
+    here, on ``device`` ("cuda" | "mps" | "cpu", default: the best available), and
+    ``models_dir`` is where a pip-installed model is put together. ``backend``
+    names the transcriber used; ``note`` says why "auto" did not use Whisper;
+    ``warnings`` why an explicitly requested transcriber was not used.
     """
 
     def __init__(self, *, transcriber: str = "auto", ocr: bool = True, workers: int = 2,
                  pool: str = "process", cache_dir: str | os.PathLike | None = None,
-                 whisper_model: str | None = None, device: str | None = None) -> None:
+                 whisper_model: str | None = None, device: str | None = None,
+                 models_dir: str | os.PathLike | None = None) -> None:
         if transcriber not in TRANSCRIBERS:
             raise TranscriptionError(f"transcriber must be one of {', '.join(TRANSCRIBERS)}, not {transcriber!r}")
         if not isinstance(ocr, bool):
@@ -88,9 +76,11 @@ class TextExtractor:
         self.workers = workers
         self.pool = pool
         self.warnings: list[str] = []
+        self.note: str | None = None
         self._cache = utils.DiskCache(cache_dir) if cache_dir is not None else None
-        self._whisper: WhisperTranscriber | None = None
-        self.backend = self._choose_backend(transcriber, whisper_model, device)
+        self._whisper = None
+        self.whisper_model = whisper_model or DEFAULT_WHISPER_MODEL
+        self.backend = self._choose_backend(transcriber, models_dir, device)
         self._settings = {
             # Whisper stays in this process (see _transcribe_in_parent); workers then
             # only decode audio and read captions.
@@ -103,23 +93,25 @@ class TextExtractor:
         self._lock = threading.Lock()
         self._thread_local = threading.local()
 
-    def _choose_backend(self, transcriber: str, whisper_model: str | None, device: str | None) -> str:
+    def _choose_backend(self, transcriber: str, models_dir, device: str | None) -> str:
         if transcriber in ("sphinx", "google"):
             return transcriber
-        model = whisper_model or DEFAULT_WHISPER_MODEL
-        folder = find_local_whisper(model)
-        if folder is None:
+        try:
+            weights = locate_whisper(self.whisper_model, cache_dir=models_dir)
+        except WhisperWeightsMissing as missing:
+            reason = f"no Whisper weights for {missing}; transcribing with sphinx"
             if transcriber == "whisper":
-                self.warnings.append(f"Whisper weights for {model!r} not found on this machine; using sphinx")
+                self.warnings.append(reason)
+            else:
+                self.note = reason
             return "sphinx"
         try:
-            self._whisper = WhisperTranscriber(folder, device=utils.pick_device(device))
+            self._whisper = load_whisper(weights, device=utils.pick_device(device))
         except (OSError, ValueError, RuntimeError, ImportError) as exc:
             # Weights that are present but will not load deserve a word even under "auto".
-            self.warnings.append(f"Whisper weights at {folder} could not be loaded ({exc}); using sphinx")
+            self.warnings.append(f"Whisper weights at {weights.folder} could not be loaded ({exc}); using sphinx")
             return "sphinx"
         self._whisper_lock = threading.Lock()
-        self._whisper_model = model
         return "whisper"
 
     # -- the pool -------------------------------------------------------------------------
@@ -166,7 +158,7 @@ class TextExtractor:
     # -- the work -----------------------------------------------------------------------
 
     def _cache_key(self, sha256: str) -> str:
-        backend = f"whisper:{self._whisper_model}" if self._whisper is not None else self.backend
+        backend = f"whisper:{self.whisper_model}" if self._whisper is not None else self.backend
         return f"v{_CACHE_VERSION}|{sha256}|{backend}|ocr={int(self.ocr)}"
 
     def _transcribe_in_parent(self, read: ReadResult, name: str) -> None:
@@ -178,7 +170,7 @@ class TextExtractor:
         samples, read.samples = read.samples, None
         try:
             with self._whisper_lock:
-                read.transcript = self._whisper(samples)
+                read.transcription = self._whisper(samples)
         except (RuntimeError, ValueError) as exc:
             read.warnings.append(f"{name}: Whisper could not transcribe the speech: {exc}")
             read.transient = True
@@ -212,13 +204,12 @@ class TextExtractor:
             try:
                 sha256 = utils.sha256_file(path)
             except OSError as exc:
-                finished(index, VideoText("", "", [], [f"{path.name} could not be read: {exc.strerror or exc}"],
+                finished(index, VideoText("", warnings=[f"{path.name} could not be read: {exc.strerror or exc}"],
                                           backend=self.backend))
                 continue
             cached = self._cache.get(self._cache_key(sha256)) if self._cache is not None else None
             if cached is not None:
-                finished(index, VideoText(sha256, cached["transcript"], list(cached["captions"]),
-                                          list(cached["warnings"]), cached=True, backend=self.backend))
+                finished(index, VideoText.from_dict({**cached, "cached": True}))
             else:
                 pending.setdefault(sha256, []).append(index)
 
@@ -236,14 +227,14 @@ class TextExtractor:
                                   transient=True)
             if self._whisper is not None:
                 self._transcribe_in_parent(read, paths[indexes[0]].name)
-            text = VideoText(sha256, read.transcript, read.captions, read.warnings, backend=self.backend)
+            transcription = read.transcription
+            text = VideoText(sha256, segments=list(transcription.segments),
+                             captions=mark_spoken(read.captions, transcription.text),
+                             warnings=read.warnings, backend=self.backend, language=transcription.language)
             if self._cache is not None and not read.transient:
-                self._cache.put(self._cache_key(sha256), {
-                    "transcript": text.transcript, "captions": text.captions, "warnings": text.warnings,
-                })
+                self._cache.put(self._cache_key(sha256), text.to_dict())
             for index in indexes:
-                finished(index, VideoText(**{**text.to_dict(), "captions": list(text.captions),
-                                             "warnings": list(text.warnings)}))
+                finished(index, VideoText.from_dict(text.to_dict()))
         return results  # type: ignore[return-value]
 
     def _discard_broken_pool(self) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ._types import Caption, Transcription
 from .captions import CaptionReader
 from .media import decode_audio, ffmpeg_exe, probe
 from .transcribers import BackendUnavailable, GoogleTranscriber, SphinxTranscriber
@@ -18,11 +19,11 @@ WORKER_BACKENDS = {"sphinx": SphinxTranscriber, "google": GoogleTranscriber}
 
 @dataclass
 class ReadResult:
-    """What a worker sends back. ``samples`` is set instead of ``transcript`` when the
+    """What a worker sends back. ``samples`` is set instead of ``transcription`` when the
     parent transcribes; ``transient`` marks a failure worth retrying (never cached)."""
 
-    transcript: str = ""
-    captions: list[str] = field(default_factory=list)
+    transcription: Transcription = field(default_factory=Transcription)
+    captions: list[Caption] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     samples: np.ndarray | None = None
     transient: bool = False
@@ -61,7 +62,7 @@ class VideoReader:
                 elif self._transcribe is None:
                     result.samples = samples
                 else:
-                    result.transcript = self._transcribe(samples)
+                    result.transcription = self._transcribe(samples)
             except BackendUnavailable as exc:
                 result.warnings.append(f"{path.name}: {exc}")
                 result.transient = True

@@ -5,7 +5,13 @@ import os
 
 import numpy as np
 
+from ._types import Segment, Transcription
 from .media import SAMPLE_RATE
+
+# Sphinx marks silences and noises as "words" in angle or square brackets.
+_FILLERS = ("<s>", "</s>", "<sil>", "[NOISE]", "[SPEECH]", "[BREATH]", "[COUGH]", "[SMACK]", "[UH]", "[UM]")
+_SPHINX_FRAMES_PER_S = 100
+_PAUSE_S = 0.5  # a pause this long starts a new segment
 
 
 class BackendUnavailable(RuntimeError):
@@ -34,15 +40,34 @@ class SphinxTranscriber:
         config.set_string("-logfn", os.devnull)
         self._decoder = pocketsphinx.Decoder(config)
 
-    def __call__(self, samples: np.ndarray) -> str:
-        """Transcript of ``samples`` (int16, shape ``(n,)``, 16 kHz); "" when nothing was recognised."""
+    def __call__(self, samples: np.ndarray) -> Transcription:
+        """What ``samples`` (int16, shape ``(n,)``, 16 kHz) say, in segments split at pauses of
+        0.5 s or more; no segments when nothing was recognised."""
         if samples.size == 0:
-            return ""
+            return Transcription(language="en")
         self._decoder.start_utt()
         self._decoder.process_raw(np.ascontiguousarray(samples, dtype="<i2").tobytes(), False, True)
         self._decoder.end_utt()
-        hypothesis = self._decoder.hyp()
-        return hypothesis.hypstr.strip() if hypothesis is not None else ""
+        if self._decoder.hyp() is None:
+            return Transcription(language="en")
+        segments: list[Segment] = []
+        words: list[str] = []
+        start = end = 0.0
+        for item in self._decoder.seg():
+            word = item.word.split("(")[0]  # "read(2)" is the second pronunciation of "read"
+            begin, finish = item.start_frame / _SPHINX_FRAMES_PER_S, (item.end_frame + 1) / _SPHINX_FRAMES_PER_S
+            if word in _FILLERS or word.startswith(("[", "<")):
+                continue
+            if words and begin - end >= _PAUSE_S:
+                segments.append(Segment(round(start, 2), round(end, 2), " ".join(words)))
+                words = []
+            if not words:
+                start = begin
+            words.append(word)
+            end = finish
+        if words:
+            segments.append(Segment(round(start, 2), round(end, 2), " ".join(words)))
+        return Transcription(tuple(segments), language="en")
 
 
 class GoogleTranscriber:
@@ -58,14 +83,18 @@ class GoogleTranscriber:
         self._recognizer.operation_timeout = timeout_s
         self._language = language
 
-    def __call__(self, samples: np.ndarray) -> str:
-        """Transcript of ``samples`` (int16, shape ``(n,)``, 16 kHz); raises ``BackendUnavailable`` offline."""
+    def __call__(self, samples: np.ndarray) -> Transcription:
+        """What ``samples`` (int16, shape ``(n,)``, 16 kHz) say, as one segment (the web API gives
+        no times); raises ``BackendUnavailable`` offline."""
+        language = self._language.split("-")[0]
         if samples.size == 0:
-            return ""
+            return Transcription(language=language)
         audio = self._sr.AudioData(np.ascontiguousarray(samples, dtype="<i2").tobytes(), SAMPLE_RATE, 2)
         try:
-            return self._recognizer.recognize_google(audio, language=self._language).strip()
+            text = self._recognizer.recognize_google(audio, language=self._language).strip()
         except self._sr.UnknownValueError:
-            return ""
+            return Transcription(language=language)
         except self._sr.RequestError as exc:
             raise BackendUnavailable(f"Google speech recognition failed: {exc}") from exc
+        duration = round(samples.size / SAMPLE_RATE, 2)
+        return Transcription((Segment(0.0, duration, text),) if text else (), language=language)

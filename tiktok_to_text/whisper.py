@@ -1,4 +1,8 @@
-"""Whisper through transformers' speech-recognition pipeline, from local weights only."""
+"""Whisper from local weights only: faster-whisper (CTranslate2) or transformers, by the weights' format.
+
+``load_whisper(weights, device=…)`` picks the engine from ``WhisperWeights.engine``;
+both engines are called on 16 kHz mono int16 samples and return a ``Transcription``.
+"""
 from __future__ import annotations
 
 import os
@@ -6,40 +10,59 @@ from pathlib import Path
 
 import numpy as np
 
+from ._types import Segment, Transcription
 from .media import SAMPLE_RATE
-from .vad import looks_like_speech
-
-DEFAULT_WHISPER_MODEL = "openai/whisper-small"  # the app's WHISPER_MODEL default
-_WEIGHTS = ("model.safetensors", "pytorch_model.bin", "model.safetensors.index.json", "pytorch_model.bin.index.json")
+from .vad import has_voice, looks_like_speech
+from .whisper_weights import WhisperWeights
 
 
-def _has_weights(folder: Path) -> bool:
-    return (folder / "config.json").is_file() and any((folder / name).is_file() for name in _WEIGHTS)
+class FasterWhisperTranscriber:
+    """Whisper on CTranslate2, int8 on the CPU and float16 on CUDA, loaded once.
 
-
-def find_local_whisper(model: str) -> Path | None:
-    """The folder holding ``model``'s weights on this machine, or ``None``; never downloads.
-
-    ``model`` is a folder, or a hub id looked up in the local Hugging Face cache only.
+    Greedy decoding (``beam_size=1``) and Silero VAD (bundled in faster-whisper):
+    only stretches that hold a voice reach the model, so music-only audio gives no
+    text and speech over music still does. Each segment keeps its start and end.
+    ``cpu_threads`` defaults to every core (the pool workers mostly wait on ffmpeg
+    while Whisper runs).
     """
-    if os.path.isdir(model):
-        return Path(model) if _has_weights(Path(model)) else None
-    try:
-        from huggingface_hub import snapshot_download
 
-        folder = Path(snapshot_download(repo_id=model, local_files_only=True))
-    except Exception:  # not cached, a malformed id, or no huggingface_hub: all mean "not here"
-        return None
-    return folder if _has_weights(folder) else None
+    backend = "whisper"
+
+    def __init__(self, model_dir: str | os.PathLike, *, device: str = "cpu", cpu_threads: int | None = None) -> None:
+        from faster_whisper import WhisperModel
+
+        self.model_dir = Path(model_dir)
+        # CTranslate2 has no MPS kernels: on a Mac, the CPU's int8 path is the fast one.
+        self.device = "cuda" if device == "cuda" else "cpu"
+        self._model = WhisperModel(
+            str(self.model_dir), device=self.device,
+            compute_type="float16" if self.device == "cuda" else "int8",
+            cpu_threads=cpu_threads or os.cpu_count() or 1,
+        )
+        self.multilingual = bool(self._model.model.is_multilingual)
+
+    def __call__(self, samples: np.ndarray) -> Transcription:
+        """What ``samples`` (int16, shape ``(n,)``, 16 kHz) say; no segments when no voice is heard."""
+        if samples.size == 0 or not has_voice(samples):
+            return Transcription()
+        audio = samples.astype(np.float32) / 32768.0
+        pieces, info = self._model.transcribe(
+            audio, beam_size=1, vad_filter=True,
+            # Each 30 s window on its own: a misheard window cannot prime the next into a loop.
+            condition_on_previous_text=False,
+            language=None if self.multilingual else "en",
+        )
+        segments = tuple(Segment(round(p.start, 2), round(p.end, 2), p.text.strip()) for p in pieces if p.text.strip())
+        return Transcription(segments, language=info.language if segments else None)
 
 
-class WhisperTranscriber:
-    """Whisper loaded once from a local folder; call it on 16 kHz mono int16 samples.
+class TransformersWhisperTranscriber:
+    """A Hugging Face Whisper checkpoint through transformers' speech-recognition pipeline.
 
     ``device`` is a torch device name ("cuda" runs in float16). The language is
-    detected by the model. Clips that do not look like speech (silence, music only:
-    see ``vad.looks_like_speech``) return "" without running the model, because
-    Whisper invents lyrics and subtitles credits on them.
+    detected by the model but not reported (the pipeline does not return it). Clips
+    that do not look like speech (see ``vad.looks_like_speech``) give no text without
+    running the model, because Whisper invents lyrics and subtitle credits on music.
     """
 
     backend = "whisper"
@@ -63,10 +86,18 @@ class WhisperTranscriber:
         multilingual = getattr(self._pipe.model.generation_config, "is_multilingual", False)
         self._generate_kwargs = {"task": "transcribe"} if multilingual else {}
 
-    def __call__(self, samples: np.ndarray) -> str:
-        """Transcript of ``samples`` (int16, shape ``(n,)``, 16 kHz); "" when no voice is heard."""
+    def __call__(self, samples: np.ndarray) -> Transcription:
+        """What ``samples`` (int16, shape ``(n,)``, 16 kHz) say, as one segment."""
         if samples.size == 0 or not looks_like_speech(samples):
-            return ""
+            return Transcription()
         audio = samples.astype(np.float32) / 32768.0
         result = self._pipe({"raw": audio, "sampling_rate": SAMPLE_RATE}, generate_kwargs=dict(self._generate_kwargs))
-        return str(result["text"]).strip()
+        text = str(result["text"]).strip()
+        return Transcription((Segment(0.0, round(samples.size / SAMPLE_RATE, 2), text),) if text else ())
+
+
+def load_whisper(weights: WhisperWeights, *, device: str = "cpu"):
+    """The transcriber for ``weights``, loaded now."""
+    if weights.engine == "ctranslate2":
+        return FasterWhisperTranscriber(weights.folder, device=device)
+    return TransformersWhisperTranscriber(weights.folder, device=device)

@@ -38,10 +38,15 @@ def test_speech_and_captions_of_one_video(extractor, speech_video):
     print(text)
     assert isinstance(text, VideoText) and text.backend == extractor.backend == "sphinx"
     assert word_error_rate(reference, text.transcript) < 0.45
-    caption_words = " ".join(text.captions).lower().split()
+    caption_words = " ".join(c.text for c in text.captions).lower().split()
     assert {"sunday", "reset", "morning", "routine"} <= set(caption_words)
     assert text.warnings == [] and not text.cached
     assert calls[-1] == (1, 1)
+    # Segments carry times inside the clip; sphinx hears English.
+    assert text.language == "en" and text.segments
+    assert all(0 <= s.start_s < s.end_s <= 6.0 for s in text.segments)
+    # Captions nobody says are not marked spoken; their times fall inside the clip.
+    assert all(not c.spoken and 0 <= c.start_s < 6.0 for c in text.captions)
 
 
 def test_second_call_is_an_identical_cache_hit(extractor, caption_video):
@@ -63,7 +68,7 @@ def test_bad_inputs_warn_and_the_others_carry_on(extractor, caption_video, tmp_p
     assert gone.sha256 == "" and "could not be read" in gone.warnings[0]
     # The caption video is silent: no audio track, captions still read.
     assert good.warnings == [f"{caption_video.name} has no audio track"]
-    assert "banana" in " ".join(good.captions).lower()
+    assert "banana" in " ".join(c.text for c in good.captions).lower()
 
 
 def test_process_pool_gives_the_same_texts_and_reuses_its_workers(speech_video, caption_video):
@@ -92,7 +97,7 @@ def test_library_videos_match_their_sidecars(extractor):
         rate = word_error_rate(sidecar["narration"], text.transcript)
         expected = {w for c in sidecar["captions"] for w in c.lower().split() if w.isalpha() and len(w) > 2}
         # Substrings of the space-less text: "SPF EVERYDAY" does show "every" and "day".
-        shown = "".join(" ".join(text.captions).lower().split())
+        shown = "".join(" ".join(c.text for c in text.captions).lower().split())
         found = {w for w in expected if w in shown}
         print(f"{video.name}: WER {rate:.3f}, caption words found {len(found)}/{len(expected)}")
         assert rate < 0.45

@@ -1,0 +1,17 @@
+"""Which caption lines the speaker also says."""
+from tiktok_to_text import Caption
+from tiktok_to_text.spoken import mark_spoken
+
+
+def test_karaoke_lines_are_spoken_and_on_screen_only_text_is_not():
+    transcript = "Imagine banking an extra ten k a month just by leveraging AI. Sounds like a dream, right?"
+    captions = [Caption("IMAGINE BANKING AN EXTRA", 0.0), Caption("LEVERAGlNG AI", 2.0),  # OCR misread l for I
+                Caption("Step 1: open the app", 4.0), Caption("$49 / month", 5.0)]
+    marked = mark_spoken(captions, transcript)
+    assert [c.spoken for c in marked] == [True, True, False, False]
+    assert [(c.text, c.start_s) for c in marked] == [(c.text, c.start_s) for c in captions]
+
+
+def test_nothing_is_spoken_without_a_transcript():
+    assert mark_spoken([Caption("HELLO THERE", 1.0)], "") == [Caption("HELLO THERE", 1.0, spoken=False)]
+    assert mark_spoken([], "words") == []
