@@ -34,7 +34,8 @@ def load_art_generator(backend: str = "auto", *, model: str | None = None, devic
     already in the local cache (default ``DEFAULT_SD_MODEL``); never downloaded. device: ``"cuda"``,
     ``"mps"`` or ``"cpu"`` (default: ``utils.pick_device``). steps: denoising steps, >= 1.
     size: Stable Diffusion generation size (width, height), multiples of 8 (default 512x896 for SD 1.5).
-    The result has ``backend`` (the one actually used) and ``warnings`` (why another was not).
+    The result has ``backend`` (the one actually used); when Stable Diffusion was not used,
+    ``note`` says why under ``"auto"`` and ``warnings`` does when it was asked for by name.
     """
     if not isinstance(backend, str) or backend.strip().lower() not in BACKENDS:
         raise ArtError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
@@ -49,7 +50,8 @@ def load_art_generator(backend: str = "auto", *, model: str | None = None, devic
     model = (model or DEFAULT_SD_MODEL).strip()
     missing = _weights_missing(model)
     if missing:
-        return PosterArt(warnings=[f"{missing}; using the poster"])
+        reason = f"{missing}; using the poster"
+        return PosterArt(warnings=[reason]) if backend == "stable-diffusion" else PosterArt(note=reason)
     try:
         from .diffusion import SD15_SIZE, StableDiffusionArt
 

@@ -122,9 +122,11 @@ class PosterArt:
 
     backend = "poster"
 
-    def __init__(self, *, size: tuple[int, int] = POSTER_SIZE, warnings: list[str] | None = None):
+    def __init__(self, *, size: tuple[int, int] = POSTER_SIZE, warnings: list[str] | None = None,
+                 note: str | None = None):
         self.size = size
         self.warnings: list[str] = list(warnings or [])
+        self.note = note  # why "auto" chose the poster: information, not a warning
 
     def render(self, *, title: str, keywords: tuple[str, ...], mood: str, seed: int,
                progress: Progress | None = None) -> Image.Image:

@@ -26,8 +26,9 @@ class ComposerGenerator:
 
     backend = "composer"
 
-    def __init__(self, *, warnings: list[str] | None = None):
+    def __init__(self, *, warnings: list[str] | None = None, note: str | None = None):
         self.warnings: list[str] = list(warnings or [])
+        self.note = note  # why "auto" chose the composer: information, not a warning
         self.sample_rate = SAMPLE_RATE
         self._renderer = MidiRenderer(sample_rate=SAMPLE_RATE)
 

@@ -16,8 +16,8 @@ def load_music_generator(backend: str = "auto", *, model: str | os.PathLike | No
 
     ``auto`` uses MusicGen when its weights are on local disk (``model``: a folder or a Hub id found
     in the local Hugging Face cache, default ``facebook/musicgen-small``; nothing is downloaded),
-    else the composer. ``musicgen`` with missing weights also falls back to the composer; either
-    way ``generator.warnings`` says why. ``device`` (cuda/mps/cpu) defaults to ``utils.pick_device``.
+    else the composer, and ``generator.note`` says why. ``musicgen`` with missing weights also
+    falls back to the composer, with the reason in ``generator.warnings`` (it was asked for). ``device`` (cuda/mps/cpu) defaults to ``utils.pick_device``.
     ``settings`` go to ``MusicGenGenerator`` (``window_s``, ``overlap_s``, ``guidance_scale``).
     """
     if not isinstance(backend, str) or backend not in BACKENDS:
@@ -27,4 +27,5 @@ def load_music_generator(backend: str = "auto", *, model: str | os.PathLike | No
     try:
         return MusicGenGenerator(model=DEFAULT_MODEL if model is None else model, device=device, **settings)
     except MusicGenWeightsMissing as exc:
-        return ComposerGenerator(warnings=[f"{exc}; using the composer"])
+        reason = f"{exc}; using the composer"
+        return ComposerGenerator(warnings=[reason]) if backend == "musicgen" else ComposerGenerator(note=reason)

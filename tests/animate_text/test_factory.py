@@ -19,12 +19,18 @@ def test_poster_backend_by_name_has_no_warnings():
     assert (art.backend, art.warnings) == ("poster", [])
 
 
-@pytest.mark.parametrize("backend", ["auto", "stable-diffusion"])
-def test_missing_weights_fall_back_to_the_poster_with_a_warning(tmp_path, backend):
+def test_missing_weights_asked_for_by_name_fall_back_to_the_poster_with_a_warning(tmp_path):
     absent = tmp_path / "no-such-model"
-    art = load_art_generator(backend, model=str(absent))
+    art = load_art_generator("stable-diffusion", model=str(absent))
     assert art.backend == "poster"
     assert art.warnings == [f"Stable Diffusion weights not found at {absent}; using the poster"]
+
+
+def test_auto_without_weights_uses_the_poster_and_notes_why_without_warning(tmp_path):
+    absent = tmp_path / "no-such-model"
+    art = load_art_generator("auto", model=str(absent))
+    assert (art.backend, art.warnings) == ("poster", [])
+    assert art.note == f"Stable Diffusion weights not found at {absent}; using the poster"
 
 
 def test_folder_without_model_index_is_not_a_checkpoint(tmp_path):
@@ -34,9 +40,9 @@ def test_folder_without_model_index_is_not_a_checkpoint(tmp_path):
 
 def test_hub_id_absent_from_the_local_cache_falls_back_without_loading():
     art = load_art_generator("auto", model="someone/some-sd-model-that-is-not-cached")
-    assert art.backend == "poster"
-    assert art.warnings == ["Stable Diffusion weights not found at someone/some-sd-model-that-is-not-cached; "
-                            "using the poster"]
+    assert (art.backend, art.warnings) == ("poster", [])
+    assert art.note == ("Stable Diffusion weights not found at someone/some-sd-model-that-is-not-cached; "
+                        "using the poster")
 
 
 def test_bad_size_raises_even_when_the_poster_is_used():
