@@ -1,10 +1,12 @@
 """Summary, keywords, trend idea and song description for a set of trending videos.
 
     summariser = load_summariser(backend="auto", **settings)
-    summary = summariser(documents=[...], tags=[...])
+    summary = summariser(documents=[Passage(text, kind, video_id, start_s), ...], tags=[...])
+    summary.evidence["summary"][0]["sources"]  # [{"video_id", "kind", "start_s"}, ...]
 """
-from ._types import Summary, SummaryError
+from ._types import PASSAGE_KINDS, Passage, Source, Summary, SummaryError
 from ._vocab import INSTRUMENTS, MOODS
 from .factory import load_summariser
 
-__all__ = ["load_summariser", "Summary", "SummaryError", "MOODS", "INSTRUMENTS"]
+__all__ = ["load_summariser", "Passage", "Source", "PASSAGE_KINDS", "Summary", "SummaryError", "MOODS",
+           "INSTRUMENTS"]

@@ -19,6 +19,7 @@ _HASHTAG = re.compile(r"(?<!\w)#+([^\s#]+)")  # not \w+: Thai tone marks are not
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?…。！？])\s+|\s*\n+\s*")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=[0-9])")
 _TERMINAL = ".!?…。！？"
+TERMINAL = _TERMINAL
 
 STOPWORDS = frozenset("""
 a about above after again against all almost also am an and any are aren't around as at away back
@@ -37,7 +38,8 @@ whether which while who who's whom why why's will with without won't would would
 you'd you'll you're you've your yours yourself yourselves fyp foryou foryoupage viral trending tiktok
 xyzbca video videos guys hey gonna actually literally basically kind sort stuff look looks
 first second third next last another everything everyone nothing anything someone always give gives
-start starts done
+start starts done honestly seriously totally definitely obviously absolutely probably anyway
+anyways alright lol omg two three four five six seven eight nine ten hundred thousand
 """.split())
 
 
@@ -129,26 +131,53 @@ def split_sentences(text: str) -> list[str]:
     Unpunctuated runs longer than 40 words (speech transcripts) are cut into pieces of
     about 15–25 words so each piece can be ranked on its own.
     """
-    sentences = []
-    for raw in _SENTENCE_BREAK.split(text):
-        words = raw.split()
-        if not words or not any(_has_letter(w) for w in words):
-            continue
-        if len(words) <= _RUN_WORDS:
-            sentences.append(_as_sentence(words))
-            continue
-        for piece in _pieces(words):
-            # A piece cut before a spoken "and" reads better without it.
-            if len(piece) > 1 and piece[0].lower() in ("and", "plus"):
-                piece = piece[1:]
-            sentences.append(_as_sentence(piece))
-    return sentences
+    return [sentence for _, _, sentence in sentence_spans(text)]
 
 
-def _pieces(words: list[str], *, low: int = 15, high: int = 25) -> list[list[str]]:
+def sentence_spans(text: str, *, breaks: frozenset[int] = frozenset()) -> list[tuple[int, int, str]]:
+    """``split_sentences`` with where each sentence came from: ``(first, end, sentence)``,
+    where ``text.split()[first:end]`` are the sentence's words.
+
+    ``breaks``: word indices where a new stretch of speech begins (a transcript segment);
+    an unpunctuated run is preferably cut there.
+    """
+    spans = []
+    offset = 0
+    for line in text.split("\n"):
+        words = line.split()
+        start = 0
+        for i, word in enumerate(words):
+            # A word ending in . ! ? … ends a sentence, as a break after it would in the text.
+            if word[-1] in _TERMINAL or i == len(words) - 1:
+                spans.extend(_spans_of(words[start:i + 1], offset + start, breaks))
+                start = i + 1
+        offset += len(words)
+    return spans
+
+
+def _spans_of(words: list[str], offset: int, breaks: frozenset[int]) -> list[tuple[int, int, str]]:
+    if not words or not any(_has_letter(w) for w in words):
+        return []
+    if len(words) <= _RUN_WORDS:
+        return [(offset, offset + len(words), _as_sentence(words))]
+    spans = []
+    start = offset
+    for piece in _pieces(words, breaks=frozenset(b - offset for b in breaks)):
+        first = start
+        start += len(piece)
+        # A piece cut before a spoken "and" reads better without it.
+        if len(piece) > 1 and piece[0].lower() in ("and", "plus"):
+            piece, first = piece[1:], first + 1
+        spans.append((first, start, _as_sentence(piece)))
+    return spans
+
+
+def _pieces(words: list[str], *, low: int = 15, high: int = 25,
+            breaks: frozenset[int] = frozenset()) -> list[list[str]]:
     """Cut an unpunctuated run into pieces of ``low``–``high`` words (a run too short for
-    two full pieces is halved), cutting just before a spoken boundary word ("then", "so",
-    "next"…) when there is one nearby, and never right after "a", "the", "of"…"""
+    two full pieces is halved), cutting where a new transcript segment begins (``breaks``,
+    word indices), else just before a spoken boundary word ("then", "so", "next"…) when
+    there is one nearby, and never right after "a", "the", "of"…"""
     pieces = []
     start = 0
     while len(words) - start > high:
@@ -159,8 +188,9 @@ def _pieces(words: list[str], *, low: int = 15, high: int = 25) -> list[list[str
             target, first, last = start + rest // 2, start + rest // 3, len(words) - rest // 3
         cuts = sorted(range(first, last + 1), key=lambda c: abs(c - target))
         # Best: just before a boundary word; else: not right after "a", "the", "of"…
-        best = next((c for c in cuts if words[c].lower() in _BOUNDARY_WORDS),
-                    next((c for c in cuts if words[c - 1].lower() not in STOPWORDS), cuts[0]))
+        best = next((c for c in cuts if c in breaks),
+                    next((c for c in cuts if words[c].lower() in _BOUNDARY_WORDS),
+                         next((c for c in cuts if words[c - 1].lower() not in STOPWORDS), cuts[0])))
         pieces.append(words[start:best])
         start = best
     pieces.append(words[start:])

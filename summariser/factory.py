@@ -29,7 +29,8 @@ def _llamacpp_problem(gguf_path) -> str | None:
 
 
 def load_summariser(backend: str = "auto", **settings):
-    """A summariser: ``summariser(documents=[...], tags=[...]) -> Summary``.
+    """A summariser: ``summariser(documents=[Passage | str, ...], tags=[...]) -> Summary``,
+    with ``Summary.evidence`` naming the passages behind each sentence and keyword.
 
     ``backend``: ``"auto"`` (llamacpp when ``gguf_path`` exists and llama-cpp-python
     imports, else openai when ``openai_base_url`` is set, else llamaapi when

@@ -12,10 +12,11 @@ import threading
 from pathlib import Path
 from typing import Callable, Sequence
 
+from ._passages import validate_inputs
 from ._prompt import build_messages
 from ._reply import UnusableReply, extract_json_object, repair_reply
-from ._types import Summary, SummaryError
-from .minilm import MiniLMSummariser, content_seed, validate_inputs
+from ._types import Passage, Summary, SummaryError
+from .minilm import MiniLMSummariser, content_seed
 
 logger = logging.getLogger(__name__)
 
@@ -61,12 +62,15 @@ class _ChatSummariser:
     def _redact(self, text: str) -> str:
         return text.replace(self._secret, "***") if self._secret else text
 
-    def __call__(self, *, documents: Sequence[str], tags: Sequence[str],
+    def __call__(self, *, documents: Sequence[str | Passage], tags: Sequence[str],
                  progress: Callable[[int, int], None] | None = None) -> Summary:
         """Summarise with the model; on failure, the offline MiniLM result plus a warning.
 
-        At most ``1 + retries`` requests: a connection error, an HTTP 5xx/429 or an
-        unusable reply is retried; a time-out is not (the wait would only multiply).
+        ``documents``: ``Passage``s, or strings read as transcripts. At most ``1 + retries``
+        requests: a connection error, an HTTP 5xx/429 or an unusable reply is retried; a
+        time-out is not (the wait would only multiply). The model's summary and keywords are
+        grounded afterwards on the passages (``Summary.evidence``) with the offline
+        summariser's MiniLM model.
         """
         documents, tags = validate_inputs(documents, tags)
         report = progress or (lambda done, total: None)
@@ -92,8 +96,10 @@ class _ChatSummariser:
             except UnusableReply as unusable:
                 failures.append(f"the reply was unusable ({unusable})")
                 continue
+            evidence = self._fallback.ground(summary=fields["summary"], keywords=fields["keywords"],
+                                             documents=documents, tags=tags)
             report(total, total)
-            return Summary(**fields, backend=self.backend,
+            return Summary(**fields, backend=self.backend, evidence=evidence,
                            warnings=[self._redact(f"{self.backend} reply repaired: {n}") for n in notes])
         result = self._fallback(documents=documents, tags=tags)
         warning = self._redact(f"{self.backend} gave no usable result ({'; '.join(failures)}); "

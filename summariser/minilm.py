@@ -9,36 +9,24 @@ import numpy as np
 
 import utils
 
-from . import _text
+from . import _evidence, _keywords, _lexicon, _text
 from ._ideas import FORMATS, TWISTS, build_idea
+from ._passages import Unit, reading_order, sentence_units, sources_of, validate_inputs
+from ._ranking import argmax_first, ranked
 from ._song import build_song_description
-from ._types import Summary, SummaryError
+from ._types import Passage, Summary, SummaryError
 from ._vocab import MOOD_PROTOTYPES, MOODS
 
-_MAX_SENTENCES = 96         # a 5000-word transcript is sampled evenly down to this many pieces
-_MAX_CANDIDATES = 120       # keyword phrases embedded, the most frequent first
+_MAX_SENTENCES = 160        # a 5000-word transcript is sampled evenly down to this many sentences
 _NEAR_DUPLICATE = 0.88      # cosine above which two sentences say the same (caption vs transcript)
-_MIN_SENTENCE_WORDS = 3
-_HEADLINE_WORDS = 20        # a document this short is a title or caption
 _DAMPING = 0.85
-_MMR_DIVERSITY = 0.5
-_FALLBACK_KEYWORDS = ("short video", "creator trend", "everyday moments")
+_WRITTEN = ("title", "description")  # what a summary may quote when nobody speaks
 
 
-def validate_inputs(documents: Sequence[str], tags: Sequence[str]) -> tuple[list[str], list[str]]:
-    """Check ``documents`` and ``tags`` are lists of strings; returns them as lists."""
-    for name, value in (("documents", documents), ("tags", tags)):
-        if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
-            raise SummaryError(f"{name} must be a list of strings, not {type(value).__name__}")
-        for i, item in enumerate(value):
-            if not isinstance(item, str):
-                raise SummaryError(f"{name}[{i}] must be a string, not {type(item).__name__}")
-    return list(documents), list(tags)
-
-
-def content_seed(documents: list[str], tags: list[str]) -> int:
+def content_seed(passages: list[Passage], tags: list[str]) -> int:
     """A stable integer from the input text (Python's hash() is salted per process)."""
-    digest = hashlib.sha256("\x1e".join(documents + ["\x1f"] + tags).encode("utf-8")).digest()
+    texts = [p.text for p in passages]
+    digest = hashlib.sha256("\x1e".join(texts + ["\x1f"] + tags).encode("utf-8")).digest()
     return int.from_bytes(digest[:8], "big")
 
 
@@ -66,14 +54,17 @@ class MiniLMSummariser:
             self._unit(self._embed(list(MOOD_PROTOTYPES[mood])).mean(axis=0)) for mood in MOODS
         ])
         self._format_vectors = self._embed([fmt.description for fmt in FORMATS])
+        _lexicon.ranks()  # the word-frequency list, loaded now rather than on the first call
 
     # -- embeddings ---------------------------------------------------------------------
-    def _embed(self, texts: list[str]) -> np.ndarray:
+    def embed(self, texts: list[str]) -> np.ndarray:
         """Unit-length embeddings, shape (len(texts), 384), float32."""
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        return self._model.encode(texts, batch_size=32, normalize_embeddings=True,
+        return self._model.encode(texts, batch_size=64, normalize_embeddings=True,
                                   convert_to_numpy=True, show_progress_bar=False)
+
+    _embed = embed
 
     @staticmethod
     def _unit(vector: np.ndarray) -> np.ndarray:
@@ -81,119 +72,133 @@ class MiniLMSummariser:
         return vector / norm if norm > 0 else vector
 
     # -- the call ----------------------------------------------------------------------
-    def __call__(self, *, documents: Sequence[str], tags: Sequence[str],
+    def __call__(self, *, documents: Sequence[str | Passage], tags: Sequence[str],
                  progress: Callable[[int, int], None] | None = None) -> Summary:
-        """Summarise ``documents`` (transcripts, captions, titles; any may be empty) about
-        the hashtags ``tags``. Deterministic: the same input gives the same Summary."""
-        documents, tags = validate_inputs(documents, tags)
+        """Summarise ``documents`` (``Passage``s, or strings read as transcripts; any may be
+        empty) about the hashtags ``tags``. Deterministic: the same input gives the same Summary.
+
+        Reading order: transcripts, then titles and descriptions, then on-screen captions.
+        The summary quotes well-formed spoken sentences (titles and descriptions only when
+        nobody speaks; captions never); captions feed keywords and mood.
+        """
+        passages, tags = validate_inputs(documents, tags)
         total = 5
         report = progress or (lambda done, total: None)
         warnings: list[str] = []
 
+        ordered = reading_order(passages)
+        units = sentence_units(ordered)
         tag_phrases = _unique([p for p in (_text.tag_phrase(t) for t in tags) if p])
-        cleaned = [_text.clean_text(d) for d in documents]
-        for doc in cleaned:
-            tag_phrases = _unique(tag_phrases + [p for p in map(_text.tag_phrase, _text.hashtags(doc)) if p])
-        per_document = [_text.split_sentences(_text.without_hashtags(doc)) for doc in cleaned]
-        sentences = _unique([s for doc in per_document for s in doc])
-        # Titles and captions are written phrases, unlike speech: their n-grams all count.
-        headlines = [s for doc in per_document if sum(map(_text.word_count, doc)) <= _HEADLINE_WORDS for s in doc]
-        if len(sentences) > _MAX_SENTENCES:
-            picks = np.linspace(0, len(sentences) - 1, _MAX_SENTENCES).round().astype(int)
-            sentences = [sentences[i] for i in sorted(set(picks.tolist()))]
-            warnings.append(f"documents: long input; ranked {len(sentences)} evenly spaced passages")
-        sentence_vectors = self._embed(sentences)
-        tag_vectors = self._embed(tag_phrases)
+        for passage in ordered:
+            found = _text.hashtags(_text.clean_text(passage.text))
+            tag_phrases = _unique(tag_phrases + [p for p in map(_text.tag_phrase, found) if p])
+        if len(units) > _MAX_SENTENCES:
+            picks = np.linspace(0, len(units) - 1, _MAX_SENTENCES).round().astype(int)
+            units = [units[i] for i in sorted(set(picks.tolist()))]
+            warnings.append(f"documents: long input; ranked {len(units)} evenly spaced sentences")
+        readable = [u for u in units if not u.garbled]
+        counts = _keywords.candidates(readable, tag_phrases)
+        # Everything but the keyword candidates in one call: each text is embedded once.
+        vectors = self.embed([u.text for u in readable] + tag_phrases)
+        unit_vectors, tag_vectors = vectors[:len(readable)], vectors[len(readable):]
         report(1, total)
 
-        if len(sentences):
-            centre = sentence_vectors.mean(axis=0) + (0.5 * tag_vectors.mean(axis=0) if len(tag_phrases) else 0)
+        if len(readable):
+            centre = unit_vectors.mean(axis=0) + (0.5 * tag_vectors.mean(axis=0) if len(tag_phrases) else 0)
         elif len(tag_phrases):
             centre = tag_vectors.mean(axis=0)
         else:
-            centre = self._embed(["a short trending video"])[0]
+            centre = self.embed(["a short trending video"])[0]
             warnings.append("documents and tags: no text to read; the result is generic")
         centre = self._unit(centre)
 
-        summary = self._summary(sentences, sentence_vectors, tag_phrases)
+        chosen = self._summary_units(readable, unit_vectors)
         report(2, total)
-        keywords = self._keywords(sentences, headlines, tag_phrases, centre)
+        if readable:
+            picked = _keywords.rank(counts, embed=self.embed, centre=centre)
+        else:  # only hashtags: they are the creator's keywords, in the creator's order
+            picked = [p for p in tag_phrases if not _text.is_filler(p)][:_keywords.MAX_KEYWORDS]
+        forms = _keywords.surface_forms(readable, tags)
+        keywords = _keywords.pad(_unique([_keywords.display(k, forms) for k in picked]))
+        texts = _evidence.matchable(ordered)
+        keyword_evidence = [{"text": k, "sources": _evidence.keyword_sources(ordered, texts, k)} for k in keywords]
+        if chosen:
+            summary_evidence = [{"text": readable[i].text, "sources": sources_of(ordered, readable[i].passages)}
+                                for i in chosen]
+        else:
+            summary_evidence = [self._topic_sentence(tag_phrases, picked, keyword_evidence, bool(units))]
+        summary = " ".join(entry["text"] for entry in summary_evidence)
         report(3, total)
-        mood = MOODS[int(np.argmax(self._mood_vectors @ centre))]
-        seed = content_seed(documents, tags)
-        fmt = FORMATS[int(np.argmax(self._format_vectors @ centre))]
+
+        mood = MOODS[argmax_first(self._mood_vectors @ centre)]
+        seed = content_seed(passages, tags)
+        fmt = FORMATS[argmax_first(self._format_vectors @ centre)]
         twist = TWISTS[seed % len(TWISTS)]
         idea = build_idea(fmt, twist, keywords=keywords, mood=mood)
         report(4, total)
         song = build_song_description(mood, seed=seed)
         report(total, total)
         return Summary(summary=summary, keywords=keywords, idea=idea, song_description=song,
-                       mood=mood, backend=self.backend, warnings=warnings)
+                       mood=mood, backend=self.backend, warnings=warnings,
+                       evidence={"summary": summary_evidence, "keywords": keyword_evidence})
+
+    def ground(self, *, summary: str, keywords: list[str], documents: Sequence[str | Passage],
+               tags: Sequence[str]) -> dict:
+        """Evidence for a summary and keywords written elsewhere (a Llama reply) about
+        ``documents``; the shape of ``Summary.evidence``. See ``_evidence.ground``."""
+        passages, tags = validate_inputs(documents, tags)
+        ordered = reading_order(passages)
+        units = sentence_units(ordered)
+        if len(units) > _MAX_SENTENCES:
+            picks = np.linspace(0, len(units) - 1, _MAX_SENTENCES).round().astype(int)
+            units = [units[i] for i in sorted(set(picks.tolist()))]
+        tag_phrases = [p for p in (_text.tag_phrase(t) for t in tags) if p]
+        return _evidence.ground(summary=summary, keywords=keywords, passages=ordered, units=units,
+                                embed=self.embed, tag_phrases=tag_phrases)
 
     # -- parts --------------------------------------------------------------------------
-    def _summary(self, sentences: list[str], vectors: np.ndarray, tag_phrases: list[str]) -> str:
-        """LexRank centrality over the sentence graph; the best sentences in their original
-        order, near-duplicates skipped, at most 80 words."""
-        if not sentences:
-            topics = [p for p in tag_phrases if not _text.is_filler(p)]
-            if topics:
-                return _text.trim_to_words(f"A video about {_join_words(topics[:4])}.")
-            return "A short video with no spoken or written text."
-        scores = _lexrank(vectors)
-        eligible = [i for i, s in enumerate(sentences) if _text.word_count(s) >= _MIN_SENTENCE_WORDS]
-        order = sorted(eligible or range(len(sentences)), key=lambda i: (-scores[i], i))
+    def _summary_units(self, units: list[Unit], vectors: np.ndarray) -> list[int]:
+        """Indices of the summary's sentences, in reading order: LexRank centrality over
+        the well-formed spoken sentences (else titles and descriptions), near-duplicates
+        skipped, at most 80 words. ``[]`` when there is no such sentence."""
+        pool = [i for i, u in enumerate(units) if u.well_formed and u.speech]
+        if not pool:
+            pool = [i for i, u in enumerate(units) if u.well_formed and u.kind in _WRITTEN]
+        pool = [i for i in pool if _text.word_count(units[i].text) <= _text.SUMMARY_MAX_WORDS]
+        if not pool:
+            return []
+        scores = _lexrank(vectors[pool])
         chosen: list[int] = []
         used = 0
-        for i in order:
-            n = _text.word_count(sentences[i])
+        for rank in ranked(scores):  # equal centrality (a symmetric graph): reading order
+            i = pool[rank]
+            n = _text.word_count(units[i].text)
             if used + n > _text.SUMMARY_MAX_WORDS:
                 continue
             if chosen and float(np.max(vectors[chosen] @ vectors[i])) > _NEAR_DUPLICATE:
                 continue
             chosen.append(i)
             used += n
-            if used >= _text.SUMMARY_MAX_WORDS - _MIN_SENTENCE_WORDS:
+            if used >= _text.SUMMARY_MAX_WORDS - _lexicon.MIN_SENTENCE_WORDS:
                 break
-        if not chosen:  # the best sentence alone is over the cap
-            return _text.trim_to_words(sentences[order[0]])
-        return " ".join(sentences[i] for i in sorted(chosen))
+        return sorted(chosen)
 
-    def _keywords(self, sentences: list[str], headlines: list[str], tag_phrases: list[str],
-                  centre: np.ndarray, *, top_n: int = 8) -> list[str]:
-        """KeyBERT-style: candidate phrases ranked by cosine to the content, diversified
-        with Maximal Marginal Relevance; 3–10 phrases."""
-        counts = _text.candidate_phrases(sentences)
-        counts.update(_text.candidate_phrases(headlines, min_phrase_count=1))
-        for phrase in tag_phrases:
-            if not _text.is_filler(phrase):
-                counts[phrase] += 2  # a hashtag is the creator's own keyword
-        candidates = [p for p, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:_MAX_CANDIDATES]]
-        picked: list[str] = []
-        if candidates:
-            vectors = self._embed(candidates)
-            relevance = vectors @ centre
-            pool = list(np.argsort(-relevance, kind="stable")[:60])
-            chosen: list[int] = []
-            while pool and len(chosen) < min(top_n, len(candidates)):
-                if chosen:
-                    redundancy = np.max(vectors[pool] @ vectors[chosen].T, axis=1)
-                else:
-                    redundancy = np.zeros(len(pool))
-                mmr = (1 - _MMR_DIVERSITY) * relevance[pool] - _MMR_DIVERSITY * redundancy
-                best = pool.pop(int(np.argmax(mmr)))
-                # "pasta" beside "garlic pasta" adds nothing, whatever the embedding says
-                # (MiniLM barely separates scripts it was not trained on, such as Thai).
-                words = set(candidates[best].split())
-                if any(words <= set(candidates[i].split()) or words >= set(candidates[i].split()) for i in chosen):
-                    continue
-                chosen.append(best)
-            picked = [candidates[i] for i in chosen]
-        for filler in _FALLBACK_KEYWORDS:
-            if len(picked) >= 3:
-                break
-            if filler not in picked:
-                picked.append(filler)
-        return picked[:10]
+    @staticmethod
+    def _topic_sentence(tag_phrases: list[str], picked: list[str], keyword_evidence: list[dict],
+                        has_text: bool) -> dict:
+        """The one written sentence when no input sentence may stand in a summary: the
+        topics (hashtags, else keywords from the text), sourced like those keywords."""
+        topics = [p for p in tag_phrases if not _text.is_filler(p)] or picked
+        if not topics:
+            text = ("A short video with little readable text." if has_text
+                    else "A short video with no spoken or written text.")
+            return {"text": text, "sources": []}
+        named = [entry for entry in keyword_evidence if entry["text"].lower() in topics[:4]]
+        sources: list = []
+        for entry in named:
+            sources.extend(s for s in entry["sources"] if s not in sources)
+        words = [next((e["text"] for e in named if e["text"].lower() == t), t) for t in topics[:4]]
+        return {"text": _text.trim_to_words(f"A video about {_join_words(words)}."), "sources": sources[:3]}
 
 
 def _lexrank(vectors: np.ndarray, *, iterations: int = 50) -> np.ndarray:

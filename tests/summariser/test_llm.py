@@ -178,3 +178,37 @@ def test_progress_ends_with_done_equal_total(server, minilm):
     server.replies = ["malformed", "valid"]
     openai(server, minilm, retries=1)(documents=DOCUMENTS, tags=TAGS, progress=lambda d, t: calls.append((d, t)))
     assert calls[-1] == (3, 3) and len({t for _, t in calls}) == 1
+
+
+CLIP_ANSWER = {
+    "summary": "This creator explains how AI tools and a paid membership turn an online community into side "
+               "income. The weather in Paris is lovely in spring.",
+    "keywords": ["AI tools", "membership", "MoneyTok"],
+    "idea": GOOD["idea"], "mood": "confident",
+    "song_description": "A confident hip hop track at 96 BPM in a minor key with synth bass, drums and claps.",
+}
+
+
+def test_a_llm_result_is_grounded_on_the_passages(server, minilm, clip):
+    server.answer = CLIP_ANSWER
+    result = openai(server, minilm)(documents=clip.passages, tags=["MoneyTok"])
+    assert result.backend == "openai"
+    summary, keywords = result.evidence["summary"], result.evidence["keywords"]
+    assert [e["text"] for e in summary] == [
+        "This creator explains how AI tools and a paid membership turn an online community into side income.",
+        "The weather in Paris is lovely in spring."]
+    assert summary[0]["sources"] and all(s["video_id"] == clip.video_id for s in summary[0]["sources"])
+    assert summary[1]["sources"] == []      # nothing in the clip says so
+    assert [e["text"] for e in keywords] == result.keywords == CLIP_ANSWER["keywords"]
+    assert [s["start_s"] for s in keywords[0]["sources"]] == [3.2, None]
+    assert keywords[2]["sources"] == []     # the hashtag alone
+    # The prompt put speech first, labelled, and the captions last.
+    user = server.requests[0]["json"]["messages"][1]["content"]
+    assert user.index("] transcript (video") < user.index("] title (video") < user.index("] on-screen text")
+
+
+def test_the_fallback_result_carries_evidence_too(server, minilm, clip):
+    server.replies = ["malformed"]
+    result = openai(server, minilm)(documents=clip.passages, tags=[])
+    assert result.backend == "minilm"
+    assert len(result.evidence["summary"]) >= 1 and len(result.evidence["keywords"]) == len(result.keywords)

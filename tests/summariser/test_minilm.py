@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from summariser import INSTRUMENTS, MOODS, Summary, SummaryError
+from summariser import INSTRUMENTS, MOODS, Passage, Summary, SummaryError
 from summariser._song import parse_song_description
 from summariser._types import IDEA_KEYS
 
@@ -53,7 +53,9 @@ def assert_complete(summary: Summary) -> None:
     assert set(parsed["instruments"]) <= set(INSTRUMENTS)
     assert summary.backend == "minilm"
     assert set(summary.to_dict()) == {"summary", "keywords", "idea", "song_description", "mood",
-                                      "backend", "warnings"}
+                                      "backend", "warnings", "evidence"}
+    assert [e["text"] for e in summary.evidence["keywords"]] == summary.keywords
+    assert " ".join(e["text"] for e in summary.evidence["summary"]) == summary.summary
 
 
 @pytest.mark.parametrize("documents, tags", [
@@ -209,3 +211,147 @@ def test_real_unpunctuated_speech_transcripts(minilm, shared_data):
     documents = [p.read_text("utf-8") for p in sorted((shared_data / "speech").glob("librivox-*.txt"))]
     result = minilm(documents=documents, tags=[])
     assert_complete(result)
+
+
+# -- a realistic clip: speech, a title and description, noisy unspoken on-screen text -----
+_SENTENCE = re.compile(r"(?<=[.!?…])\s+")
+
+
+def _words(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def test_clip_summary_is_well_formed_speech_without_ocr_noise(minilm, clip):
+    result = minilm(documents=clip.passages, tags=[])
+    assert_complete(result)
+    for noise in clip.ocr_noise:
+        assert noise.lower() not in result.summary.lower(), noise
+    sentences = _SENTENCE.split(result.summary)
+    assert all(s[-1] in ".!?…" and s[0].isupper() for s in sentences), sentences
+    speech = _words(" ".join(text for _, text in clip.segments))
+    for sentence in sentences:
+        assert _words(sentence) in speech, sentence
+
+
+def test_clip_summary_evidence_is_each_sentence_s_own_segments(minilm, clip):
+    result = minilm(documents=clip.passages, tags=[])
+    entries = result.evidence["summary"]
+    assert [e["text"] for e in entries] == _SENTENCE.split(result.summary)
+    by_start = dict(clip.segments)
+    for entry in entries:
+        sources = entry["sources"]
+        assert sources and all(s["video_id"] == clip.video_id and s["kind"] == "transcript" for s in sources)
+        starts = [s["start_s"] for s in sources]
+        assert starts == sorted(starts) and set(starts) <= set(by_start)
+        # The sentence is exactly what its segments say, no more and no less.
+        assert _words(entry["text"]) == _words(" ".join(by_start[s] for s in starts))
+
+
+def test_a_sentence_across_two_segments_cites_both(minilm, clip):
+    result = minilm(documents=clip.passages, tags=[])
+    (entry,) = [e for e in result.evidence["summary"] if e["text"].startswith("The membership gives")]
+    assert entry["text"].endswith("grow on social media.")
+    assert [s["start_s"] for s in entry["sources"]] == [14.1, 17.0]
+
+
+def test_clip_keywords_are_topics_not_filler(minilm, clip):
+    result = minilm(documents=clip.passages, tags=[])
+    phrases = [k.lower() for k in result.keywords]
+    for topic in clip.topic_words:
+        assert any(re.search(rf"\b{topic}\b", p) for p in phrases), (topic, result.keywords)
+    for keyword in phrases:
+        assert not set(keyword.split()) & clip.filler, result.keywords
+    assert "AI" in result.keywords  # an acronym keeps its capitals, and two letters are enough
+    assert "side hustle" in phrases  # the creator's own hashtag, from the description
+
+
+def test_clip_keyword_evidence_is_the_earliest_passages_containing_it(minilm, clip):
+    result = minilm(documents=clip.passages, tags=["AI", "MoneyTok"])
+    evidence = {e["text"]: e["sources"] for e in result.evidence["keywords"]}
+    assert list(evidence) == result.keywords
+    assert [(s["kind"], s["start_s"]) for s in evidence["AI"]] == [
+        ("transcript", 3.2), ("transcript", 6.8), ("transcript", 14.1)]
+    assert [(s["kind"], s["start_s"]) for s in evidence["membership"]] == [
+        ("transcript", 10.5), ("transcript", 14.1), ("description", None)]
+    assert [s["kind"] for s in evidence["side hustle"]] == ["description"]  # "#SideHustle"
+    assert all(s["video_id"] == clip.video_id for sources in evidence.values() for s in sources)
+
+
+def test_a_hashtag_only_keyword_has_no_sources(minilm):
+    result = minilm(documents=[], tags=["CookingHacks", "DanceChallenge"])
+    assert [e["sources"] for e in result.evidence["keywords"]][:2] == [[], []]
+    assert result.evidence["summary"] == [{"text": result.summary, "sources": []}]
+
+
+def test_tags_only_keywords_keep_the_creator_s_order(minilm):
+    result = minilm(documents=[], tags=["#DanceChallenge", "CookingHacks", "fyp", "GlowUp"])
+    assert result.keywords[:3] == ["dance challenge", "cooking hacks", "glow up"]
+
+
+def test_only_on_screen_text_never_becomes_a_summary_sentence(minilm, clip):
+    captions = [p for p in clip.passages if p.kind == "caption"]
+    captions.append(Passage("Three AI tools that pay my rent", "caption", clip.video_id, 9.0))
+    result = minilm(documents=captions, tags=[])
+    assert_complete(result)
+    assert result.summary.startswith("A video about ")
+    for noise in clip.ocr_noise:
+        assert noise.lower() not in result.summary.lower(), noise
+    assert any("AI" in k.split() for k in result.keywords), result.keywords
+    assert not {w for k in result.keywords for w in k.lower().split()} & clip.filler, result.keywords
+
+
+def test_without_speech_the_title_and_description_are_quoted(minilm, clip):
+    written = [p for p in clip.passages if p.kind != "transcript"]
+    result = minilm(documents=written, tags=[])
+    assert "How I earn with AI tools and an online community." in result.summary
+    assert "HERE" not in result.summary and "Joined" not in result.summary
+    kinds = {s["kind"] for e in result.evidence["summary"] for s in e["sources"]}
+    assert kinds <= {"title", "description"}
+
+
+def test_of_two_equally_central_sentences_the_first_read_wins(minilm):
+    # Two near-duplicates: a symmetric LexRank graph scores them equal; only one is kept.
+    first = "This serum changed my skin in one week and I will never go back."
+    second = "This serum changed my skin in one week, I will never go back!"
+    assert minilm(documents=[first, second], tags=[]).summary == first
+    assert minilm(documents=[second, first], tags=[]).summary == second
+    spoken = [Passage(second, "description", "v"), Passage(first, "transcript", "v", 0.0)]
+    assert minilm(documents=spoken, tags=[]).summary == first  # speech is read first
+
+
+def test_an_all_capitals_transcript_is_speech_not_shouting(minilm):
+    result = minilm(documents=["I SHOW YOU HOW TO MAKE A CREAMY GARLIC PASTA IN TEN MINUTES"], tags=[])
+    assert result.summary == "I show you how to make a creamy garlic pasta in ten minutes."
+
+
+def test_passages_of_every_kind_are_accepted_and_checked(minilm):
+    with pytest.raises(SummaryError, match=re.escape("documents[1].kind")):
+        minilm(documents=["ok", Passage("x", "subtitle")], tags=[])
+    with pytest.raises(SummaryError, match=re.escape("documents[0].start_s")):
+        minilm(documents=[Passage("x", "caption", "v", -1.0)], tags=[])
+
+
+def test_real_clip_transcript_as_segments(minilm, shared_data):
+    text = (shared_data / "tiktok" / "videos" / "malwaretech-7261314534885870894.txt").read_text("utf-8")
+    pieces = [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
+    passages = [Passage(s, "transcript", "7261314534885870894", 1.5 * i) for i, s in enumerate(pieces)]
+    passages.append(Passage("I just be like that sometimes", "title", "7261314534885870894"))
+    passages += [Passage(t, "caption", "7261314534885870894", 2.0) for t in ("Joined Oct 16,2023", "800k+")]
+    result = minilm(documents=passages, tags=[])
+    assert_complete(result)
+    assert "Joined" not in result.summary and "800k" not in result.summary
+    assert all(s["kind"] == "transcript" for e in result.evidence["summary"] for s in e["sources"])
+
+
+REPORTED = ("Op po unity ThePorwththerihtarkinhat sfwarerpdidyouguysseto. Joined Oct 16,2023. 800k+ Di nero. "
+            "HERE'SY OUR INVITE.")
+
+
+def test_the_reported_summary_is_impossible_even_when_the_noise_comes_as_speech(minilm):
+    # The old pipeline joined caption lines into one plain string: read as a transcript.
+    for documents in ([REPORTED], [REPORTED, "I build a small online community and sell a membership with AI."]):
+        result = minilm(documents=documents, tags=[])
+        assert_complete(result)
+        for fragment in ("Porwth", "sfwarerp", "Joined", "800k", "HERE'SY", "Op po"):
+            assert fragment not in result.summary, (fragment, result.summary)
+    assert result.summary == "I build a small online community and sell a membership with AI."

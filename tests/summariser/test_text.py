@@ -67,3 +67,18 @@ def test_candidates_skip_stop_words_and_chance_phrases_from_speech():
     assert "the" not in counts and "then" not in counts
     headline = _text.candidate_phrases(["Creamy garlic pasta"], min_phrase_count=1)
     assert headline["creamy garlic pasta"] == 1
+
+
+def test_sentence_spans_give_the_words_each_sentence_came_from():
+    text = "so I start here. then a long bit\nnext line"
+    spans = _text.sentence_spans(text)
+    words = text.split()
+    assert [s for _, _, s in spans] == _text.split_sentences(text) == ["So I start here.", "Then a long bit.",
+                                                                        "Next line."]
+    assert [" ".join(words[a:b]) for a, b, _ in spans] == ["so I start here.", "then a long bit", "next line"]
+
+
+def test_an_unpunctuated_run_is_cut_where_a_new_segment_starts():
+    words = [f"w{i}" for i in range(60)]
+    spans = _text.sentence_spans(" ".join(words), breaks=frozenset({22}))
+    assert spans[0][:2] == (0, 22)

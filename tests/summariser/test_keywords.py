@@ -1,0 +1,45 @@
+"""Keyword candidates, weights and spelling (the ranking itself runs on the model in test_minilm)."""
+from summariser import Passage
+from summariser._keywords import candidates, display, pad, surface_forms, weight
+from summariser._passages import sentence_units
+
+
+def _units(*passages):
+    return sentence_units(list(passages))
+
+
+def test_a_passing_mention_drops_out_once_three_phrases_repeat():
+    units = _units(Passage("I am not a dev but I use AI for my community membership.", "transcript", "v", 0.0),
+                   Passage("AI helps the community, and the membership pays.", "transcript", "v", 3.0))
+    counts = candidates(units, [])
+    assert counts["ai"] == 2 and counts["community"] == 2 and counts["membership"] == 2
+    assert "dev" not in counts
+    short = candidates(_units(Passage("Easy dinner recipe", "title", "v")), [])
+    assert set(short) >= {"easy dinner recipe", "dinner", "recipe"}  # a short input keeps single sightings
+
+
+def test_ocr_noise_feeds_no_candidate_and_hashtags_count_twice():
+    units = _units(Passage("Joined Oct 16,2023", "caption", "v", 1.0),
+                   Passage("ThePorwththerihtarkinhat sfwarerpdidyouguysseto", "caption", "v", 2.0),
+                   Passage("Paid membership tips", "title", "v"))
+    counts = candidates(units, ["side hustle"])
+    assert not {"joined", "oct", "theporwththerihtarkinhat"} & set(counts)
+    assert counts["side hustle"] == 2
+
+
+def test_weight_favours_repeated_specific_words():
+    assert weight("membership", 2) > weight("dev", 1)
+    assert weight("people", 3) < weight("community", 3)
+
+
+def test_acronyms_keep_their_capitals_but_shouting_does_not_count():
+    units = _units(Passage("I use AI and ChatGPT every day.", "transcript", "v", 0.0),
+                   Passage("SAVE THIS FOR LATER", "caption", "v", 1.0))
+    forms = surface_forms(units, ["#ASMR", "CookingHacks"])
+    assert forms == {"ai": "AI", "chatgpt": "ChatGPT", "asmr": "ASMR"}
+    assert display("ai tools", forms) == "AI tools" and display("later", forms) == "later"
+
+
+def test_pad_tops_up_to_three_and_cuts_at_ten():
+    assert pad(["ai"]) == ["ai", "short video", "creator trend"]
+    assert len(pad([str(i) for i in range(12)])) == 10
