@@ -9,6 +9,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import secrets
 from pathlib import Path
 from typing import Any, Iterator
@@ -138,3 +139,20 @@ class DiskCache:
 
     def put(self, key: str, value: Any) -> None:
         atomic_write_json(self._file(key), value)
+
+
+_MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec"
+#: Profile text TikTok draws around a video, wherever it stands in a line of OCR text:
+#: "Joined Oct 16,2023" (OCR drops spaces: "Joined Apr20,2024"), "12.3K followers",
+#: "1.2M likes", "800k+", "link in bio". Both the caption reader and the summariser refuse
+#: it, so it is defined once, here. A bare count without the "+" ("10k") is chrome only on
+#: a line of its own: "an extra 10k a month" is speech.
+PROFILE_CHROME = re.compile(
+    rf"\bjoined\s*(?:{_MONTHS})[a-z]*\.?\s*\d"
+    r"|\blink\s+in\s+(?:my\s+|the\s+)?bio\b"
+    r"|(?<![\w.])\d[\d.,]*\s*[kmb]?\+?\s*(?:followers?|following|likes?|views?|subscribers?|members?"
+    r"|comments?|shares?|saves?)\b"
+    r"|(?<![\w.])\d[\d.,]*\s*[kmb]\+(?!\w)",
+    re.IGNORECASE)
+#: A line that is only numbers and counts: "800k+", "16,2023", "1.2M 3.4K".
+COUNTS_ONLY = re.compile(r"^(?:[\s.,:%+$€£/-]*\d[\d.,:%]*\s*[kmb]?\+?)+[\s.,:%+$€£/-]*$", re.IGNORECASE)

@@ -14,6 +14,8 @@ import math
 import re
 from pathlib import Path
 
+import utils
+
 from . import _text
 
 # A word ranked below this is as specific as any: rank 20000 is about "parmesan", "dev".
@@ -28,15 +30,6 @@ _MAX_UNKNOWN_SHARE = 1 / 3
 _MAX_CAPITAL_SHARE = 0.6
 MIN_SENTENCE_WORDS = 3
 
-_MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec"
-# Profile and app chrome that OCR reads off a TikTok frame: "Joined Oct 16,2023",
-# "800k+ followers", "12.3K likes", a bare count, "link in bio".
-_CHROME = re.compile(
-    rf"\bjoined\s+(?:{_MONTHS})[a-z]*\b"
-    r"|\blink\s+in\s+(?:my\s+|the\s+)?bio\b"
-    r"|\b\d[\d.,]*\s*[kmb]?\+?\s+(?:followers?|following|likes?|views?|subscribers?|members?|comments?|shares?)\b"
-    r"|(?<!\w)\d[\d.,]*\s*[kmb]\+?(?!\w)",
-    re.IGNORECASE)
 _ASCII_WORD = re.compile(r"^[a-z]+(?:'[a-z]+)*$")
 
 
@@ -99,7 +92,7 @@ def is_garbled(text: str) -> bool:
 
     Only ASCII words are checked against the (English) list: Thai or Arabic text passes.
     """
-    if _CHROME.search(text):
+    if utils.PROFILE_CHROME.search(text) or utils.COUNTS_ONLY.match(text.strip()):
         return True
     raw = text.split()
     if raw and sum(any(c.isdigit() for c in w) for w in raw) * 2 >= len(raw) + 1:

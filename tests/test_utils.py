@@ -89,3 +89,12 @@ def test_local_model_path_reads_the_hf_cache_only(tmp_path, monkeypatch):
     assert utils.local_model_path(str(tmp_path)) == tmp_path
     assert utils.local_model_path(str(tmp_path / "missing")) is None
     assert utils.local_model_path("") is None
+
+
+@pytest.mark.parametrize("text, chrome", [
+    ("Joined Oct 16,2023", True), ("Joined Apr20,2024", True), ("12.3K followers", True), ("1.2M likes", True),
+    ("800k+", True), ("link in bio", True), ("Imagine banking an extra 10k a month.", False),
+    ("Step 1: open the app", False), ("I joined the gym in May", False),
+])
+def test_profile_chrome_is_told_from_speech(text, chrome):
+    assert bool(utils.PROFILE_CHROME.search(text) or utils.COUNTS_ONLY.match(text)) is chrome
