@@ -2,32 +2,34 @@
 transcript; the rest (a list, a price, a recipe step) is what only the screen tells."""
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import replace
 
 from ._types import Caption
+from .wer import normalise
 
-_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
-_SPOKEN_SHARE = 0.6   # a caption is spoken when this share of its words is heard
-_WORD_LIKENESS = 0.8  # OCR and ASR misspell differently: "mornlng" still counts as "morning"
+_NOT_LETTER = re.compile(r"[\W_]+")
+# A caption is spoken when its letters stand in the transcript's letters this closely
+# (rapidfuzz's best-aligned substring, 0-100). Letters only, spaces dropped: OCR runs
+# words together ("IS TOBE") and Whisper writes "Mr." where a caption says "MISTER".
+_SPOKEN_SCORE = 80
+_SHORT = 8             # a caption this short could match anywhere by chance: ask more of it
+_SHORT_SCORE = 90
 
 
-def _words(text: str) -> list[str]:
-    return [w.replace("'", "") for w in _WORD.findall(text.lower()) if len(w) >= 2]
+def _letters(text: str) -> str:
+    return _NOT_LETTER.sub("", normalise(text))
 
 
 def mark_spoken(captions: list[Caption], transcript: str) -> list[Caption]:
-    """``captions`` with ``spoken`` set on each line whose words the ``transcript`` says
-    (at least 60 % of its words of 2+ characters, each matched exactly or 80 % alike)."""
-    heard = set(_words(transcript))
-    if not heard:
-        return [replace(c, spoken=False) for c in captions]
-    vocabulary = sorted(heard)
+    """``captions`` with ``spoken`` set on each line whose words the ``transcript`` says."""
+    from rapidfuzz import fuzz
+
+    heard = _letters(transcript)
     marked = []
     for caption in captions:
-        words = _words(caption.text)
-        found = sum(w in heard or bool(difflib.get_close_matches(w, vocabulary, n=1, cutoff=_WORD_LIKENESS))
-                    for w in words)
-        marked.append(replace(caption, spoken=bool(words) and found / len(words) >= _SPOKEN_SHARE))
+        shown = _letters(caption.text)
+        bar = _SHORT_SCORE if len(shown) < _SHORT else _SPOKEN_SCORE
+        spoken = bool(shown and heard) and fuzz.partial_ratio(shown, heard) >= bar
+        marked.append(replace(caption, spoken=spoken))
     return marked

@@ -6,7 +6,8 @@ from ._errors import TranscriptionError
 _normaliser = None
 
 
-def _normalise(text: str) -> str:
+def normalise(text: str) -> str:
+    """``text`` as Whisper's English normaliser writes it, spoken runs of digits joined."""
     global _normaliser
     if _normaliser is None:
         from whisper_normalizer.english import EnglishTextNormalizer
@@ -41,7 +42,7 @@ def word_error_rate(reference: str, hypothesis: str) -> float:
     """
     if not isinstance(reference, str) or not isinstance(hypothesis, str):
         raise TranscriptionError("reference and hypothesis must both be str")
-    ref, hyp = _normalise(reference), _normalise(hypothesis)
+    ref, hyp = normalise(reference), normalise(hypothesis)
     if not ref.split():
         raise TranscriptionError("reference has no words: the word error rate is undefined")
     if not hyp.split():

@@ -15,3 +15,10 @@ def test_karaoke_lines_are_spoken_and_on_screen_only_text_is_not():
 def test_nothing_is_spoken_without_a_transcript():
     assert mark_spoken([Caption("HELLO THERE", 1.0)], "") == [Caption("HELLO THERE", 1.0, spoken=False)]
     assert mark_spoken([], "words") == []
+
+
+def test_run_together_and_spelled_out_captions_still_match_the_speech():
+    transcript = "And Mr. John Dashwood had then leisure to consider. Selfish is to be ill-disposed."
+    captions = [Caption("AND MISTER", 0.0), Caption("IS TOBE", 3.0), Caption("DASHWOOD HAD", 1.0),
+                Caption("NEVER", 2.0), Caption("3 CLASSICS TO READ", 0.0)]
+    assert [c.spoken for c in mark_spoken(captions, transcript)] == [True, True, True, False, False]
