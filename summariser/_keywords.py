@@ -23,6 +23,7 @@ _POOL_PER_KEYWORD = 2      # MMR picks among the 2 × top_n best-scored phrases 
 _FLOOR = 0.25              # past the third keyword, a phrase scoring under this share of the best is noise
 _TAG_BONUS = 2             # a hashtag is the creator's own keyword: it counts as two more sightings
 _FALLBACK_KEYWORDS = ("short video", "creator trend", "everyday moments")
+MIN_REPEATED = 8           # this many phrases said twice are enough keywords without the ones said once
 # A word written like this in ordinary text is an acronym or a brand: "AI", "ChatGPT", "TikTok".
 _SPECIAL_FORM = re.compile(r"^(?:[A-Z][A-Z0-9]+|[A-Za-z]+[a-z][A-Z][A-Za-z]*|[a-z]+[A-Z][A-Za-z]*)$")
 
@@ -34,8 +35,9 @@ def candidates(units: Sequence[Unit], tag_phrases: Sequence[str]) -> Counter:
     nothing. Hashtags count ``_TAG_BONUS`` more.
 
     A phrase seen once is a passing mention ("without being a dev"): it stays a candidate
-    only while fewer than 3 phrases are seen twice (a short input), and then only when all
-    its words are English (one sighting of "Porwth" is an OCR slip, not a brand)."""
+    only while fewer than ``MIN_REPEATED`` phrases are seen twice (a short input, such as
+    one 15-second clip, which names its topic once), and then only when all its words are
+    English (one sighting of "Porwth" is an OCR slip, not a brand)."""
     speech = _text.candidate_phrases([u.text for u in units if u.speech and not u.garbled])
     written = _text.candidate_phrases([u.text for u in units if not u.speech and not u.garbled],
                                       min_phrase_count=1)
@@ -48,7 +50,7 @@ def candidates(units: Sequence[Unit], tag_phrases: Sequence[str]) -> Counter:
         if not _text.is_filler(phrase):
             kept[phrase] += _TAG_BONUS
     repeated = Counter({p: n for p, n in kept.items() if n >= 2})
-    return repeated if len(repeated) >= MIN_KEYWORDS else kept
+    return repeated if len(repeated) >= MIN_REPEATED else kept
 
 
 def weight(phrase: str, count: int) -> float:
