@@ -72,7 +72,7 @@ MOOD_MUSIC: dict[str, tuple[tuple[str, ...], tuple[int, int], str, tuple[str, ..
                  ("piano", "strings", "acoustic guitar", "electric piano", "bass", "violin")),
     "dark": (("dark trap", "cinematic", "darkwave"), (70, 100), "minor",
              ("synth bass", "synth pad", "cello", "organ", "drums", "strings")),
-    "epic": (("orchestral", "cinematic", "epic pop"), (90, 120), "minor",
+    "epic": (("orchestral", "cinematic", "anthemic pop"), (90, 120), "minor",
              ("strings", "drums", "trumpet", "cello", "piano", "bells")),
     "playful": (("bubblegum pop", "ukulele pop", "funk"), (112, 132), "major",
                 ("marimba", "claps", "bass", "flute", "bells", "acoustic guitar", "drums")),
