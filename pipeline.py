@@ -7,10 +7,12 @@ or one generated artifact becomes a warning; the rest of the search carries on.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import os
 import shutil
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -18,7 +20,7 @@ from typing import Any, Callable, Mapping
 
 import utils
 from search_input import SearchRequest
-from settings import parse_size
+from settings import models_dir, parse_size
 
 log = logging.getLogger(__name__)
 
@@ -117,8 +119,9 @@ class Studio:
             workers=int(c["TRENDTOK_WORKERS"]),
             pool=c["TRENDTOK_POOL"],
             cache_dir=self.cache_dir / "text",
-            whisper_model=c.get("WHISPER_MODEL"),
+            whisper_model=c.get("WHISPER_MODEL") or None,
             device=c.get("TRENDTOK_DEVICE") or None,
+            models_dir=models_dir(c),
         ))
 
     @property
@@ -219,12 +222,19 @@ class _Run:
         music = self._timed("music", lambda: self._compose(summary))
         image = self._timed("image", lambda: self._draw(summary))
         self.timings["total"] = round(sum(self.timings.values()), 3)
+        notes: dict[str, str] = {}
         for stage in ("text", "summary", "music", "image"):
-            self.warnings.extend(getattr(self.studio._stages.get(stage), "warnings", None) or [])
+            stage_object = self.studio._stages.get(stage)
+            self.warnings.extend(getattr(stage_object, "warnings", None) or [])
+            # "auto" choosing the embedded default is how the studio is meant to run without
+            # the neural weights: a note for the page footer, never a warning.
+            if getattr(stage_object, "note", None):
+                notes[stage] = stage_object.note
         result = {
             "run_id": self.run_id,
             "input_tags": list(self.request.tags),
             "summary": summary.summary,
+            "evidence": summary.evidence,
             "tags": ", ".join(summary.keywords),
             "keywords": list(summary.keywords),
             "idea": dict(summary.idea),
@@ -243,6 +253,7 @@ class _Run:
                 "music": music["backend"] if music else None,
                 "image": image["backend"] if image else None,
             },
+            "notes": notes,
             "warnings": list(dict.fromkeys(self.warnings + list(summary.warnings))),
             "timings": self.timings,
         }
@@ -281,10 +292,18 @@ class _Run:
         return texts
 
     def _summarise(self, videos: list, texts: list):
-        documents: list[str] = []
+        from summariser import Passage
+
+        # In the order the summariser trusts them: what was said, what the creator wrote,
+        # then on-screen text nobody says (spoken captions would only repeat the transcript).
+        passages: list[Passage] = []
         for video, text in zip(videos, texts):
-            documents.extend([video.title, video.description, text.transcript, ". ".join(text.captions)])
-        return self.studio.summariser(documents=[d for d in documents if d and d.strip()],
+            passages += [Passage(s.text, "transcript", video.id, s.start_s) for s in text.segments]
+        for video in videos:
+            passages += [Passage(video.title, "title", video.id), Passage(video.description, "description", video.id)]
+        for video, text in zip(videos, texts):
+            passages += [Passage(c.text, "caption", video.id, c.start_s) for c in text.unspoken_captions]
+        return self.studio.summariser(documents=[p for p in passages if p.text and p.text.strip()],
                                       tags=list(self.request.tags))
 
     def _compose(self, summary) -> dict[str, Any] | None:
@@ -320,6 +339,8 @@ class _Run:
                 "backend": artwork.backend}
 
     def _video_entry(self, video, text) -> dict[str, Any]:
+        from tiktok_videos import write_poster_frame
+
         local = Path(video.path)
         published = self.run_dir / "videos" / local.name
         if local.resolve().parent != published.parent.resolve():
@@ -329,6 +350,11 @@ class _Run:
                 _publish(local, published)
             except OSError as exc:
                 self.warnings.append(f"{video.title}: could not publish the video for playback ({exc})")
+        poster = published.with_suffix(".jpg")
+        try:
+            write_poster_frame(local, poster, at_s=min(1.0, float(video.duration_s) / 2))
+        except (OSError, subprocess.SubprocessError):
+            poster = None  # the player still works; it just starts as a dark box
         return {
             "id": video.id,
             "title": video.title,
@@ -336,8 +362,11 @@ class _Run:
             "source": video.source,
             "url": video.url,
             "video_url": self._url(f"videos/{published.name}"),
+            "poster_url": self._url(f"videos/{poster.name}") if poster else None,
             "duration_s": round(float(video.duration_s), 2),
             "description": video.description,
             "transcript": text.transcript,
-            "captions": list(text.captions),
+            "language": text.language,
+            "segments": [dataclasses.asdict(s) for s in text.segments],
+            "captions": [dataclasses.asdict(c) for c in text.captions],
         }

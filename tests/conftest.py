@@ -28,7 +28,8 @@ def shared_data() -> Path:
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
-    """One studio for the whole session, on the embedded defaults (models load once)."""
+    """One studio for the whole session on the default transcriber (Whisper when its pip-installed
+    weights are here, else sphinx) and the embedded summary, music and cover (models load once)."""
     from app import create_app
 
     work = tmp_path_factory.mktemp("studio")
@@ -36,7 +37,6 @@ def app(tmp_path_factory):
         "TESTING": True,
         "TRENDTOK_RUNS_DIR": str(work / "runs"),
         "TRENDTOK_CACHE_DIR": str(work / "cache"),
-        "TRENDTOK_TRANSCRIBER": "sphinx",
         "TRENDTOK_SUMMARISER": "minilm",
         "TRENDTOK_MUSIC": "composer",
         "TRENDTOK_IMAGE": "poster",

@@ -15,10 +15,10 @@ from typing import Any, Protocol
 
 from .drive_source import DriveSource
 from .library_source import LIBRARY_DIR, LibrarySource
-from .video import Video, VideoSourceError
+from .video import Video, VideoSourceError, write_poster_frame
 from .ytdlp_source import YtdlpSource
 
-__all__ = ["LIBRARY_DIR", "Video", "VideoSource", "VideoSourceError", "load_source"]
+__all__ = ["LIBRARY_DIR", "Video", "VideoSource", "VideoSourceError", "load_source", "write_poster_frame"]
 
 _SOURCES = {"library": LibrarySource, "drive": DriveSource, "ytdlp": YtdlpSource}
 

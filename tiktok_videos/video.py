@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import hashlib
+import subprocess
 import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable
+
+import utils
 
 Progress = Callable[[int, int], None]
 
@@ -102,3 +105,20 @@ def probe_download(path: Path) -> float | None:
     except (OSError, RuntimeError):
         path.unlink(missing_ok=True)
         return None
+
+
+def write_poster_frame(path: Path, dest: Path, *, at_s: float = 1.0, width: int = 360) -> Path:
+    """A JPEG of the frame ``at_s`` seconds into the video at ``path``, ``width`` px wide, written
+    atomically to ``dest``: what the page shows before the video plays (a black box otherwise).
+    Raises ``OSError`` when ffmpeg cannot read a frame there."""
+    import imageio_ffmpeg
+
+    with utils.atomic_path(dest) as tmp:
+        run = subprocess.run(
+            [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-v", "error", "-ss", f"{max(0.0, at_s):.2f}",
+             "-i", str(path), "-frames:v", "1", "-vf", f"scale={width}:-2", "-q:v", "4", "-f", "image2", str(tmp)],
+            capture_output=True, timeout=60,
+        )
+        if run.returncode != 0 or not tmp.is_file() or tmp.stat().st_size == 0:
+            raise OSError(f"no frame at {at_s:.1f} s: {run.stderr.decode('utf-8', 'replace').strip()[-200:]}")
+    return dest

@@ -79,7 +79,18 @@ def test_tag_form_shows_stage_progress_then_the_result(browser, base_url):
     assert browser.execute_script("return document.querySelector('.cover img').naturalHeight") == 1920
     assert browser.find_elements(By.CSS_SELECTOR, "audio[src$='soundtrack.wav']")
     assert len(browser.find_elements(By.CSS_SELECTOR, ".video video")) >= 1
+    # Each video shows its poster frame before it plays.
+    assert all(v.get_attribute("poster") for v in browser.find_elements(By.CSS_SELECTOR, ".video video"))
     _screenshot(browser, "result.png")
+
+    # A timestamp beside a transcript segment plays its video from that second.
+    stamps = browser.find_elements(By.CSS_SELECTOR, ".video details[open] .ts")  # the transcripts are open
+    stamp = next(s for s in stamps if float(s.get_attribute("data-t")) > 1)
+    video_id, second = stamp.get_attribute("data-video"), float(stamp.get_attribute("data-t"))
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", stamp)
+    stamp.click()
+    position = f"return document.querySelector('video[data-video-id=\"{video_id}\"]').currentTime"
+    WebDriverWait(browser, 10).until(lambda d: d.execute_script(position) >= second - 0.1)
 
 
 def test_bad_tags_show_a_readable_message(browser, base_url):

@@ -36,8 +36,14 @@ def test_search_returns_every_field(foodie):
     assert 1 <= len(foodie["videos"]) <= 3
     for video in foodie["videos"]:
         assert video["source"] == "library" and video["duration_s"] > 0
-        assert video["transcript"], video      # the demo narration is spoken, sphinx hears words
+        assert video["transcript"], video      # the demo narration is spoken: words are heard
+        assert video["language"] == "en" and video["poster_url"].endswith(".jpg")
+        assert " ".join(s["text"] for s in video["segments"]) == video["transcript"]
+        assert all(set(c) == {"text", "start_s", "spoken"} for c in video["captions"])
     assert any(video["captions"] for video in foodie["videos"])
+    # Evidence: one entry per summary sentence and per keyword, each with its sources.
+    assert [k["text"] for k in foodie["evidence"]["keywords"]] == foodie["keywords"]
+    assert " ".join(s["text"] for s in foodie["evidence"]["summary"]) == foodie["summary"]
     assert foodie["music"]["duration_s"] == pytest.approx(5, abs=0.01)
     assert foodie["music"]["backend"] == "composer" and foodie["image"]["backend"] == "poster"
     assert set(foodie["timings"]) >= {"videos", "text", "summary", "music", "image", "total"}
@@ -60,6 +66,10 @@ def test_run_page_shows_the_result(client, foodie):
     page = client.get(f"/runs/{foodie['run_id']}").get_data(as_text=True)
     assert foodie["idea"]["title"].replace("'", "&#39;") in page
     assert foodie["music_url"] in page and foodie["image_url"] in page and "<video" in page
+    assert 'class="ts"' in page and all(v["poster_url"] in page for v in foodie["videos"])
+    # Composer and poster were asked for by name: nothing to explain, nothing to warn about
+    # (tests/test_pipeline.py has "auto" without weights, which the footer explains).
+    assert foodie["notes"] == {} and "python init.py" not in page and not foodie["warnings"]
 
 
 @pytest.mark.parametrize("body, field", [
