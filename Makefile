@@ -29,6 +29,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/bench_search.py
+	HF_HUB_OFFLINE=1 $(BIN)/python bench/bench_text.py
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/bench_backends.py
 
 # Regenerates the bundled demo videos (needs Debian's flite: apt-get install flite).
