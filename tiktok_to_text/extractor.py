@@ -106,12 +106,11 @@ class TextExtractor:
                 self.note = reason
             return "sphinx"
         try:
-            self._whisper = load_whisper(weights, device=utils.pick_device(device))
+            self._whisper = load_whisper(weights, device=utils.pick_device(device), workers=self.workers)
         except (OSError, ValueError, RuntimeError, ImportError) as exc:
             # Weights that are present but will not load deserve a word even under "auto".
             self.warnings.append(f"Whisper weights at {weights.folder} could not be loaded ({exc}); using sphinx")
             return "sphinx"
-        self._whisper_lock = threading.Lock()
         return "whisper"
 
     # -- the pool -------------------------------------------------------------------------
@@ -169,8 +168,7 @@ class TextExtractor:
             return
         samples, read.samples = read.samples, None
         try:
-            with self._whisper_lock:
-                read.transcription = self._whisper(samples)
+            read.transcription = self._whisper(samples)
         except (RuntimeError, ValueError) as exc:
             read.warnings.append(f"{name}: Whisper could not transcribe the speech: {exc}")
             read.transient = True
@@ -190,12 +188,15 @@ class TextExtractor:
         results: list[VideoText | None] = [None] * total
         done = 0
 
+        report_lock = threading.Lock()  # Whisper threads finish videos too
+
         def finished(index: int, text: VideoText) -> None:
             nonlocal done
-            results[index] = text
-            done += 1
-            if progress is not None:
-                progress(done, total)
+            with report_lock:
+                results[index] = text
+                done += 1
+                if progress is not None:
+                    progress(done, total)
 
         if progress is not None:
             progress(0, total)
@@ -213,7 +214,25 @@ class TextExtractor:
             else:
                 pending.setdefault(sha256, []).append(index)
 
+        def complete(sha256: str, read: ReadResult) -> None:
+            indexes = pending[sha256]
+            if self._whisper is not None:
+                self._transcribe_in_parent(read, paths[indexes[0]].name)
+            transcription = read.transcription
+            text = VideoText(sha256, segments=list(transcription.segments),
+                             captions=mark_spoken(read.captions, transcription.text),
+                             warnings=read.warnings, backend=self.backend, language=transcription.language)
+            if self._cache is not None and not read.transient:
+                self._cache.put(self._cache_key(sha256), text.to_dict())
+            for index in indexes:
+                finished(index, VideoText.from_dict(text.to_dict()))
+
         futures = {self._submit(paths[indexes[0]]): sha256 for sha256, indexes in pending.items()}
+        # Whisper transcribes up to ``workers`` videos at once, each as its worker hands
+        # back the audio, while the workers go on reading the next videos' captions.
+        whisper_pool = cf.ThreadPoolExecutor(self.workers, thread_name_prefix="whisper") \
+            if self._whisper is not None and futures else None
+        transcribed: list[cf.Future] = []
         for future in cf.as_completed(futures):
             sha256 = futures[future]
             indexes = pending[sha256]
@@ -225,16 +244,14 @@ class TextExtractor:
             except Exception as exc:  # one video's failure must not sink the others
                 read = ReadResult(warnings=[f"{paths[indexes[0]].name}: text extraction failed: {exc!r}"],
                                   transient=True)
-            if self._whisper is not None:
-                self._transcribe_in_parent(read, paths[indexes[0]].name)
-            transcription = read.transcription
-            text = VideoText(sha256, segments=list(transcription.segments),
-                             captions=mark_spoken(read.captions, transcription.text),
-                             warnings=read.warnings, backend=self.backend, language=transcription.language)
-            if self._cache is not None and not read.transient:
-                self._cache.put(self._cache_key(sha256), text.to_dict())
-            for index in indexes:
-                finished(index, VideoText.from_dict(text.to_dict()))
+            if whisper_pool is not None:
+                transcribed.append(whisper_pool.submit(complete, sha256, read))
+            else:
+                complete(sha256, read)
+        if whisper_pool is not None:
+            whisper_pool.shutdown(wait=True)
+            for job in transcribed:
+                job.result()  # an error in our own code must not pass silently
         return results  # type: ignore[return-value]
 
     def _discard_broken_pool(self) -> None:
