@@ -26,6 +26,8 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from _table import print_table
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -171,15 +173,10 @@ def main() -> int:
             rows += _full_size_rows(models, work)
 
     header = ("stage", "backend", "load", "unit cost", "request, loaded once", "request, loaded per request")
-    table = [header] + [(stage, name, f"{load:.2f} s", f"{unit:.3f} {unit_name}", f"{once:.2f} s", f"{each:.2f} s")
-                        for stage, name, load, unit, unit_name, once, each in rows]
-    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     print(f"CPU, torch {torch.__version__}, {torch.get_num_threads()} threads, median of {args.repeats}; "
           "tiny debug models measure overhead only")
-    for i, row in enumerate(table):
-        print("  ".join(cell.ljust(w) if j < 2 else cell.rjust(w) for j, (cell, w) in enumerate(zip(row, widths))))
-        if i == 0:
-            print("  ".join("-" * w for w in widths))
+    print_table(header, [(stage, name, f"{load:.2f} s", f"{unit:.3f} {unit_name}", f"{once:.2f} s", f"{each:.2f} s")
+                         for stage, name, load, unit, unit_name, once, each in rows], right=range(2, len(header)))
     return 0
 
 

@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _table import print_table
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -90,11 +92,7 @@ def main() -> int:
         rows.append(("poster, per image", f"{seconds / 3:.2f} s", "≤ 1 s"))
         studio.close()
 
-    width = max(len(r[0]) for r in rows)
-    print(f"{'measure'.ljust(width)}  {'result':>22}  target / note")
-    print(f"{'-' * width}  {'-' * 22}  {'-' * 20}")
-    for name, value, note in rows:
-        print(f"{name.ljust(width)}  {value:>22}  {note}")
+    print_table(("measure", "result", "target / note"), rows, right=(1,))
     return 0
 
 

@@ -30,6 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _table import print_table
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -210,11 +212,7 @@ def main() -> int:
         rows += _ocr_rows(demo, real)
         rows += _speech_rows(real, models)
 
-    width = max(len(r[0]) for r in rows)
-    print(f"{'measure'.ljust(width)}  {'result':>26}  note / target")
-    print(f"{'-' * width}  {'-' * 26}  {'-' * 30}")
-    for name, value, note in rows:
-        print(f"{name.ljust(width)}  {value:>26}  {note}")
+    print_table(("measure", "result", "note / target"), rows, right=(1,))
     return 0
 
 
