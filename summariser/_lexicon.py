@@ -86,13 +86,17 @@ def _ascii_words(text: str) -> list[str]:
     return [w for w in _text.tokens(text) if _ASCII_WORD.match(w)]
 
 
-def is_garbled(text: str) -> bool:
+def is_garbled(text: str, *, on_screen: bool = True) -> bool:
     """True for OCR noise and app chrome, which feed nothing: a run-together token, too many
     unknown words, a profile line ("Joined Oct 16,2023", "800k+"), or mostly numbers.
 
-    Only ASCII words are checked against the (English) list: Thai or Arabic text passes.
+    Profile lines are looked for only ``on_screen``: said or written by the creator, "from
+    200 followers to 10k followers" is the topic, not chrome. Only ASCII words are checked
+    against the (English) list: Thai or Arabic text passes.
     """
-    if utils.PROFILE_CHROME.search(text) or utils.COUNTS_ONLY.match(text.strip()):
+    if on_screen and utils.PROFILE_CHROME.search(text):
+        return True
+    if utils.COUNTS_ONLY.match(text.strip()):
         return True
     raw = text.split()
     if raw and sum(any(c.isdigit() for c in w) for w in raw) * 2 >= len(raw) + 1:
@@ -130,8 +134,8 @@ def is_shouted(text: str) -> bool:
     return len(cased) >= 4 and sum(c.isupper() for c in cased) > _MAX_CAPITAL_SHARE * len(cased)
 
 
-def is_well_formed(sentence: str) -> bool:
+def is_well_formed(sentence: str, *, on_screen: bool = True) -> bool:
     """True when ``sentence`` can stand in a summary: at least 3 words with letters, not
     garbled (``is_garbled``), not shouted (``is_shouted``), ending in punctuation."""
-    return (len(_text.tokens(sentence)) >= MIN_SENTENCE_WORDS and not is_garbled(sentence)
+    return (len(_text.tokens(sentence)) >= MIN_SENTENCE_WORDS and not is_garbled(sentence, on_screen=on_screen)
             and not is_shouted(sentence) and sentence.rstrip()[-1:] in _text.TERMINAL)

@@ -131,9 +131,11 @@ def sentence_units(passages: list[Passage]) -> list[Unit]:
                 units[key] = dataclasses.replace(unit, passages=merged)
                 continue
             # OCR splits words in stylised fonts; in speech "a round" is two words.
-            garbled = _lexicon.is_garbled(sentence) or (kind == "caption" and _lexicon.has_split_word(sentence))
+            on_screen = kind == "caption"
+            garbled = _lexicon.is_garbled(sentence, on_screen=on_screen) or (
+                on_screen and _lexicon.has_split_word(sentence))
             units[key] = Unit(text=sentence, kind=kind, passages=mine, garbled=garbled,
-                              well_formed=not garbled and _lexicon.is_well_formed(sentence))
+                              well_formed=not garbled and _lexicon.is_well_formed(sentence, on_screen=on_screen))
     return list(units.values())
 
 

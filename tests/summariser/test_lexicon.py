@@ -35,6 +35,16 @@ def test_ordinary_sentences_are_well_formed(line):
     assert _lexicon.is_well_formed(line)
 
 
+@pytest.mark.parametrize("line", [
+    "I went from 200 followers to 10k followers in one month.",
+    "My first video got 500 views and I almost gave up.",
+])
+def test_counts_said_or_written_by_the_creator_are_the_topic_not_chrome(line):
+    assert not _lexicon.is_garbled(line, on_screen=False)
+    assert _lexicon.is_well_formed(line, on_screen=False)
+    assert _lexicon.is_garbled(line)  # the same words among on-screen text are a profile line
+
+
 def test_shouted_short_and_unterminated_lines_are_not_summary_sentences():
     assert _lexicon.is_shouted("HERE'SY OUR INVITE.") and not _lexicon.is_well_formed("HERE'SY OUR INVITE.")
     assert not _lexicon.is_shouted("I use AI and GPT daily.")
