@@ -21,15 +21,23 @@ def _letters(text: str) -> str:
     return _NOT_LETTER.sub("", normalise(text))
 
 
-def mark_spoken(captions: list[Caption], transcript: str) -> list[Caption]:
-    """``captions`` with ``spoken`` set on each line whose words the ``transcript`` says."""
+def _says(shown: str, heard: str, words: list[str]) -> bool:
     from rapidfuzz import fuzz
 
-    heard = _letters(transcript)
+    if len(shown) >= _SHORT:
+        return fuzz.partial_ratio(shown, heard) >= _SPOKEN_SCORE
+    # A short caption must match whole words: "SALE" is in the letters of "this is a lemon".
+    runs = ("".join(words[i:i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1))
+    return any(fuzz.ratio(shown, run) >= _SHORT_SCORE for run in runs)
+
+
+def mark_spoken(captions: list[Caption], transcript: str) -> list[Caption]:
+    """``captions`` with ``spoken`` set on each line whose words the ``transcript`` says."""
+    words = [w for w in (_letters(w) for w in normalise(transcript).split()) if w]
+    heard = "".join(words)
     marked = []
     for caption in captions:
         shown = _letters(caption.text)
-        bar = _SHORT_SCORE if len(shown) < _SHORT else _SPOKEN_SCORE
-        spoken = bool(shown and heard) and fuzz.partial_ratio(shown, heard) >= bar
+        spoken = bool(shown and heard) and _says(shown, heard, words)
         marked.append(replace(caption, spoken=spoken))
     return marked

@@ -22,3 +22,11 @@ def test_run_together_and_spelled_out_captions_still_match_the_speech():
     captions = [Caption("AND MISTER", 0.0), Caption("IS TOBE", 3.0), Caption("DASHWOOD HAD", 1.0),
                 Caption("NEVER", 2.0), Caption("3 CLASSICS TO READ", 0.0)]
     assert [c.spoken for c in mark_spoken(captions, transcript)] == [True, True, True, False, False]
+
+
+def test_a_short_caption_must_be_whole_words_of_the_speech():
+    said = "this is a lemon, and this sale ends friday"
+    captions = [Caption("SALE", 1.0), Caption("LEMON", 2.0), Caption("SALEMO", 3.0)]
+    # "sale" and "salemo" stand in the letters of "is a lemon", but across words: no match.
+    assert [c.spoken for c in mark_spoken(captions, "this is a lemon")] == [False, True, False]
+    assert [c.spoken for c in mark_spoken(captions, said)] == [True, True, False]
