@@ -230,28 +230,24 @@ class TextExtractor:
         futures = {self._submit(paths[indexes[0]]): sha256 for sha256, indexes in pending.items()}
         # Whisper transcribes up to ``workers`` videos at once, each as its worker hands
         # back the audio, while the workers go on reading the next videos' captions.
-        whisper_pool = cf.ThreadPoolExecutor(self.workers, thread_name_prefix="whisper") \
-            if self._whisper is not None and futures else None
-        transcribed: list[cf.Future] = []
-        for future in cf.as_completed(futures):
-            sha256 = futures[future]
-            indexes = pending[sha256]
-            try:
-                read = future.result()
-            except BrokenProcessPool as exc:
-                self._discard_broken_pool()
-                read = ReadResult(warnings=[f"{paths[indexes[0]].name}: the worker process died: {exc}"], transient=True)
-            except Exception as exc:  # one video's failure must not sink the others
-                read = ReadResult(warnings=[f"{paths[indexes[0]].name}: text extraction failed: {exc!r}"],
-                                  transient=True)
-            if whisper_pool is not None:
-                transcribed.append(whisper_pool.submit(complete, sha256, read))
-            else:
-                complete(sha256, read)
-        if whisper_pool is not None:
-            whisper_pool.shutdown(wait=True)
-            for job in transcribed:
-                job.result()  # an error in our own code must not pass silently
+        threads = self.workers if self._whisper is not None else 1
+        completions: list[cf.Future] = []
+        with cf.ThreadPoolExecutor(threads, thread_name_prefix="text-complete") as completing:
+            for future in cf.as_completed(futures):
+                sha256 = futures[future]
+                indexes = pending[sha256]
+                try:
+                    read = future.result()
+                except BrokenProcessPool as exc:
+                    self._discard_broken_pool()
+                    read = ReadResult(warnings=[f"{paths[indexes[0]].name}: the worker process died: {exc}"],
+                                      transient=True)
+                except Exception as exc:  # one video's failure must not sink the others
+                    read = ReadResult(warnings=[f"{paths[indexes[0]].name}: text extraction failed: {exc!r}"],
+                                      transient=True)
+                completions.append(completing.submit(complete, sha256, read))
+        for completion in completions:
+            completion.result()  # every video is done; an error in our own code must not pass silently
         return results  # type: ignore[return-value]
 
     def _discard_broken_pool(self) -> None:
