@@ -143,16 +143,22 @@ class DiskCache:
 
 _MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec"
 #: Profile text TikTok draws around a video, wherever it stands in a line of OCR text:
-#: "Joined Oct 16,2023" (OCR drops spaces: "Joined Apr20,2024"), "12.3K followers",
-#: "1.2M likes", "800k+", "link in bio". Both the caption reader and the summariser refuse
-#: it, so it is defined once, here. A bare count without the "+" ("10k") is chrome only on
-#: a line of its own: "an extra 10k a month" is speech.
-PROFILE_CHROME = re.compile(
+#: "Joined Oct 16,2023" (OCR drops spaces: "Joined Apr20,2024"), "800k+". Nobody says or
+#: writes this about their content, so it is noise wherever it comes from. A bare count
+#: without the "+" ("10k") is chrome only on a line of its own: "an extra 10k a month" is speech.
+PROFILE_TEXT = re.compile(
     rf"\bjoined\s*(?:{_MONTHS})[a-z]*\.?\s*\d"
-    r"|\blink\s+in\s+(?:my\s+|the\s+)?bio\b"
-    r"|(?<![\w.])\d[\d.,]*\s*[kmb]?\+?\s*(?:followers?|following|likes?|views?|subscribers?|members?"
-    r"|comments?|shares?|saves?)\b"
     r"|(?<![\w.])\d[\d.,]*\s*[kmb]\+(?!\w)",
     re.IGNORECASE)
+#: Audience counts and calls to action the app overlays: "12.3K followers", "1.2M likes",
+#: "link in bio". Chrome on screen; said or written by the creator ("from 200 followers to
+#: 10k") they are the topic.
+AUDIENCE_TEXT = re.compile(
+    r"\blink\s+in\s+(?:my\s+|the\s+)?bio\b"
+    r"|(?<![\w.])\d[\d.,]*\s*[kmb]?\+?\s*(?:followers?|following|likes?|views?|subscribers?|members?"
+    r"|comments?|shares?|saves?)\b",
+    re.IGNORECASE)
+#: Both: what the caption reader and the summariser refuse among on-screen text.
+PROFILE_CHROME = re.compile(f"{PROFILE_TEXT.pattern}|{AUDIENCE_TEXT.pattern}", re.IGNORECASE)
 #: A line that is only numbers and counts: "800k+", "16,2023", "1.2M 3.4K".
 COUNTS_ONLY = re.compile(r"^(?:[\s.,:%+$€£/-]*\d[\d.,:%]*\s*[kmb]?\+?)+[\s.,:%+$€£/-]*$", re.IGNORECASE)

@@ -90,11 +90,11 @@ def is_garbled(text: str, *, on_screen: bool = True) -> bool:
     """True for OCR noise and app chrome, which feed nothing: a run-together token, too many
     unknown words, a profile line ("Joined Oct 16,2023", "800k+"), or mostly numbers.
 
-    Profile lines are looked for only ``on_screen``: said or written by the creator, "from
-    200 followers to 10k followers" is the topic, not chrome. Only ASCII words are checked
-    against the (English) list: Thai or Arabic text passes.
+    Audience counts count as chrome only ``on_screen``: said or written by the creator, "from
+    200 followers to 10k followers" is the topic. Only ASCII words are checked against the
+    (English) list: Thai or Arabic text passes.
     """
-    if on_screen and utils.PROFILE_CHROME.search(text):
+    if (utils.PROFILE_CHROME if on_screen else utils.PROFILE_TEXT).search(text):
         return True
     if utils.COUNTS_ONLY.match(text.strip()):
         return True

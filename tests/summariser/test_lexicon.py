@@ -45,6 +45,11 @@ def test_counts_said_or_written_by_the_creator_are_the_topic_not_chrome(line):
     assert _lexicon.is_garbled(line)  # the same words among on-screen text are a profile line
 
 
+def test_profile_text_is_noise_even_read_as_speech():
+    for line in ("Joined Oct 16,2023.", "Our page 800k+ strong."):
+        assert _lexicon.is_garbled(line, on_screen=False), line
+
+
 def test_shouted_short_and_unterminated_lines_are_not_summary_sentences():
     assert _lexicon.is_shouted("HERE'SY OUR INVITE.") and not _lexicon.is_well_formed("HERE'SY OUR INVITE.")
     assert not _lexicon.is_shouted("I use AI and GPT daily.")
