@@ -37,6 +37,14 @@ STAGE_LABELS = {
 Progress = Callable[[str, int, int], None]
 
 
+class SearchCancelled(Exception):
+    """The caller's ``should_stop`` said stop; raised at the boundary before ``stage``."""
+
+    def __init__(self, stage: str):
+        super().__init__(f"cancelled before the {stage} stage")
+        self.stage = stage
+
+
 def overall_fraction(stage: str, done: int, total: int) -> float:
     """Map a stage's ``done/total`` to the 0–1 fraction of the whole search."""
     before = 0.0
@@ -181,18 +189,29 @@ class Studio:
 
     # -- the search ----------------------------------------------------------------
     def search(self, request: SearchRequest, *, progress: Progress | None = None,
-               url_prefix: str = "/runs") -> dict[str, Any]:
-        """Run one search into a fresh run folder and return the JSON-safe result."""
+               should_stop: Callable[[], bool] | None = None, url_prefix: str = "/runs") -> dict[str, Any]:
+        """Run one search into a fresh run folder and return the JSON-safe result.
+
+        ``should_stop`` is asked before each stage; when it answers True the search
+        raises ``SearchCancelled`` and its run folder is removed.
+        """
         report = progress or (lambda stage, done, total: None)
         with self._search_lock:
-            return _Run(self, request, report, url_prefix).execute()
+            run = _Run(self, request, report, url_prefix, should_stop or (lambda: False))
+            try:
+                return run.execute()
+            except SearchCancelled:
+                shutil.rmtree(run.run_dir, ignore_errors=True)
+                raise
 
 
 class _Run:
     """One search: its run folder, warnings and timings."""
 
-    def __init__(self, studio: Studio, request: SearchRequest, report: Progress, url_prefix: str):
+    def __init__(self, studio: Studio, request: SearchRequest, report: Progress, url_prefix: str,
+                 should_stop: Callable[[], bool]):
         self.studio = studio
+        self.should_stop = should_stop
         self.request = request
         self.report = report
         self.run_id = utils.new_run_id()
@@ -206,6 +225,8 @@ class _Run:
         return f"{self.url_prefix}/{relative}"
 
     def _timed(self, stage: str, work: Callable[[], Any]) -> Any:
+        if self.should_stop():
+            raise SearchCancelled(stage)
         started = time.perf_counter()
         self.report(stage, 0, 1)
         try:
