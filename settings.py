@@ -19,6 +19,10 @@ DEFAULTS: dict[str, Any] = {
     "TRENDTOK_VIDEOS_PER_TAG": 3,
     "TRENDTOK_RUNS_DIR": "",                 # empty = <instance>/runs
     "TRENDTOK_CACHE_DIR": "",                # empty = <instance>/cache
+    "TRENDTOK_DB": "",                       # jobs and API keys (SQLite); empty = <instance>/trendtok.sqlite3
+    "TRENDTOK_JOB_THREADS": 1,               # jobs run at once in the server process (a search uses every core)
+    "TRENDTOK_QUEUE_SIZE": 32,               # jobs that may wait; beyond that a new one gets 429 + Retry-After
+    "TRENDTOK_SECRET_KEY": "",               # signs browser sessions; empty = a key made once in <instance>/secret_key
     "TRENDTOK_TRANSCRIBER": "auto",          # auto | sphinx | google | whisper
     "TRENDTOK_OCR": True,
     "TRENDTOK_WORKERS": 2,
@@ -66,11 +70,13 @@ def load_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
 
 
 def resolve_folders(settings: dict[str, Any], instance_path: str | os.PathLike) -> dict[str, Any]:
-    """``settings`` with the empty run and cache folders set to their defaults under ``instance_path``."""
+    """``settings`` with the empty run folder, cache folder and database set to their defaults
+    under ``instance_path``."""
     return {
         **settings,
         "TRENDTOK_RUNS_DIR": settings["TRENDTOK_RUNS_DIR"] or os.path.join(instance_path, "runs"),
         "TRENDTOK_CACHE_DIR": settings["TRENDTOK_CACHE_DIR"] or os.path.join(instance_path, "cache"),
+        "TRENDTOK_DB": settings["TRENDTOK_DB"] or os.path.join(instance_path, "trendtok.sqlite3"),
     }
 
 

@@ -1,0 +1,35 @@
+"""Jobs: every search or generation is a job with a status, progress and a result.
+
+    from jobs import get_jobs
+    job, created = get_jobs().submit("search", {"tags": ["Foodie"], "duration": 15}, owner="key:1")
+    get_jobs().get(job.id, owner="key:1").status        # JobStatus.QUEUED … SUCCEEDED
+
+Jobs are stored in SQLite (``TRENDTOK_DB``) and run by a runner: by default
+``TRENDTOK_JOB_THREADS`` threads inside the server, with at most ``TRENDTOK_QUEUE_SIZE``
+waiting (``QueueFull`` beyond). After a restart, finished jobs are still there, jobs that
+were running are ``failed`` with ``interrupted``, and jobs that were waiting run.
+"""
+from __future__ import annotations
+
+from ._types import INTERRUPTED, Job, JobCancelled, JobError, JobNotFound, JobStatus, QueueFull, UnknownKind
+from .service import JobQueue, get_jobs, init_app
+from .runner import JobContext, ThreadRunner, run_job
+from .store import JobStore
+
+__all__ = [
+    "INTERRUPTED",
+    "Job",
+    "JobCancelled",
+    "JobContext",
+    "JobError",
+    "JobNotFound",
+    "JobQueue",
+    "JobStatus",
+    "JobStore",
+    "QueueFull",
+    "ThreadRunner",
+    "UnknownKind",
+    "get_jobs",
+    "init_app",
+    "run_job",
+]

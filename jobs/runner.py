@@ -1,0 +1,119 @@
+"""Running jobs: the one function that runs a job, and the in-process thread runner.
+
+``run_job`` is the whole life of a job once a worker picks it up, whoever the
+worker is (a thread here, a Celery worker elsewhere): it marks the job running,
+calls the handler for its kind, and records how it ended. The handler reports
+progress and is stopped at a stage boundary when its owner cancels.
+"""
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from typing import Any, Callable, Mapping, Protocol
+
+from ._types import Job, JobCancelled, JobStatus, QueueFull
+from .store import JobStore
+
+log = logging.getLogger(__name__)
+
+
+class JobContext:
+    """What a handler gets beside its job: a way to report progress and to learn of a cancel."""
+
+    def __init__(self, store: JobStore, job_id: str):
+        self._store = store
+        self.job_id = job_id
+
+    def progress(self, stage: str, done: int, total: int, fraction: float) -> None:
+        self._store.progress(self.job_id, stage=stage, done=done, total=total, fraction=fraction)
+
+    def should_stop(self) -> bool:
+        return self._store.cancel_requested(self.job_id)
+
+
+#: A job kind's work: gets the job and its context, returns the JSON-safe result.
+Handler = Callable[[Job, JobContext], dict[str, Any]]
+
+
+def run_job(store: JobStore, handlers: Mapping[str, Handler], job_id: str,
+            on_finished: Callable[[Job], None] | None = None) -> None:
+    """Run the queued job ``job_id`` to its end; nothing it raises escapes."""
+    if not store.start(job_id):
+        return  # cancelled while it waited
+    job = store.get(job_id)
+    try:
+        result = handlers[job.kind](job, JobContext(store, job_id))
+    except JobCancelled as exc:
+        store.finish(job_id, JobStatus.CANCELLED, error=str(exc) or "cancelled")
+    except Exception as exc:  # the job fails; the worker goes on to the next one
+        log.exception("job %s (%s) failed", job_id, job.kind)
+        store.finish(job_id, JobStatus.FAILED, error=str(exc) or type(exc).__name__)
+    else:
+        store.finish(job_id, JobStatus.SUCCEEDED, result=result)
+    if on_finished is not None:
+        try:
+            on_finished(store.get(job_id))
+        except Exception:  # a failed notification must not kill the worker
+            log.exception("after job %s", job_id)
+
+
+class Runner(Protocol):
+    """Where queued jobs go: ``submit`` a stored job's id, or raise ``QueueFull``."""
+
+    def submit(self, job_id: str) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class ThreadRunner:
+    """Runs jobs in ``threads`` worker threads of this process, at most ``queue_size`` waiting.
+
+    ``retry_after`` (seconds) is what a refused caller is told to wait: about one cold
+    search on a 2-core machine.
+    """
+
+    def __init__(self, store: JobStore, handlers: Mapping[str, Handler], *, threads: int = 1,
+                 queue_size: int = 32, retry_after: int = 30, on_finished: Callable[[Job], None] | None = None):
+        if threads < 1:
+            raise ValueError("threads: at least 1")
+        if queue_size < 1:
+            raise ValueError("queue_size: at least 1")
+        self.store = store
+        self.handlers = dict(handlers)
+        self.on_finished = on_finished
+        self.retry_after = retry_after
+        self._queue: queue.Queue[str | None] = queue.Queue(maxsize=queue_size)
+        self._threads = [threading.Thread(target=self._work, name=f"job-worker-{i}", daemon=True)
+                         for i in range(threads)]
+        for thread in self._threads:
+            thread.start()
+
+    def submit(self, job_id: str) -> None:
+        try:
+            self._queue.put_nowait(job_id)
+        except queue.Full:
+            raise QueueFull(f"the job queue is full ({self._queue.maxsize} waiting)",
+                            retry_after=self.retry_after) from None
+
+    def waiting(self) -> int:
+        return self._queue.qsize()
+
+    def _work(self) -> None:
+        while True:
+            job_id = self._queue.get()
+            if job_id is None:
+                return
+            run_job(self.store, self.handlers, job_id, self.on_finished)
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Stop taking jobs; workers finish the job in hand (up to ``timeout`` seconds each)."""
+        while True:  # what still waits stays queued in the store and runs after a restart
+            try:
+                self._queue.get_nowait()
+            except queue.Empty:
+                break
+        for _ in self._threads:
+            self._queue.put(None)
+        for thread in self._threads:
+            thread.join(timeout)

@@ -1,0 +1,108 @@
+"""The job system as the web layer sees it, and ``init_app`` wiring it into the app."""
+from __future__ import annotations
+
+import atexit
+import logging
+import time
+from typing import Any, Iterator
+
+from flask import Flask, current_app
+
+from ._types import Job, JobStatus, QueueFull
+from .kinds import handlers
+from .runner import Runner, ThreadRunner
+from .store import JobStore
+
+log = logging.getLogger(__name__)
+
+
+class JobQueue:
+    """Submit, read, watch and cancel jobs; ``runner`` decides where they run."""
+
+    def __init__(self, store: JobStore, runner: Runner):
+        self.store = store
+        self.runner = runner
+
+    def submit(self, kind: str, params: dict[str, Any], *, owner: str,
+               idempotency_key: str | None = None) -> tuple[Job, bool]:
+        """Queue a job (``params`` already checked); ``(job, created)``. Raises ``QueueFull``.
+
+        With an ``idempotency_key`` the owner's earlier job with that key is returned
+        instead of a new one (``created`` False).
+        """
+        job, created = self.store.create(kind=kind, owner=owner, params=params, idempotency_key=idempotency_key)
+        if created:
+            try:
+                self.runner.submit(job.id)
+            except QueueFull:
+                self.store.discard(job.id)  # refused: as if it had never been asked for
+                raise
+        return job, created
+
+    def get(self, job_id: str, *, owner: str | None = None) -> Job:
+        return self.store.get(job_id, owner=owner)
+
+    def list(self, *, owner: str, limit: int = 20) -> list[Job]:
+        return self.store.list(owner=owner, limit=limit)
+
+    def cancel(self, job_id: str, *, owner: str) -> Job:
+        return self.store.cancel(job_id, owner=owner)
+
+    def events(self, job_id: str, *, after: int = 0, interval: float = 0.1,
+               timeout: float | None = None) -> Iterator[dict[str, Any]]:
+        """Yield each of the job's events after ``after`` (``seq``), as they come, until it ends.
+
+        Reads the store, so it sees jobs run by any runner, in this process or not; stops
+        early, without an ending event, when ``timeout`` seconds pass.
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            for event in self.store.events(job_id, after=after):
+                after = event["seq"]
+                yield event
+                if JobStatus(event["status"]).finished:
+                    return
+            if deadline is not None and time.monotonic() >= deadline:
+                return
+            time.sleep(interval)
+
+    def wait(self, job_id: str, *, timeout: float | None = None) -> Job:
+        """The job once it has ended (or as it is when ``timeout`` runs out)."""
+        for _ in self.events(job_id, timeout=timeout):
+            pass
+        return self.store.get(job_id)
+
+    def close(self) -> None:
+        self.runner.close()
+
+
+def recover(store: JobStore, runner: Runner) -> None:
+    """Settle what a stopped server left: running jobs fail as interrupted, waiting ones run."""
+    interrupted = store.interrupt_running()
+    if interrupted:
+        log.warning("%d job(s) were running when the server stopped: marked failed (interrupted)", interrupted)
+    for job_id in store.queued_ids():
+        try:
+            runner.submit(job_id)
+        except QueueFull:
+            store.finish(job_id, JobStatus.FAILED, error="interrupted: the server restarted with a full queue")
+
+
+def init_app(app: Flask) -> JobQueue:
+    """Open the job store, settle what a restart left behind, and start the runner.
+
+    Needs the studio (``app.extensions["studio"]``): the handlers run its searches.
+    """
+    store = JobStore(app.config["TRENDTOK_DB"])
+    runner = ThreadRunner(store, handlers(app.extensions["studio"]), threads=int(app.config["TRENDTOK_JOB_THREADS"]),
+                          queue_size=int(app.config["TRENDTOK_QUEUE_SIZE"]))
+    recover(store, runner)
+    jobs = JobQueue(store, runner)
+    app.extensions["jobs"] = jobs
+    atexit.register(jobs.close)
+    return jobs
+
+
+def get_jobs() -> JobQueue:
+    """The app's job queue (inside an app context)."""
+    return current_app.extensions["jobs"]

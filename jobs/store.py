@@ -1,0 +1,215 @@
+"""Jobs and their progress events in SQLite (WAL): one file in the instance folder, shared by
+every thread and worker.
+
+Each call opens its own short transaction on a per-thread connection, so worker
+threads, the web threads polling a job and a Celery worker on the same file never
+share a cursor. WAL lets readers go on while a worker writes progress.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import utils
+
+from ._types import INTERRUPTED, Job, JobNotFound, JobStatus
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS jobs (
+    id               TEXT PRIMARY KEY,
+    kind             TEXT NOT NULL,
+    owner            TEXT NOT NULL,
+    status           TEXT NOT NULL,
+    params           TEXT NOT NULL,
+    idempotency_key  TEXT,
+    stage            TEXT,
+    done             INTEGER NOT NULL DEFAULT 0,
+    total            INTEGER NOT NULL DEFAULT 0,
+    fraction         REAL NOT NULL DEFAULT 0,
+    result           TEXT,
+    error            TEXT,
+    cancel_requested INTEGER NOT NULL DEFAULT 0,
+    created_at       REAL NOT NULL,
+    started_at       REAL,
+    finished_at      REAL
+);
+CREATE INDEX IF NOT EXISTS jobs_owner ON jobs (owner, created_at);
+CREATE UNIQUE INDEX IF NOT EXISTS jobs_idempotency ON jobs (owner, idempotency_key)
+    WHERE idempotency_key IS NOT NULL;
+-- Every change of a job's status or progress, in order: what /events streams and what
+-- a watcher in another process reads, so no stage is lost between two polls.
+CREATE TABLE IF NOT EXISTS job_events (
+    job_id   TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+    seq      INTEGER NOT NULL,
+    at       REAL NOT NULL,
+    status   TEXT NOT NULL,
+    stage    TEXT,
+    done     INTEGER NOT NULL,
+    total    INTEGER NOT NULL,
+    fraction REAL NOT NULL,
+    error    TEXT,
+    PRIMARY KEY (job_id, seq)
+);
+"""
+
+
+class JobStore:
+    """Create, read and update jobs in the SQLite file at ``path``."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        db = self._db()
+        db.execute("PRAGMA journal_mode=WAL")
+        db.executescript(_SCHEMA)
+
+    def _db(self) -> sqlite3.Connection:
+        """This thread's connection, in autocommit mode: a read is one statement."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            db.row_factory = sqlite3.Row
+            self._local.db = db
+        return db
+
+    def _write(self) -> "_Transaction":
+        return _Transaction(self._db())
+
+    # -- creating and reading -------------------------------------------------------------
+    def create(self, *, kind: str, owner: str, params: dict[str, Any],
+               idempotency_key: str | None = None) -> tuple[Job, bool]:
+        """A new queued job, or the caller's earlier job with the same ``idempotency_key``.
+
+        Returns ``(job, created)``.
+        """
+        job_id = utils.new_run_id()
+        with self._write() as db:
+            if idempotency_key is not None:
+                row = db.execute("SELECT * FROM jobs WHERE owner = ? AND idempotency_key = ?",
+                                 (owner, idempotency_key)).fetchone()
+                if row is not None:
+                    return Job.from_row(row), False
+            db.execute(
+                "INSERT INTO jobs (id, kind, owner, status, params, idempotency_key, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (job_id, kind, owner, JobStatus.QUEUED.value, json.dumps(params), idempotency_key, time.time()),
+            )
+            _record_event(db, job_id)
+        return self.get(job_id), True
+
+    def get(self, job_id: str, *, owner: str | None = None) -> Job:
+        """The job ``job_id``; with ``owner``, only if it is theirs (else ``JobNotFound``)."""
+        row = self._db().execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        if row is None or (owner is not None and row["owner"] != owner):
+            raise JobNotFound(f"job_id: no job {job_id!r}")
+        return Job.from_row(row)
+
+    def list(self, *, owner: str, limit: int = 20) -> list[Job]:
+        """The owner's most recent jobs, newest first."""
+        rows = self._db().execute("SELECT * FROM jobs WHERE owner = ? ORDER BY created_at DESC, rowid DESC LIMIT ?",
+                                  (owner, limit)).fetchall()
+        return [Job.from_row(r) for r in rows]
+
+    def events(self, job_id: str, *, after: int = 0) -> list[dict[str, Any]]:
+        """The job's events with ``seq`` above ``after``, oldest first."""
+        rows = self._db().execute("SELECT * FROM job_events WHERE job_id = ? AND seq > ? ORDER BY seq",
+                                  (job_id, after)).fetchall()
+        return [dict(r) for r in rows]
+
+    def queued_ids(self) -> list[str]:
+        rows = self._db().execute("SELECT id FROM jobs WHERE status = ? ORDER BY created_at, rowid",
+                                  (JobStatus.QUEUED.value,)).fetchall()
+        return [r["id"] for r in rows]
+
+    # -- a job's life -------------------------------------------------------------------------
+    def start(self, job_id: str) -> bool:
+        """Mark a queued job running; False when it is no longer queued (cancelled meanwhile)."""
+        with self._write() as db:
+            changed = db.execute("UPDATE jobs SET status = ?, started_at = ? WHERE id = ? AND status = ?",
+                                 (JobStatus.RUNNING.value, time.time(), job_id, JobStatus.QUEUED.value)).rowcount
+            if changed:
+                _record_event(db, job_id)
+        return changed == 1
+
+    def progress(self, job_id: str, *, stage: str, done: int, total: int, fraction: float) -> None:
+        with self._write() as db:
+            if db.execute("UPDATE jobs SET stage = ?, done = ?, total = ?, fraction = ? WHERE id = ? AND status = ?",
+                          (stage, done, total, fraction, job_id, JobStatus.RUNNING.value)).rowcount:
+                _record_event(db, job_id)
+
+    def finish(self, job_id: str, status: JobStatus, *, result: dict[str, Any] | None = None,
+               error: str | None = None) -> None:
+        """Record how a job ended; a job that already ended keeps its first ending."""
+        if not status.finished:
+            raise ValueError(f"status: {status.value} is not an ending")
+        with self._write() as db:
+            if db.execute(
+                "UPDATE jobs SET status = ?, result = ?, error = ?, finished_at = ?, "
+                "fraction = CASE WHEN ? THEN 1.0 ELSE fraction END "
+                "WHERE id = ? AND status IN (?, ?)",
+                (status.value, json.dumps(result, ensure_ascii=False) if result is not None else None, error,
+                 time.time(), status is JobStatus.SUCCEEDED, job_id, JobStatus.QUEUED.value, JobStatus.RUNNING.value),
+            ).rowcount:
+                _record_event(db, job_id)
+
+    def cancel(self, job_id: str, *, owner: str) -> Job:
+        """Cancel a queued job now, or ask a running one to stop at its next stage boundary."""
+        job = self.get(job_id, owner=owner)
+        with self._write() as db:
+            if db.execute("UPDATE jobs SET status = ?, error = ?, finished_at = ? WHERE id = ? AND status = ?",
+                          (JobStatus.CANCELLED.value, "cancelled before it started", time.time(), job.id,
+                           JobStatus.QUEUED.value)).rowcount:
+                _record_event(db, job.id)
+            db.execute("UPDATE jobs SET cancel_requested = 1 WHERE id = ? AND status = ?",
+                       (job.id, JobStatus.RUNNING.value))
+        return self.get(job_id)
+
+    def cancel_requested(self, job_id: str) -> bool:
+        row = self._db().execute("SELECT cancel_requested FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        return bool(row and row["cancel_requested"])
+
+    def discard(self, job_id: str) -> None:
+        """Forget a job that never reached a runner (its queue was full)."""
+        with self._write() as db:
+            if db.execute("DELETE FROM jobs WHERE id = ? AND status = ?", (job_id, JobStatus.QUEUED.value)).rowcount:
+                db.execute("DELETE FROM job_events WHERE job_id = ?", (job_id,))
+
+    def interrupt_running(self) -> int:
+        """After a restart: jobs left ``running`` failed with ``interrupted``. Returns how many."""
+        with self._write() as db:
+            ids = [r["id"] for r in db.execute("SELECT id FROM jobs WHERE status = ?", (JobStatus.RUNNING.value,))]
+            db.execute("UPDATE jobs SET status = ?, error = ?, finished_at = ? WHERE status = ?",
+                       (JobStatus.FAILED.value, INTERRUPTED, time.time(), JobStatus.RUNNING.value))
+            for job_id in ids:
+                _record_event(db, job_id)
+        return len(ids)
+
+
+def _record_event(db: sqlite3.Connection, job_id: str) -> None:
+    """Append the job's state as it is now (inside the transaction that changed it)."""
+    db.execute(
+        "INSERT INTO job_events (job_id, seq, at, status, stage, done, total, fraction, error) "
+        "SELECT id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM job_events WHERE job_id = ?), ?, "
+        "status, stage, done, total, fraction, error FROM jobs WHERE id = ?",
+        (job_id, time.time(), job_id),
+    )
+
+
+class _Transaction:
+    """``with`` block = one IMMEDIATE transaction on a thread's own connection."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.db.execute("BEGIN IMMEDIATE")
+        return self.db
+
+    def __exit__(self, kind, value, traceback) -> None:
+        self.db.execute("COMMIT" if kind is None else "ROLLBACK")
