@@ -32,9 +32,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     init_studio(app)
+    import jobs
+    from web import api, api_keys, sessions
     from web import studio as studio_views
 
+    sessions.init_app(app)
+    api_keys.init_app(app)
+    jobs.init_app(app)
     app.register_blueprint(studio_views.bp)
+    app.register_blueprint(api.bp)
     app.cli.add_command(search_command)
     return app
 

@@ -37,6 +37,8 @@ def app(tmp_path_factory):
         "TESTING": True,
         "TRENDTOK_RUNS_DIR": str(work / "runs"),
         "TRENDTOK_CACHE_DIR": str(work / "cache"),
+        "TRENDTOK_DB": str(work / "studio.sqlite3"),
+        "TRENDTOK_SECRET_KEY": "test-only-secret",
         "TRENDTOK_SUMMARISER": "minilm",
         "TRENDTOK_MUSIC": "composer",
         "TRENDTOK_IMAGE": "poster",

@@ -1,16 +1,14 @@
 """The studio's web face: the tag form, ``POST /search``, run pages and run files.
 
-``POST /search`` answers JSON; with ``Accept: application/x-ndjson`` it streams one
-progress event per line and then the result, which is how the page draws its
-stage-by-stage progress bar. A form posted by a browser without JavaScript is
+``POST /search`` runs a ``search`` job (see ``jobs``) and waits for it, answering JSON;
+with ``Accept: application/x-ndjson`` it streams one progress event per line and then
+the result, which is how the page draws its stage-by-stage progress bar. A form posted by a browser without JavaScript is
 answered with a redirect to the run's page.
 """
 from __future__ import annotations
 
 import json
 import logging
-import queue
-import threading
 from typing import Any, Iterator
 
 from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request,
@@ -19,7 +17,11 @@ from werkzeug.exceptions import HTTPException
 
 import pipeline
 import utils
-from search_input import DURATIONS, DEFAULT_DURATION, InputError, parse_search_request
+from jobs import JobQueue, JobStatus, QueueFull, get_jobs
+from jobs.kinds import check_params
+from search_input import DURATIONS, DEFAULT_DURATION, InputError
+
+from . import sessions
 
 log = logging.getLogger(__name__)
 bp = Blueprint("studio", __name__, template_folder="templates", static_folder="static",
@@ -76,45 +78,51 @@ def health():
 
 @bp.post("/search")
 def search():
+    """The seed's synchronous search: a ``search`` job, waited for (or streamed as NDJSON)."""
     try:
-        search_request = parse_search_request(_read_payload())
+        params = check_params("search", _read_payload())
     except InputError as exc:
         if _wants_html():
             return _index(error=str(exc), status=400, form=request.form.to_dict())
         return _error(str(exc))
+    jobs = get_jobs()
+    try:
+        job, _ = jobs.submit("search", params, owner=sessions.browser_owner())
+    except QueueFull as exc:
+        message = f"The studio is busy ({exc}). Try again in {exc.retry_after} s."
+        if _wants_html():
+            return _index(error=message, status=429, form=request.form.to_dict())
+        response = _error(f"queue: {exc}", 429)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     if NDJSON in request.headers.get("Accept", ""):
-        return Response(_stream(_studio(), search_request), mimetype=NDJSON, headers={"X-Accel-Buffering": "no"})
-    result = _studio().search(search_request)
+        return Response(_stream(jobs, job.id), mimetype=NDJSON, headers={"X-Accel-Buffering": "no"})
+    job = jobs.wait(job.id)
+    if job.status is not JobStatus.SUCCEEDED:
+        return _error(f"the search failed: {job.error}", 500)
     if _wants_html():
-        return redirect(url_for("studio.run_page", run_id=result["run_id"]), code=303)
-    return jsonify(result)
+        return redirect(url_for("studio.run_page", run_id=job.result["run_id"]), code=303)
+    return jsonify(job.result)
 
 
-def _stream(studio: pipeline.Studio, search_request) -> Iterator[str]:
-    """Run the search in a worker thread and yield its progress as JSON lines.
+def _stream(jobs: JobQueue, job_id: str) -> Iterator[str]:
+    """The job's progress as JSON lines, then its result (or error).
 
-    The generator runs after the request context is gone, so it gets the studio as an argument.
+    The generator runs after the request context is gone, so it gets the job queue as an argument.
     """
-    events: queue.Queue = queue.Queue()
-
-    def progress(stage: str, done: int, total: int) -> None:
-        events.put({"event": "progress", "stage": stage, "label": pipeline.STAGE_LABELS[stage],
-                    "done": done, "total": total, "fraction": pipeline.overall_fraction(stage, done, total)})
-
-    def work() -> None:
-        try:
-            events.put({"event": "result", "result": studio.search(search_request, progress=progress)})
-        except Exception as exc:  # the client sees one readable line, the log the traceback
-            log.exception("search failed")
-            events.put({"event": "error", "error": f"the search failed: {exc}"})
-
-    threading.Thread(target=work, name="search", daemon=True).start()
-    yield json.dumps({"event": "queued"}) + "\n"
-    while True:
-        event = events.get()
-        yield json.dumps(event, ensure_ascii=False) + "\n"
-        if event["event"] in ("result", "error"):
-            return
+    yield json.dumps({"event": "queued", "job_id": job_id}) + "\n"
+    for event in jobs.events(job_id):
+        status, stage = JobStatus(event["status"]), event["stage"]
+        if status.finished:
+            break
+        if stage is not None:
+            yield json.dumps({"event": "progress", "stage": stage, "label": pipeline.STAGE_LABELS[stage],
+                              "done": event["done"], "total": event["total"], "fraction": event["fraction"]}) + "\n"
+    job = jobs.get(job_id)
+    if job.status is JobStatus.SUCCEEDED:
+        yield json.dumps({"event": "result", "result": job.result}, ensure_ascii=False) + "\n"
+    else:
+        yield json.dumps({"event": "error", "error": f"the search failed: {job.error}"}) + "\n"
 
 
 def _load_result(run_id: str) -> dict[str, Any]:
@@ -147,6 +155,6 @@ def run_file(run_id: str, name: str):
 
 @bp.app_errorhandler(HTTPException)
 def http_error(exc: HTTPException):
-    if request.path.startswith("/search") or request.accept_mimetypes.best == "application/json":
+    if request.path.startswith(("/search", "/api/")) or request.accept_mimetypes.best == "application/json":
         return _error(exc.description or exc.name, exc.code or 500)
     return exc

@@ -41,6 +41,8 @@ def neural_app(tmp_path_factory, chat_server):
         "TESTING": True,
         "TRENDTOK_RUNS_DIR": str(work / "runs"),
         "TRENDTOK_CACHE_DIR": str(work / "cache"),
+        "TRENDTOK_DB": str(work / "studio.sqlite3"),
+        "TRENDTOK_SECRET_KEY": "test-only-secret",
         "TRENDTOK_POOL": "thread",
         "WHISPER_MODEL": str(save_debug_whisper(models / "whisper")),
         "MUSICGEN_MODEL": str(save_debug_musicgen(models / "musicgen")),

@@ -1,0 +1,175 @@
+"""/api on the session's real studio: keys, jobs, their events, cancelling, and errors as JSON."""
+import json
+import re
+import time
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def key(app):
+    """A key made the way a creator makes one: the CLI prints it once."""
+    out = app.test_cli_runner().invoke(args=["api-key", "create", "api-tests"])
+    assert out.exit_code == 0, out.output
+    return out.output.strip()
+
+
+@pytest.fixture(scope="module")
+def other_key(app):
+    return app.test_cli_runner().invoke(args=["api-key", "create", "someone-else"]).output.strip()
+
+
+def _wait(client, key, job_id, timeout=120):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = client.get(f"/api/jobs/{job_id}", headers={"X-API-Key": key}).get_json()
+        if job["status"] in ("succeeded", "failed", "cancelled"):
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} still {job['status']}")
+
+
+@pytest.fixture(scope="module")
+def finished(app, key):
+    client = app.test_client()
+    created = client.post("/api/jobs", json={"kind": "search", "tags": ["#Foodie"], "duration": 5},
+                          headers={"X-API-Key": key})
+    assert created.status_code == 202, created.get_data(as_text=True)
+    return created, _wait(client, key, created.get_json()["job_id"])
+
+
+def test_key_cli_prints_the_key_once_and_stores_only_its_hash(app, key):
+    assert re.fullmatch(r"tt_[A-Za-z0-9_-]{43}", key)
+    listing = app.test_cli_runner().invoke(args=["api-key", "list"]).output
+    assert "api-tests\tactive" in listing and key not in listing
+    assert key.encode() not in open(app.config["TRENDTOK_DB"], "rb").read()
+    again = app.test_cli_runner().invoke(args=["api-key", "create", "api-tests"])
+    assert again.exit_code != 0 and "name: a key called 'api-tests' exists" in again.output
+    bad = app.test_cli_runner().invoke(args=["api-key", "create", "../etc"])
+    assert bad.exit_code != 0 and "name:" in bad.output
+
+
+def test_a_search_job_runs_to_a_search_result(client, key, finished):
+    created, job = finished
+    body = created.get_json()
+    assert body["status_url"] == f"/api/jobs/{body['job_id']}" and body["events_url"].endswith("/events")
+    assert created.headers["Location"] == body["status_url"]
+    assert job["status"] == "succeeded" and job["fraction"] == 1.0 and job["params"]["tags"] == ["Foodie"]
+    result = job["result"]
+    for field in ("run_id", "summary", "keywords", "idea", "videos", "music_url", "image_url", "evidence"):
+        assert field in result, field
+    assert client.get(result["music_url"]).status_code == 200
+    listed = client.get("/api/jobs?limit=5", headers={"X-API-Key": key}).get_json()["jobs"]
+    assert body["job_id"] in [j["job_id"] for j in listed]
+
+
+def test_events_stream_each_stage_then_the_end(client, key, finished):
+    created, _ = finished
+    stream = client.get(created.get_json()["events_url"], headers={"X-API-Key": key})
+    assert stream.mimetype == "text/event-stream"
+    events = [json.loads(line[6:]) for line in stream.get_data(as_text=True).splitlines() if line.startswith("data: ")]
+    stages = list(dict.fromkeys(e["stage"] for e in events if e["stage"]))
+    assert stages == ["videos", "text", "summary", "music", "image"]
+    assert events[0]["status"] == "queued" and events[-1]["status"] == "succeeded"
+    resumed = client.get(created.get_json()["events_url"], headers={"X-API-Key": key, "Last-Event-ID": "3"})
+    assert "id: 3\n" not in resumed.get_data(as_text=True) and "id: 4\n" in resumed.get_data(as_text=True)
+
+
+def test_another_callers_job_is_not_found(client, other_key, finished):
+    job_id = finished[0].get_json()["job_id"]
+    for call in (client.get, client.delete):
+        response = call(f"/api/jobs/{job_id}", headers={"X-API-Key": other_key})
+        assert response.status_code == 404 and response.get_json()["error"].startswith("job_id:")
+    assert client.get("/api/jobs", headers={"X-API-Key": other_key}).get_json()["jobs"] == []
+
+
+def test_an_idempotency_key_returns_the_same_job(client, key):
+    body = {"kind": "search", "tags": ["Foodie"], "duration": 5}
+    headers = {"X-API-Key": key, "Idempotency-Key": "retry-me-1"}
+    first = client.post("/api/jobs", json=body, headers=headers)
+    second = client.post("/api/jobs", json=body, headers=headers)
+    assert first.get_json()["job_id"] == second.get_json()["job_id"]
+    assert second.headers["Idempotent-Replayed"] == "true"
+    _wait(client, key, first.get_json()["job_id"])
+
+
+def test_a_cancelled_job_ends_cancelled_and_an_ended_one_cannot_be(client, key, finished):
+    job_id = client.post("/api/jobs", json={"kind": "search", "tags": ["Travel"], "duration": 5},
+                         headers={"X-API-Key": key}).get_json()["job_id"]
+    response = client.delete(f"/api/jobs/{job_id}", headers={"X-API-Key": key})
+    assert response.status_code in (200, 202)  # queued: now; running: at its next stage
+    ended = _wait(client, key, job_id)
+    assert ended["status"] == "cancelled" and "result" not in ended
+    late = client.delete(f"/api/jobs/{finished[0].get_json()['job_id']}", headers={"X-API-Key": key})
+    assert late.status_code == 409 and late.get_json()["error"] == "job_id: the job already ended (succeeded)"
+
+
+@pytest.mark.parametrize("headers, status, field", [
+    ({}, 401, "X-API-Key"),
+    ({"X-API-Key": "tt_not-a-key"}, 401, "X-API-Key"),
+    ({"X-API-Key": ""}, 401, "X-API-Key"),
+])
+def test_without_an_active_key_nothing_is_answered(app, headers, status, field):
+    client = app.test_client()  # no session cookie either
+    response = client.post("/api/jobs", json={"kind": "search", "tags": ["Foodie"]}, headers=headers)
+    assert response.status_code == status and response.get_json()["error"].startswith(field + ":")
+
+
+def test_a_revoked_key_stops_working(app, client):
+    runner = app.test_cli_runner()
+    key = runner.invoke(args=["api-key", "create", "short-lived"]).output.strip()
+    assert client.get("/api/jobs", headers={"X-API-Key": key}).status_code == 200
+    assert runner.invoke(args=["api-key", "revoke", "short-lived"]).exit_code == 0
+    assert client.get("/api/jobs", headers={"X-API-Key": key}).status_code == 401
+    assert runner.invoke(args=["api-key", "revoke", "short-lived"]).exit_code != 0
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"tags": ["Foodie"]}, "kind"),
+    ({"kind": "render", "tags": ["Foodie"]}, "kind"),
+    ({"kind": "search"}, "tags"),
+    ({"kind": "search", "tags": ["no spaces allowed!"]}, "tags"),
+    ({"kind": "search", "tags": ["Foodie"], "duration": 7}, "duration"),
+    ({"kind": "search", "tags": ["Foodie"], "seed": -1}, "seed"),
+    ([1, 2], "body"),
+])
+def test_bad_job_requests_are_400_naming_the_field_and_queue_nothing(client, key, body, field):
+    before = client.get("/api/jobs?limit=100", headers={"X-API-Key": key}).get_json()["jobs"]
+    response = client.post("/api/jobs", json=body, headers={"X-API-Key": key})
+    assert response.status_code == 400 and response.get_json()["error"].startswith(field + ":"), response.get_json()
+    assert client.get("/api/jobs?limit=100", headers={"X-API-Key": key}).get_json()["jobs"] == before
+
+
+@pytest.mark.parametrize("query", ["limit=0", "limit=101", "limit=ten"])
+def test_a_bad_limit_is_400(client, key, query):
+    response = client.get(f"/api/jobs?{query}", headers={"X-API-Key": key})
+    assert response.status_code == 400 and response.get_json()["error"].startswith("limit:")
+
+
+def test_unknown_api_paths_are_json_404s(client, key):
+    response = client.get("/api/nothing-here", headers={"X-API-Key": key})
+    assert response.status_code == 404 and "error" in response.get_json()
+
+
+def test_the_page_session_may_use_the_api_with_its_csrf_token(app):
+    client = app.test_client()
+    page = client.get("/").get_data(as_text=True)
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
+    body = {"kind": "search", "tags": ["Foodie"], "duration": 5}
+    forged = client.post("/api/jobs", json=body)
+    assert forged.status_code == 403 and forged.get_json()["error"].startswith("X-CSRF-Token:")
+    created = client.post("/api/jobs", json=body, headers={"X-CSRF-Token": token})
+    assert created.status_code == 202
+    job_id = created.get_json()["job_id"]
+    assert [j["job_id"] for j in client.get("/api/jobs").get_json()["jobs"]] == [job_id]
+    deadline = time.monotonic() + 120
+    while client.get(f"/api/jobs/{job_id}").get_json()["status"] not in ("succeeded", "failed") \
+            and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
+def test_the_openapi_document_describes_the_job_paths(client):
+    document = client.get("/api/openapi.json").get_json()
+    assert document["openapi"].startswith("3.1")
+    assert {"/api/jobs", "/api/jobs/{job_id}", "/api/jobs/{job_id}/events"} <= set(document["paths"])
+    assert document["components"]["schemas"]["SearchJob"]["properties"]["duration"]["enum"][0] == 5

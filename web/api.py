@@ -1,0 +1,159 @@
+"""``/api``: jobs as a JSON API, for scripts (``X-API-Key``) and the studio page (its session).
+
+    POST   /api/jobs                {"kind": "search", "tags": [...], "duration": 15}  → 202
+    GET    /api/jobs?limit=20       the caller's jobs, newest first
+    GET    /api/jobs/<id>           status, stage progress and, when done, the result
+    GET    /api/jobs/<id>/events    Server-Sent Events, one per progress change
+    DELETE /api/jobs/<id>           cancel (queued: now; running: at its next stage)
+    GET    /api/openapi.json        this API, described
+
+Every error is ``{"error": "<field>: <what is wrong>"}`` with a 4xx status.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Iterator
+
+from flask import Blueprint, Response, current_app, g, jsonify, request, session, url_for
+
+from jobs import JobNotFound, JobStatus, QueueFull, UnknownKind, get_jobs
+from jobs.kinds import check_params
+from search_input import InputError
+
+from . import sessions
+from .openapi import openapi_document
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+MAX_LIMIT = 100
+MAX_IDEMPOTENCY_KEY = 200
+HEARTBEAT_S = 15.0
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.headers = headers or {}
+
+
+@bp.errorhandler(ApiError)
+def _api_error(exc: ApiError):
+    response = jsonify(error=str(exc))
+    response.status_code = exc.status
+    response.headers.update(exc.headers)
+    return response
+
+
+@bp.before_request
+def _authenticate() -> None:
+    if request.endpoint == "api.openapi":
+        return
+    key = request.headers.get("X-API-Key")
+    if key is not None:
+        key_id = current_app.extensions["api_keys"].verify(key)
+        if key_id is None:
+            raise ApiError(401, "X-API-Key: not an active key")
+        g.owner = f"key:{key_id}"
+        return
+    if "sid" in session:
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not sessions.csrf_ok():
+            raise ApiError(403, "X-CSRF-Token: missing or not this session's token")
+        g.owner = f"session:{session['sid']}"
+        return
+    raise ApiError(401, "X-API-Key: required (create one with: flask --app app api-key create NAME)")
+
+
+def _job_json(job) -> dict[str, Any]:
+    data = job.to_dict()
+    data["status_url"] = url_for("api.job", job_id=job.id)
+    data["events_url"] = url_for("api.job_events", job_id=job.id)
+    return data
+
+
+def _find(job_id: str):
+    try:
+        return get_jobs().get(job_id, owner=g.owner)
+    except JobNotFound as exc:
+        raise ApiError(404, str(exc)) from None
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())
+
+
+@bp.post("/jobs")
+def create_job():
+    payload = request.get_json(silent=True) if request.is_json else None
+    if not isinstance(payload, dict):
+        raise ApiError(400, "body: expected a JSON object with a 'kind' field")
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not 0 < len(key) <= MAX_IDEMPOTENCY_KEY:
+        raise ApiError(400, f"Idempotency-Key: 1 to {MAX_IDEMPOTENCY_KEY} characters")
+    try:
+        params = check_params(payload.get("kind"), payload)
+    except (UnknownKind, InputError) as exc:
+        raise ApiError(400, str(exc)) from None
+    try:
+        job, created = get_jobs().submit(payload["kind"], params, owner=g.owner, idempotency_key=key)
+    except QueueFull as exc:
+        raise ApiError(429, f"queue: {exc}; try again later", {"Retry-After": str(exc.retry_after)}) from None
+    response = jsonify(job_id=job.id, status=job.status.value, status_url=url_for("api.job", job_id=job.id),
+                       events_url=url_for("api.job_events", job_id=job.id))
+    response.status_code = 202
+    response.headers["Location"] = url_for("api.job", job_id=job.id)
+    if not created:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+@bp.get("/jobs")
+def list_jobs():
+    raw = request.args.get("limit", "20")
+    try:
+        limit = int(raw)
+    except ValueError:
+        raise ApiError(400, f"limit: a whole number from 1 to {MAX_LIMIT}, not {raw!r}") from None
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ApiError(400, f"limit: a whole number from 1 to {MAX_LIMIT}, not {limit}")
+    return jsonify(jobs=[_job_json(j) for j in get_jobs().list(owner=g.owner, limit=limit)])
+
+
+@bp.get("/jobs/<job_id>")
+def job(job_id: str):
+    return jsonify(_job_json(_find(job_id)))
+
+
+@bp.delete("/jobs/<job_id>")
+def cancel_job(job_id: str):
+    found = _find(job_id)
+    if found.status.finished:
+        raise ApiError(409, f"job_id: the job already ended ({found.status.value})")
+    cancelled = get_jobs().cancel(job_id, owner=g.owner)
+    response = jsonify(_job_json(cancelled))
+    response.status_code = 202 if cancelled.status is JobStatus.RUNNING else 200
+    return response
+
+
+@bp.get("/jobs/<job_id>/events")
+def job_events(job_id: str):
+    _find(job_id)
+    raw = request.headers.get("Last-Event-ID", "0")
+    after = int(raw) if raw.isdigit() else 0
+    jobs = get_jobs()
+    return Response(_sse(jobs, job_id, after), mimetype="text/event-stream",
+                    headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+def _sse(jobs, job_id: str, after: int) -> Iterator[str]:
+    """One ``progress`` event per change, then ``end``; a comment now and then keeps proxies
+    from closing a quiet stream and tells us when the client has gone."""
+    while True:
+        for event in jobs.events(job_id, after=after, timeout=HEARTBEAT_S):
+            after = event["seq"]
+            finished = JobStatus(event["status"]).finished
+            yield f"id: {after}\nevent: {'end' if finished else 'progress'}\ndata: {json.dumps(event)}\n\n"
+            if finished:
+                return
+        yield ": still running\n\n"

@@ -1,0 +1,60 @@
+"""The browser's side of ownership: a signed session cookie with an id and a CSRF token.
+
+A browser's jobs belong to its session (``session:<id>``); a state-changing call from
+the page's JavaScript carries the session's token in ``X-CSRF-Token``, and a form carries
+it as the ``csrf_token`` field, so another site cannot post on the creator's behalf.
+"""
+from __future__ import annotations
+
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, request, session
+
+import utils
+
+SECRET_FILE = "secret_key"
+
+
+def init_app(app: Flask) -> None:
+    """Sign sessions with ``TRENDTOK_SECRET_KEY``, or a key made once in the instance folder."""
+    key = app.config.get("TRENDTOK_SECRET_KEY") or _instance_secret(Path(app.instance_path))
+    app.config["SECRET_KEY"] = key
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.context_processor(lambda: {"csrf_token": csrf_token})  # <meta name="csrf-token"> in base.html
+
+
+def _instance_secret(instance: Path) -> str:
+    path = instance / SECRET_FILE
+    try:
+        return path.read_text("ascii").strip()
+    except FileNotFoundError:
+        instance.mkdir(parents=True, exist_ok=True)
+        with utils.atomic_path(path) as tmp:
+            tmp.write_text(secrets.token_hex(32), "ascii")
+            os.chmod(tmp, 0o600)
+        return path.read_text("ascii").strip()
+
+
+def browser_owner() -> str:
+    """This browser's owner id, starting a session when it has none."""
+    if "sid" not in session:
+        session["sid"] = secrets.token_hex(16)
+        session["csrf"] = secrets.token_urlsafe(32)
+        session.permanent = True
+    return f"session:{session['sid']}"
+
+
+def csrf_token() -> str:
+    browser_owner()
+    return session["csrf"]
+
+
+def csrf_ok() -> bool:
+    """Whether this request carries the session's CSRF token (header or form field)."""
+    sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token") or ""
+    expected = session.get("csrf") or ""
+    return bool(expected) and hmac.compare_digest(sent, expected)
