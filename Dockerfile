@@ -11,6 +11,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     HF_HOME=/models \
     TRENDTOK_RUNS_DIR=/data/runs \
     TRENDTOK_CACHE_DIR=/data/cache \
+    TRENDTOK_DB=/data/trendtok.sqlite3 \
     TRENDTOK_WARM_UP=1
 
 # opencv (under rapidocr) needs libGL and glib; onnxruntime and torch need libgomp.

@@ -22,7 +22,7 @@ DEFAULTS: dict[str, Any] = {
     "TRENDTOK_DB": "",                       # jobs and API keys (SQLite); empty = <instance>/trendtok.sqlite3
     "TRENDTOK_JOB_THREADS": 1,               # jobs run at once in the server process (a search uses every core)
     "TRENDTOK_QUEUE_SIZE": 32,               # jobs that may wait; beyond that a new one gets 429 + Retry-After
-    "TRENDTOK_SECRET_KEY": "",               # signs browser sessions; empty = a key made once in <instance>/secret_key
+    "TRENDTOK_SECRET_KEY": "",               # signs browser sessions; empty = a key made once beside TRENDTOK_DB
     "TRENDTOK_TRANSCRIBER": "auto",          # auto | sphinx | google | whisper
     "TRENDTOK_OCR": True,
     "TRENDTOK_WORKERS": 2,

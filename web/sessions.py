@@ -19,20 +19,22 @@ SECRET_FILE = "secret_key"
 
 
 def init_app(app: Flask) -> None:
-    """Sign sessions with ``TRENDTOK_SECRET_KEY``, or a key made once in the instance folder."""
-    key = app.config.get("TRENDTOK_SECRET_KEY") or _instance_secret(Path(app.instance_path))
+    """Sign sessions with ``TRENDTOK_SECRET_KEY``, or a key made once beside the database
+    (``TRENDTOK_DB``'s folder: the server's own state, a volume in Docker), so sessions
+    survive a restart as the jobs do."""
+    key = app.config.get("TRENDTOK_SECRET_KEY") or _stored_secret(Path(app.config["TRENDTOK_DB"]).parent)
     app.config["SECRET_KEY"] = key
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     app.context_processor(lambda: {"csrf_token": csrf_token})  # <meta name="csrf-token"> in base.html
 
 
-def _instance_secret(instance: Path) -> str:
-    path = instance / SECRET_FILE
+def _stored_secret(folder: Path) -> str:
+    path = folder / SECRET_FILE
     try:
         return path.read_text("ascii").strip()
     except FileNotFoundError:
-        instance.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
         with utils.atomic_path(path) as tmp:
             tmp.write_text(secrets.token_hex(32), "ascii")
             os.chmod(tmp, 0o600)
