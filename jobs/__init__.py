@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from ._types import INTERRUPTED, Job, JobCancelled, JobError, JobNotFound, JobStatus, QueueFull, UnknownKind
 from .service import JobQueue, get_jobs, init_app
+from .kinds import check_params
 from .runner import JobContext, ThreadRunner, run_job
 from .store import JobStore
 
@@ -29,6 +30,7 @@ __all__ = [
     "QueueFull",
     "ThreadRunner",
     "UnknownKind",
+    "check_params",
     "get_jobs",
     "init_app",
     "run_job",

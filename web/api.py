@@ -16,8 +16,7 @@ from typing import Any, Iterator
 
 from flask import Blueprint, Response, current_app, g, jsonify, request, session, url_for
 
-from jobs import JobNotFound, JobStatus, QueueFull, UnknownKind, get_jobs
-from jobs.kinds import check_params
+from jobs import JobNotFound, JobStatus, QueueFull, UnknownKind, check_params, get_jobs
 from search_input import InputError
 
 from . import sessions

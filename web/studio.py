@@ -17,8 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 import pipeline
 import utils
-from jobs import JobQueue, JobStatus, QueueFull, get_jobs
-from jobs.kinds import check_params
+from jobs import JobQueue, JobStatus, QueueFull, check_params, get_jobs
 from search_input import DURATIONS, DEFAULT_DURATION, InputError
 
 from . import sessions
