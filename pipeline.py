@@ -1,43 +1,52 @@
 """The studio's one readable orchestration: tags → videos → text → summary → soundtrack + cover.
 
 ``Studio`` owns one instance of each stage (models load once per process) and runs a
-search into its own run folder. Every stage reports ``progress(stage, done, total)``
-so the web UI and the CLI can show a stage-by-stage bar. A failure inside one video
-or one generated artifact becomes a warning; the rest of the search carries on.
+search (or the creator's own clip) into its own run folder, returning a frozen
+``StudioResult``. Turning that into files and JSON a browser can fetch is ``runs``'s job.
+Every stage reports ``progress(stage, done, total)`` so the web UI and the CLI can show a
+stage-by-stage bar. A failure inside one video or one generated artifact becomes a
+warning; the rest of the search carries on.
 """
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import logging
-import os
+import math
 import shutil
-import subprocess
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 import utils
-from search_input import SearchRequest
+from search_input import ClipRequest, SearchRequest
 from settings import models_dir, parse_size
+
+if TYPE_CHECKING:  # the stage packages load lazily: a CLI --help should not import torch
+    from animate_text import Artwork
+    from music_gen import Soundtrack
+    from summariser import Summary
+    from tiktok_to_text import VideoText
+    from tiktok_videos import Video
 
 log = logging.getLogger(__name__)
 
 #: Stages in order, with their share of the overall progress bar (sums to 1).
 STAGES: dict[str, float] = {"videos": 0.10, "text": 0.45, "summary": 0.10, "music": 0.20, "image": 0.15}
+#: What the UI and CLI call each stage: its name first, so a label, a setting and an error read alike.
 STAGE_LABELS = {
-    "videos": "Finding trending videos",
-    "text": "Transcribing speech and reading on-screen text",
-    "summary": "Summarising and writing the trend idea",
-    "music": "Composing the soundtrack",
-    "image": "Rendering the cover art",
+    "videos": "Videos: finding trending clips",
+    "text": "Text: transcribing speech, reading on-screen text",
+    "summary": "Summary: writing the summary and trend idea",
+    "music": "Music: composing the soundtrack",
+    "image": "Image: rendering the cover",
 }
 
 Progress = Callable[[str, int, int], None]
 
 
-class SearchCancelled(Exception):
+class SearchCancelled(utils.StudioError):
     """The caller's ``should_stop`` said stop; raised at the boundary before ``stage``."""
 
     def __init__(self, stage: str):
@@ -61,14 +70,66 @@ def derive_seed(tags: tuple[str, ...]) -> int:
     return int.from_bytes(hashlib.sha256(key).digest()[:4], "big") & 0x7FFFFFFF
 
 
-def _publish(src: Path, dest: Path) -> None:
-    """Make ``src`` servable from the run folder: a hard link when possible, else a copy."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(src, dest)
-    except OSError:
-        with utils.atomic_path(dest) as tmp:
-            shutil.copyfile(src, tmp)
+def soundtrack_length(clip_s: float) -> int:
+    """The soundtrack length to generate for a clip of ``clip_s`` seconds: rounded up to the
+    5-s grid, at most 60 s (a longer clip loops the soundtrack, which is made to loop)."""
+    from music_gen import DURATIONS
+
+    steps = max(1, math.ceil(round(clip_s, 3) / DURATIONS.step))
+    return min(DURATIONS[-1], max(DURATIONS[0], steps * DURATIONS.step))
+
+
+@dataclass(frozen=True)
+class StageRecord:
+    """How one stage ran: ``backend`` it used (None when it did not run), ``seconds`` it took,
+    and ``note`` (why ``auto`` chose an embedded default; shown in the page footer)."""
+
+    name: str
+    backend: str | None
+    seconds: float
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class VideoResult:
+    """One video the search read, with what the text stage read from it."""
+
+    video: "Video"
+    text: "VideoText"
+
+
+@dataclass(frozen=True)
+class StudioResult:
+    """Everything one search made, as Python objects; ``runs.publish`` turns it into files + JSON.
+
+    ``run_dir`` holds the soundtrack and cover; ``soundtrack``/``cover`` are None when that
+    stage failed (its reason is in ``warnings``); ``stages`` are in pipeline order.
+    """
+
+    run_id: str
+    run_dir: Path
+    tags: tuple[str, ...]
+    seed: int
+    videos: tuple[VideoResult, ...]
+    summary: "Summary"
+    soundtrack: "Soundtrack | None"
+    cover: "Artwork | None"
+    stages: tuple[StageRecord, ...]
+    warnings: tuple[str, ...]
+
+    @property
+    def backends(self) -> dict[str, str | None]:
+        return {s.name: s.backend for s in self.stages}
+
+    @property
+    def notes(self) -> dict[str, str]:
+        return {s.name: s.note for s in self.stages if s.note}
+
+    @property
+    def timings(self) -> dict[str, float]:
+        timings = {s.name: s.seconds for s in self.stages}
+        timings["total"] = round(sum(timings.values()), 3)
+        return timings
 
 
 class Studio:
@@ -103,7 +164,7 @@ class Studio:
         def make():
             c, name = self.config, self.config["TRENDTOK_SOURCE"]
             if name == "library":
-                return load_source("library", library_dir=c.get("TRENDTOK_LIBRARY") or None)
+                return load_source("library", library_dir=c.get("TRENDTOK_LIBRARY"))
             if name == "drive":
                 return load_source(
                     "drive",
@@ -127,8 +188,8 @@ class Studio:
             workers=int(c["TRENDTOK_WORKERS"]),
             pool=c["TRENDTOK_POOL"],
             cache_dir=self.cache_dir / "text",
-            whisper_model=c.get("WHISPER_MODEL") or None,
-            device=c.get("TRENDTOK_DEVICE") or None,
+            whisper_model=c.get("WHISPER_MODEL"),
+            device=c.get("TRENDTOK_DEVICE"),
             models_dir=models_dir(c),
         ))
 
@@ -139,12 +200,12 @@ class Studio:
         c = self.config
         return self._stage("summary", lambda: load_summariser(
             c["TRENDTOK_SUMMARISER"],
-            openai_base_url=c.get("OPENAI_BASE_URL") or None,
-            openai_api_key=c.get("OPENAI_API_KEY") or None,
-            openai_model=c.get("OPENAI_MODEL") or None,
-            llama_api_key=c.get("LLAMA_API_KEY") or None,
-            gguf_path=c.get("LLAMA_GGUF") or None,
-            device=c.get("TRENDTOK_DEVICE") or None,
+            openai_base_url=c.get("OPENAI_BASE_URL"),
+            openai_api_key=c.get("OPENAI_API_KEY"),
+            openai_model=c.get("OPENAI_MODEL"),
+            llama_api_key=c.get("LLAMA_API_KEY"),
+            gguf_path=c.get("LLAMA_GGUF"),
+            device=c.get("TRENDTOK_DEVICE"),
         ))
 
     @property
@@ -153,7 +214,7 @@ class Studio:
 
         c = self.config
         return self._stage("music", lambda: load_music_generator(
-            c["TRENDTOK_MUSIC"], model=c.get("MUSICGEN_MODEL") or None, device=c.get("TRENDTOK_DEVICE") or None,
+            c["TRENDTOK_MUSIC"], model=c.get("MUSICGEN_MODEL"), device=c.get("TRENDTOK_DEVICE"),
         ))
 
     @property
@@ -162,7 +223,7 @@ class Studio:
 
         c = self.config
         return self._stage("image", lambda: load_art_generator(
-            c["TRENDTOK_IMAGE"], model=c.get("SD_MODEL") or None, device=c.get("TRENDTOK_DEVICE") or None,
+            c["TRENDTOK_IMAGE"], model=c.get("SD_MODEL"), device=c.get("TRENDTOK_DEVICE"),
             steps=int(c["SD_STEPS"]), size=parse_size("SD_SIZE", c["SD_SIZE"]),
         ))
 
@@ -187,17 +248,40 @@ class Studio:
         if extractor is not None:
             extractor.close()
 
+    def _stage_report(self, name: str) -> tuple[str | None, str | None, list[str]]:
+        """``(backend, note, warnings)`` of a loaded stage object; Nones when it never loaded."""
+        stage = self._stages.get(name)
+        return getattr(stage, "backend", None), getattr(stage, "note", None) or None, \
+            list(getattr(stage, "warnings", None) or [])
+
     # -- the search ----------------------------------------------------------------
     def search(self, request: SearchRequest, *, progress: Progress | None = None,
-               should_stop: Callable[[], bool] | None = None, url_prefix: str = "/runs") -> dict[str, Any]:
-        """Run one search into a fresh run folder and return the JSON-safe result.
+               should_stop: Callable[[], bool] | None = None) -> StudioResult:
+        """Run one search into a fresh run folder.
 
         ``should_stop`` is asked before each stage; when it answers True the search
         raises ``SearchCancelled`` and its run folder is removed.
         """
-        report = progress or (lambda stage, done, total: None)
+        return self._execute(_Run(self, tags=request.tags, duration=request.duration, seed=request.seed,
+                                  report=progress, should_stop=should_stop))
+
+    def clip(self, request: ClipRequest, *, progress: Progress | None = None,
+             should_stop: Callable[[], bool] | None = None) -> StudioResult:
+        """The studio on the creator's own clip: its transcript, captions, summary and idea, a
+        soundtrack (``duration="match"``: as long as the clip) and a cover. Its ``tags`` are optional."""
+        from tiktok_videos import Video, probe_duration, stable_id
+
+        path = Path(request.path)
+        clip_s = probe_duration(path)
+        video = Video(id=stable_id("upload", request.name or path.name), title=request.title or "Your clip",
+                      source="upload", url=None, path=path, duration_s=clip_s, description="",
+                      tag=request.tags[0] if request.tags else "")
+        seed = request.seed if request.seed is not None else derive_seed((video.id,))
+        return self._execute(_Run(self, tags=request.tags, duration=request.duration, seed=seed,
+                                  report=progress, should_stop=should_stop, clip=video))
+
+    def _execute(self, run: "_Run") -> StudioResult:
         with self._search_lock:
-            run = _Run(self, request, report, url_prefix, should_stop or (lambda: False))
             try:
                 return run.execute()
             except SearchCancelled:
@@ -208,21 +292,19 @@ class Studio:
 class _Run:
     """One search: its run folder, warnings and timings."""
 
-    def __init__(self, studio: Studio, request: SearchRequest, report: Progress, url_prefix: str,
-                 should_stop: Callable[[], bool]):
+    def __init__(self, studio: Studio, *, tags: tuple[str, ...], duration: int | str, seed: int | None,
+                 report: Progress | None, should_stop: Callable[[], bool] | None, clip: "Video | None" = None):
         self.studio = studio
-        self.should_stop = should_stop
-        self.request = request
-        self.report = report
+        self.tags = tags
+        self.duration = duration
+        self.clip = clip
+        self.report = report or (lambda stage, done, total: None)
+        self.should_stop = should_stop or (lambda: False)
         self.run_id = utils.new_run_id()
         self.run_dir = studio.runs_dir / self.run_id
-        self.url_prefix = f"{url_prefix.rstrip('/')}/{self.run_id}"
         self.warnings: list[str] = []
         self.timings: dict[str, float] = {}
-        self.seed = request.seed if request.seed is not None else derive_seed(request.tags)
-
-    def _url(self, relative: str) -> str:
-        return f"{self.url_prefix}/{relative}"
+        self.seed = seed if seed is not None else derive_seed(tags)
 
     def _timed(self, stage: str, work: Callable[[], Any]) -> Any:
         if self.should_stop():
@@ -235,61 +317,37 @@ class _Run:
             self.timings[stage] = round(time.perf_counter() - started, 3)
             self.report(stage, 1, 1)
 
-    def execute(self) -> dict[str, Any]:
+    def execute(self) -> StudioResult:
         self.run_dir.mkdir(parents=True)
         videos = self._timed("videos", self._find_videos)
         texts = self._timed("text", lambda: self._read_texts(videos))
         summary = self._timed("summary", lambda: self._summarise(videos, texts))
-        music = self._timed("music", lambda: self._compose(summary))
-        image = self._timed("image", lambda: self._draw(summary))
-        self.timings["total"] = round(sum(self.timings.values()), 3)
-        notes: dict[str, str] = {}
-        for stage in ("text", "summary", "music", "image"):
-            stage_object = self.studio._stages.get(stage)
-            self.warnings.extend(getattr(stage_object, "warnings", None) or [])
-            # "auto" choosing the embedded default is how the studio is meant to run without
-            # the neural weights: a note for the page footer, never a warning.
-            if getattr(stage_object, "note", None):
-                notes[stage] = stage_object.note
-        result = {
-            "run_id": self.run_id,
-            "input_tags": list(self.request.tags),
-            "summary": summary.summary,
-            "evidence": summary.evidence,
-            "tags": ", ".join(summary.keywords),
-            "keywords": list(summary.keywords),
-            "idea": dict(summary.idea),
-            "song_description": summary.song_description,
-            "mood": summary.mood,
-            "videos": [self._video_entry(v, t) for v, t in zip(videos, texts)],
-            "music": music,
-            "music_url": music["url"] if music else None,
-            "image": image,
-            "image_url": image["url"] if image else None,
-            "seed": self.seed,
-            "backends": {
-                "videos": self.studio.source.name,
-                "text": getattr(self.studio._stages.get("text"), "backend", None),
-                "summary": summary.backend,
-                "music": music["backend"] if music else None,
-                "image": image["backend"] if image else None,
-            },
-            "notes": notes,
-            "warnings": list(dict.fromkeys(self.warnings + list(summary.warnings))),
-            "timings": self.timings,
-        }
-        utils.atomic_write_json(self.run_dir / "result.json", result)
-        return result
+        soundtrack = self._timed("music", lambda: self._compose(summary))
+        cover = self._timed("image", lambda: self._draw(summary))
+        backends = {"videos": "upload" if self.clip else self.studio.source.name, "summary": summary.backend,
+                    "music": soundtrack.backend if soundtrack else None, "image": cover.backend if cover else None}
+        stages = []
+        for name in STAGES:
+            backend, note, warnings = self.studio._stage_report(name) if name != "videos" else (None, None, [])
+            self.warnings.extend(warnings)
+            stages.append(StageRecord(name, backends.get(name, backend), self.timings[name], note))
+        return StudioResult(
+            run_id=self.run_id, run_dir=self.run_dir, tags=tuple(self.tags), seed=self.seed,
+            videos=tuple(VideoResult(v, t) for v, t in zip(videos, texts)), summary=summary,
+            soundtrack=soundtrack, cover=cover, stages=tuple(stages),
+            warnings=tuple(dict.fromkeys(self.warnings + list(summary.warnings))),
+        )
 
     # -- stages ----------------------------------------------------------------------
     def _find_videos(self) -> list:
         from tiktok_videos import VideoSourceError
 
+        if self.clip is not None:
+            return [self.clip]
         source = self.studio.source
         limit = int(self.studio.config["TRENDTOK_VIDEOS_PER_TAG"])
         found: dict[str, Any] = {}
-        tags = self.request.tags
-        for done, tag in enumerate(tags, start=1):
+        for done, tag in enumerate(self.tags, start=1):
             try:
                 videos, warnings = source.fetch(tag, limit=limit, dest=self.run_dir / "videos")
             except VideoSourceError as exc:
@@ -299,7 +357,7 @@ class _Run:
                 self.warnings.append(f"#{tag}: no videos found; the result is built from the tag text")
             for video in videos:
                 found.setdefault(video.id, video)
-            self.report("videos", done, len(tags))
+            self.report("videos", done, len(self.tags))
         return list(found.values())
 
     def _read_texts(self, videos: list) -> list:
@@ -321,73 +379,37 @@ class _Run:
         for video, text in zip(videos, texts):
             passages += [Passage(s.text, "transcript", video.id, s.start_s) for s in text.segments]
         for video in videos:
-            passages += [Passage(video.title, "title", video.id), Passage(video.description, "description", video.id)]
+            if video.source != "upload":  # "Your clip" is our label, not the creator's words
+                passages += [Passage(video.title, "title", video.id),
+                             Passage(video.description, "description", video.id)]
         for video, text in zip(videos, texts):
             passages += [Passage(c.text, "caption", video.id, c.start_s) for c in text.unspoken_captions]
         return self.studio.summariser(documents=[p for p in passages if p.text and p.text.strip()],
-                                      tags=list(self.request.tags))
+                                      tags=list(self.tags))
 
-    def _compose(self, summary) -> dict[str, Any] | None:
-        def on_step(done: int, total: int) -> None:
-            self.report("music", done, total)
+    def _compose(self, summary) -> "Soundtrack | None":
+        from music_gen import match_length
 
+        match = self.duration == "match"
+        clip_s = float(self.clip.duration_s) if match and self.clip is not None else 0.0
+        if match and clip_s <= 0:
+            self.warnings.append("music: the clip's length could not be read; the soundtrack is 15 s")
+        duration = soundtrack_length(clip_s) if clip_s > 0 else (15 if match else int(self.duration))
         try:
-            track = self.studio.music(description=summary.song_description, duration=self.request.duration,
-                                      seed=self.seed, out_dir=self.run_dir, progress=on_step)
+            track = self.studio.music(description=summary.song_description, duration=duration, seed=self.seed,
+                                      out_dir=self.run_dir, progress=lambda done, total: self.report("music", done, total))
+            return match_length(track, seconds=clip_s) if clip_s > 0 else track
         except Exception as exc:  # the summary and cover are still worth returning
             log.exception("soundtrack failed")
-            self.warnings.append(f"soundtrack: {exc}")
+            self.warnings.append(f"music: {exc}")
             return None
-        return {
-            "url": self._url(track.wav_path.name),
-            "midi_url": self._url(track.midi_path.name) if track.midi_path else None,
-            "duration_s": track.duration_s,
-            "bpm": track.bpm,
-            "key": track.key,
-            "backend": track.backend,
-        }
 
-    def _draw(self, summary) -> dict[str, Any] | None:
+    def _draw(self, summary) -> "Artwork | None":
         try:
-            artwork = self.studio.art(title=summary.idea["title"], keywords=list(summary.keywords),
-                                      mood=summary.mood, seed=self.seed, out_path=self.run_dir / "cover.png",
-                                      progress=lambda done, total: self.report("image", done, total))
+            return self.studio.art(title=summary.idea["title"], keywords=list(summary.keywords),
+                                   mood=summary.mood, seed=self.seed, out_path=self.run_dir / "cover.png",
+                                   progress=lambda done, total: self.report("image", done, total))
         except Exception as exc:
             log.exception("cover art failed")
-            self.warnings.append(f"cover art: {exc}")
+            self.warnings.append(f"image: {exc}")
             return None
-        return {"url": self._url(artwork.path.name), "width": artwork.width, "height": artwork.height,
-                "backend": artwork.backend}
-
-    def _video_entry(self, video, text) -> dict[str, Any]:
-        from tiktok_videos import write_poster_frame
-
-        local = Path(video.path)
-        published = self.run_dir / "videos" / local.name
-        if local.resolve().parent != published.parent.resolve():
-            # Library videos live outside the run folder; give each its own generated name.
-            published = self.run_dir / "videos" / f"library-{video.id[:16]}{local.suffix.lower()}"
-            try:
-                _publish(local, published)
-            except OSError as exc:
-                self.warnings.append(f"{video.title}: could not publish the video for playback ({exc})")
-        poster = published.with_suffix(".jpg")
-        try:
-            write_poster_frame(local, poster, at_s=min(1.0, float(video.duration_s) / 2))
-        except (OSError, subprocess.SubprocessError):
-            poster = None  # the player still works; it just starts as a dark box
-        return {
-            "id": video.id,
-            "title": video.title,
-            "tag": video.tag,
-            "source": video.source,
-            "url": video.url,
-            "video_url": self._url(f"videos/{published.name}"),
-            "poster_url": self._url(f"videos/{poster.name}") if poster else None,
-            "duration_s": round(float(video.duration_s), 2),
-            "description": video.description,
-            "transcript": text.transcript,
-            "language": text.language,
-            "segments": [dataclasses.asdict(s) for s in text.segments],
-            "captions": [dataclasses.asdict(c) for c in text.captions],
-        }

@@ -1,4 +1,4 @@
-"""Validation of a search request: hashtags, duration and seed.
+"""Validation of a search request (hashtags, duration, seed) and of a clip request.
 
 One error type, ``InputError``, whose ``field`` names what was wrong; the web layer
 turns it into ``400 {"error": ...}`` and the CLI into a usage message.
@@ -9,18 +9,25 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Mapping
+
+from music_gen import DURATIONS as _SOUNDTRACK_DURATIONS
+from utils import StudioError
 
 MAX_TAGS = 5
 MAX_TAG_LENGTH = 50
-DURATIONS = tuple(range(5, 61, 5))
+DURATIONS = tuple(_SOUNDTRACK_DURATIONS)  # the soundtrack stage owns them; a tuple reads well in JSON
 DEFAULT_DURATION = 15
+MATCH = "match"
+"""The clip duration meaning "as long as the creator's clip"."""
+MAX_TITLE_LENGTH = 150
 MAX_SEED = 2**31 - 1
 
 _SEPARATORS = re.compile(r"[\s,;]+")
 
 
-class InputError(ValueError):
+class InputError(StudioError, ValueError):
     """A request field is missing or malformed; ``field`` names it."""
 
     def __init__(self, field: str, message: str):
@@ -33,6 +40,23 @@ class SearchRequest:
     tags: tuple[str, ...]
     duration: int
     seed: int | None
+
+
+@dataclass(frozen=True)
+class ClipRequest:
+    """The studio on the creator's own clip at ``path`` (a checked upload, never a client path).
+
+    ``duration``: seconds on the 5-s grid, or ``"match"`` (as long as the clip); ``tags``: 0–5
+    hashtags the creator means to post with; ``name``: a stable key for the clip (its upload id);
+    ``title``: what the page calls it.
+    """
+
+    path: Path
+    duration: int | str
+    seed: int | None
+    tags: tuple[str, ...] = ()
+    name: str = ""
+    title: str = ""
 
 
 def _is_tag_char(char: str) -> bool:
@@ -139,3 +163,32 @@ def parse_search_request(payload: Mapping[str, Any]) -> SearchRequest:
         duration=parse_duration(payload.get("duration")),
         seed=parse_seed(payload.get("seed")),
     )
+
+
+def parse_clip_duration(raw: Any) -> int | str:
+    """A clip's soundtrack length: ``"match"`` (the default: as long as the clip) or seconds on the grid."""
+    if raw is None or raw == "" or raw == MATCH:
+        return MATCH
+    if isinstance(raw, str) and not raw.strip().isdigit():
+        raise InputError("duration", f"must be \"{MATCH}\" or a multiple of 5 from 5 to 60 seconds, got {raw!r}")
+    return parse_duration(raw)
+
+
+def parse_optional_tags(raw: Any) -> tuple[str, ...]:
+    """Like ``parse_tags``, but none is fine (a clip speaks for itself)."""
+    if raw is None or raw == "" or raw == []:
+        return ()
+    return parse_tags(raw)
+
+
+def parse_title(raw: Any) -> str:
+    """An optional display title: a string, at most ``MAX_TITLE_LENGTH`` characters, control characters removed."""
+    if raw is None:
+        return ""
+    if not isinstance(raw, str):
+        raise InputError("title", f"must be a string, got {type(raw).__name__}")
+    title = " ".join("".join(c for c in unicodedata.normalize("NFKC", raw) if unicodedata.category(c)[0] != "C")
+                     .split())
+    if len(title) > MAX_TITLE_LENGTH:
+        raise InputError("title", f"at most {MAX_TITLE_LENGTH} characters, got {len(title)}")
+    return title

@@ -1,28 +1,35 @@
 """Every studio setting in one place: its name (also its environment variable) and default.
 
 ``app.create_app`` and ``init.py`` both read settings through ``load_settings``;
-``.env.example`` documents each one for creators.
+``.env.example`` documents each one for creators. An optional setting left empty is ``None``
+after loading (``normalise`` does it once, for the environment and for test configs alike),
+so nothing downstream asks "empty or missing?" again. Model ids are owned by their stage
+package and only named here.
 """
 from __future__ import annotations
 
 import os
 from typing import Any, Mapping
 
+from animate_text import DEFAULT_SD_MODEL
+from music_gen import DEFAULT_MUSICGEN_MODEL
+from summariser import DEFAULT_OPENAI_MODEL
 from tiktok_to_text.whisper_weights import DEFAULT_WHISPER_MODEL
+from utils import StudioError
 
 DEFAULTS: dict[str, Any] = {
     "TRENDTOK_SOURCE": "library",            # library | drive | ytdlp
-    "TRENDTOK_LIBRARY": "",                  # a folder of category folders; empty = the bundled demo library
-    "TRENDTOK_DRIVE_FOLDERS": "",            # JSON file mapping tag -> Google Drive folder id
-    "GOOGLE_SERVICE_ACCOUNT_FILE": "",
+    "TRENDTOK_LIBRARY": None,                # a folder of category folders; empty = the bundled demo library
+    "TRENDTOK_DRIVE_FOLDERS": None,          # JSON file mapping tag -> Google Drive folder id
+    "GOOGLE_SERVICE_ACCOUNT_FILE": None,
     "TRENDTOK_YTDLP_URL": "https://www.tiktok.com/tag/{tag}",
     "TRENDTOK_VIDEOS_PER_TAG": 3,
-    "TRENDTOK_RUNS_DIR": "",                 # empty = <instance>/runs
-    "TRENDTOK_CACHE_DIR": "",                # empty = <instance>/cache
-    "TRENDTOK_DB": "",                       # jobs and API keys (SQLite); empty = <instance>/trendtok.sqlite3
+    "TRENDTOK_RUNS_DIR": None,               # empty = <instance>/runs
+    "TRENDTOK_CACHE_DIR": None,              # empty = <instance>/cache
+    "TRENDTOK_DB": None,                     # jobs and API keys (SQLite); empty = <instance>/trendtok.sqlite3
     "TRENDTOK_JOB_THREADS": 1,               # jobs run at once in the server process (a search uses every core)
     "TRENDTOK_QUEUE_SIZE": 32,               # jobs that may wait; beyond that a new one gets 429 + Retry-After
-    "TRENDTOK_SECRET_KEY": "",               # signs browser sessions; empty = a key made once beside TRENDTOK_DB
+    "TRENDTOK_SECRET_KEY": None,             # signs browser sessions; empty = a key made once beside TRENDTOK_DB
     "TRENDTOK_TRANSCRIBER": "auto",          # auto | sphinx | google | whisper
     "TRENDTOK_OCR": True,
     "TRENDTOK_WORKERS": 2,
@@ -30,22 +37,22 @@ DEFAULTS: dict[str, Any] = {
     "TRENDTOK_SUMMARISER": "auto",           # auto | minilm | llamaapi | openai | llamacpp
     "TRENDTOK_MUSIC": "auto",                # auto | composer | musicgen
     "TRENDTOK_IMAGE": "auto",                # auto | poster | stable-diffusion
-    "TRENDTOK_DEVICE": "",                   # empty = CUDA, then MPS, then CPU
+    "TRENDTOK_DEVICE": None,                 # empty = CUDA, then MPS, then CPU
     "TRENDTOK_WARM_UP": False,               # load the models when the server starts (make run sets it)
     "WHISPER_MODEL": DEFAULT_WHISPER_MODEL,  # tiny.en | base (pip-installed), a folder, or a cached HF id
-    "MUSICGEN_MODEL": "facebook/musicgen-small",
-    "SD_MODEL": "stable-diffusion-v1-5/stable-diffusion-v1-5",
+    "MUSICGEN_MODEL": DEFAULT_MUSICGEN_MODEL,
+    "SD_MODEL": DEFAULT_SD_MODEL,
     "SD_STEPS": 25,
     "SD_SIZE": "512x896",                    # generation size WIDTHxHEIGHT; the cover is then fitted to 1080x1920
-    "OPENAI_BASE_URL": "",
-    "OPENAI_API_KEY": "",
-    "OPENAI_MODEL": "llama3.1",
-    "LLAMA_API_KEY": "",
-    "LLAMA_GGUF": "",
+    "OPENAI_BASE_URL": None,
+    "OPENAI_API_KEY": None,
+    "OPENAI_MODEL": DEFAULT_OPENAI_MODEL,
+    "LLAMA_API_KEY": None,
+    "LLAMA_GGUF": None,
 }
 
 
-class SettingsError(ValueError):
+class SettingsError(StudioError, ValueError):
     """A setting's value cannot be read; the message names the setting."""
 
 
@@ -62,11 +69,17 @@ def _convert(name: str, raw: str, default: Any) -> Any:
     return raw
 
 
+def normalise(values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` with every empty or blank string of a known setting turned into ``None``."""
+    return {name: None if name in DEFAULTS and isinstance(value, str) and not value.strip() else value
+            for name, value in values.items()}
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """The defaults, overridden by any environment variable of the same name."""
+    """The defaults, overridden by any environment variable of the same name; empty means ``None``."""
     environ = os.environ if environ is None else environ
-    return {name: _convert(name, environ[name], default) if name in environ else default
-            for name, default in DEFAULTS.items()}
+    return normalise({name: _convert(name, environ[name], default) if name in environ else default
+                      for name, default in DEFAULTS.items()})
 
 
 def resolve_folders(settings: dict[str, Any], instance_path: str | os.PathLike) -> dict[str, Any]:

@@ -14,6 +14,11 @@ import secrets
 from pathlib import Path
 from typing import Any, Iterator
 
+class StudioError(Exception):
+    """The root of every error the studio raises on purpose: bad input, a bad setting, a stage that
+    cannot run. Its message names the field or setting; catch this to tell them from bugs."""
+
+
 DEVICE_ENV = "TRENDTOK_DEVICE"
 _DEVICES = ("cuda", "mps", "cpu")
 

@@ -3,8 +3,8 @@
 Two backends behind ``load_art_generator``: ``"poster"`` (offline, Pillow + numpy, the default)
 and ``"stable-diffusion"`` (diffusers, used when the weights are already on disk).
 """
-from .artwork import POSTER_SIZE, ArtError, Artwork
-from .factory import load_art_generator
+from .artwork import POSTER_SIZE, ImageError, Artwork
+from .factory import DEFAULT_SD_MODEL, load_art_generator
 from .typeset import typeset_title
 
-__all__ = ["POSTER_SIZE", "ArtError", "Artwork", "load_art_generator", "typeset_title"]
+__all__ = ["DEFAULT_SD_MODEL", "POSTER_SIZE", "ImageError", "Artwork", "load_art_generator", "typeset_title"]

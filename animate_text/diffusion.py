@@ -10,7 +10,7 @@ from PIL import Image, ImageOps
 
 import utils
 
-from .artwork import POSTER_SIZE, ArtError, Artwork, Progress, check_request, check_size
+from .artwork import POSTER_SIZE, ImageError, Artwork, Progress, check_request, check_size
 from .palette import palette_for
 from .prompt import build_prompt
 from .typeset import typeset_chips, typeset_title
@@ -33,7 +33,7 @@ class StableDiffusionArt:
     def __init__(self, model: str, *, device: str | None = None, steps: int = 25,
                  size: tuple[int, int] = SD15_SIZE, warnings: list[str] | None = None):
         if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-            raise ArtError(f"steps must be a positive int, not {steps!r}")
+            raise ImageError(f"steps must be a positive int, not {steps!r}")
         self.size = check_size(size)
         self.steps = steps
         self.model = str(model)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .artwork import ArtError, check_size
+from .artwork import ImageError, check_size
 from .poster import PosterArt
 
 BACKENDS = ("auto", "poster", "stable-diffusion")
@@ -38,11 +38,11 @@ def load_art_generator(backend: str = "auto", *, model: str | None = None, devic
     ``note`` says why under ``"auto"`` and ``warnings`` does when it was asked for by name.
     """
     if not isinstance(backend, str) or backend.strip().lower() not in BACKENDS:
-        raise ArtError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
+        raise ImageError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ArtError(f"steps must be a positive int, not {steps!r}")
+        raise ImageError(f"steps must be a positive int, not {steps!r}")
     if model is not None and (not isinstance(model, str) or not model.strip()):
-        raise ArtError(f"model must be a folder or a Hub id, not {model!r}")
+        raise ImageError(f"model must be a folder or a Hub id, not {model!r}")
     sd_size = check_size(size) if size is not None else None
     backend = backend.strip().lower()
     if backend == "poster":
@@ -56,7 +56,7 @@ def load_art_generator(backend: str = "auto", *, model: str | None = None, devic
         from .diffusion import SD15_SIZE, StableDiffusionArt
 
         return StableDiffusionArt(model, device=device, steps=steps, size=sd_size or SD15_SIZE)
-    except ArtError:
+    except ImageError:
         raise
     except Exception as exc:  # incomplete download, wrong folder layout, missing torch: keep the studio working
         return PosterArt(warnings=[f"Stable Diffusion could not load from {model} ({type(exc).__name__}: {exc}); "

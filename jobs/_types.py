@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from utils import StudioError
 
-class JobError(Exception):
+
+class JobError(StudioError):
     """Base of every error the job system raises."""
 
 

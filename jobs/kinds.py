@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 import pipeline
+import runs
 from search_input import SearchRequest, parse_search_request
 
 from ._types import Job, JobCancelled, UnknownKind
@@ -29,7 +30,7 @@ def _search(studio: pipeline.Studio) -> Handler:
             context.progress(stage, done, total, pipeline.overall_fraction(stage, done, total))
 
         try:
-            return studio.search(request, progress=progress, should_stop=context.should_stop)
+            return runs.publish(studio.search(request, progress=progress, should_stop=context.should_stop))
         except pipeline.SearchCancelled as exc:
             raise JobCancelled(str(exc)) from None
 

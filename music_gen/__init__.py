@@ -4,6 +4,8 @@
 MusicGen (when its weights are on disk); the returned object is called once per soundtrack.
 """
 from .factory import load_music_generator
-from .soundtrack import DURATIONS, MusicGenError, Soundtrack
+from .musicgen import DEFAULT_MODEL as DEFAULT_MUSICGEN_MODEL
+from .length import match_length
+from .soundtrack import DURATIONS, MusicError, Soundtrack
 
-__all__ = ["load_music_generator", "Soundtrack", "MusicGenError", "DURATIONS"]
+__all__ = ["DEFAULT_MUSICGEN_MODEL", "load_music_generator", "match_length", "Soundtrack", "MusicError", "DURATIONS"]

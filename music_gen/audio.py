@@ -124,3 +124,17 @@ def estimate_tempo(audio: np.ndarray, *, sample_rate: int, min_bpm: float = 60.0
 
     score = at(lags) + 0.5 * at(2 * lags) + 0.25 * at(4 * lags)
     return float(bpms[int(np.argmax(score))])
+
+
+def fit_length(audio: np.ndarray, *, length: int, fade: int) -> np.ndarray:
+    """``(channels, samples)`` audio made exactly ``length`` samples long: tiled when shorter (a
+    loopable soundtrack repeats seamlessly), cut when longer, with a ``fade``-sample fade-out so
+    the cut does not click."""
+    if length <= 0:
+        raise ValueError(f"length must be a positive number of samples, not {length}")
+    repeats = -(-length // audio.shape[1])
+    fitted = np.tile(audio, (1, repeats))[:, :length].copy()
+    fade = min(fade, length)
+    if fade > 0:
+        fitted[:, -fade:] *= fade_in_curve(fade)[::-1]
+    return fitted

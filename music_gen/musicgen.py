@@ -19,21 +19,21 @@ import utils
 
 from .audio import join_with_overlap, make_loopable, normalise_peak, write_wav
 from .description import parse_description
-from .soundtrack import WAV_NAME, MusicGenError, Soundtrack, validate_request
+from .soundtrack import WAV_NAME, MusicError, Soundtrack, validate_request
 
 DEFAULT_MODEL = "facebook/musicgen-small"
 # Length of the loop-seam crossfade, capped at a quarter of the track.
 _SEAM_SECONDS = 1.0
 
 
-class MusicGenWeightsMissing(MusicGenError):
+class MusicGenWeightsMissing(MusicError):
     """The MusicGen weights are not on this machine (nothing is ever downloaded)."""
 
 
 def _local_source(model: str | os.PathLike) -> str:
     """A folder, or a Hub id already in the local Hugging Face cache; else ``MusicGenWeightsMissing``."""
     if not isinstance(model, (str, os.PathLike)) or not str(model).strip():
-        raise MusicGenError(f"model must be a folder or a Hugging Face model id, not {model!r}")
+        raise MusicError(f"model must be a folder or a Hugging Face model id, not {model!r}")
     name = str(model).strip()
     folder = Path(name).expanduser()
     if folder.is_dir():
@@ -68,9 +68,9 @@ class MusicGenGenerator:
                  window_s: float = 30.0, overlap_s: float = 5.0, guidance_scale: float = 3.0,
                  warnings: list[str] | None = None):
         if not 0 < overlap_s < window_s:
-            raise MusicGenError(f"overlap_s must be between 0 and window_s ({window_s}), not {overlap_s}")
+            raise MusicError(f"overlap_s must be between 0 and window_s ({window_s}), not {overlap_s}")
         if guidance_scale < 1:
-            raise MusicGenError(f"guidance_scale must be at least 1, not {guidance_scale}")
+            raise MusicError(f"guidance_scale must be at least 1, not {guidance_scale}")
         source = _local_source(model)
         import torch
         from transformers import AutoProcessor, MusicgenForConditionalGeneration
@@ -78,7 +78,7 @@ class MusicGenGenerator:
         try:
             device = utils.pick_device(device)
         except ValueError as exc:
-            raise MusicGenError(f"device: {exc}") from exc
+            raise MusicError(f"device: {exc}") from exc
         dtype = torch.float16 if device == "cuda" else torch.float32
         try:
             self._processor = AutoProcessor.from_pretrained(source, local_files_only=True)
@@ -101,7 +101,7 @@ class MusicGenGenerator:
         self._overlap = max(1, int(overlap_s * self.frame_rate))
         positions = self._model.decoder.config.max_position_embeddings
         if self._window + self._delay > positions:
-            raise MusicGenError(f"window_s {window_s} needs {self._window + self._delay} decoder positions; "
+            raise MusicError(f"window_s {window_s} needs {self._window + self._delay} decoder positions; "
                                 f"this model has {positions}")
         self._dtype = dtype
         # Calls are serialised: the seed goes into torch's global generator, and one model serves all.

@@ -6,7 +6,7 @@
 """
 from ._types import PASSAGE_KINDS, Passage, Source, Summary, SummaryError
 from ._vocab import INSTRUMENTS, MOODS
-from .factory import load_summariser
+from .factory import DEFAULT_OPENAI_MODEL, load_summariser
 
-__all__ = ["load_summariser", "Passage", "Source", "PASSAGE_KINDS", "Summary", "SummaryError", "MOODS",
+__all__ = ["DEFAULT_OPENAI_MODEL", "load_summariser", "Passage", "Source", "PASSAGE_KINDS", "Summary", "SummaryError", "MOODS",
            "INSTRUMENTS"]

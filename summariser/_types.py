@@ -5,10 +5,12 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
+from utils import StudioError
+
 IDEA_KEYS = ("title", "concept", "twist_title", "twist_concept")
 
 
-class SummaryError(ValueError):
+class SummaryError(StudioError, ValueError):
     """Bad input or settings for a summariser; the message names the offending field."""
 
 

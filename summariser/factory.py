@@ -10,8 +10,10 @@ from .llm import (DEFAULT_LLAMA_API_URL, DEFAULT_TIMEOUT_S, MAX_RETRIES, LlamaAP
 from .minilm import MiniLMSummariser
 
 BACKENDS = ("auto", "minilm", "llamaapi", "openai", "llamacpp")
+DEFAULT_OPENAI_MODEL = "llama3.1:8b"
+"""The model an OpenAI-compatible host (Ollama, vLLM, llama.cpp server) is asked for by default."""
 SETTINGS = {
-    "openai_base_url": None, "openai_api_key": None, "openai_model": "llama3.1:8b",
+    "openai_base_url": None, "openai_api_key": None, "openai_model": DEFAULT_OPENAI_MODEL,
     "llama_api_key": None, "llama_model": "llama3.1-8b", "llama_base_url": DEFAULT_LLAMA_API_URL,
     "gguf_path": None, "timeout_s": DEFAULT_TIMEOUT_S, "retries": MAX_RETRIES, "device": None,
 }

@@ -22,7 +22,7 @@ def test_offline_report_lists_every_stage():
 def test_strict_fails_on_a_missing_configured_model(tmp_path):
     code, text = _run("--offline", "--strict", MUSICGEN_MODEL=str(tmp_path / "no-such-model"))
     assert code == 1
-    assert "missing: soundtrack / musicgen" in text
+    assert "missing: music / musicgen" in text
 
 
 def test_strict_passes_when_neural_models_are_present_or_not_used(tmp_path):

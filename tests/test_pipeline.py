@@ -165,3 +165,55 @@ def test_a_search_asked_to_stop_stops_at_the_next_stage_and_leaves_no_run(app):
                       should_stop=lambda: "text" in seen)
     assert list(dict.fromkeys(seen)) == ["videos", "text"]
     assert set(studio.runs_dir.iterdir()) == before  # the half-made run folder is gone
+
+
+@pytest.mark.parametrize("clip_s, generated", [(0.2, 5), (5.0, 5), (5.0004, 5), (11.3, 15), (59.9, 60), (75.0, 60)])
+def test_a_clips_soundtrack_is_generated_at_the_grid_length_at_or_above_it(clip_s, generated):
+    import pipeline
+
+    assert pipeline.soundtrack_length(clip_s) == generated
+
+
+def test_the_studio_on_a_creators_own_clip_makes_a_soundtrack_exactly_as_long_as_the_clip(app, tmp_path):
+    import dataclasses
+
+    import pipeline
+    import runs
+    from music_gen.audio import read_wav
+    from search_input import ClipRequest
+    from tiktok_videos import LIBRARY_DIR, probe_duration
+
+    clip = tmp_path / "upload.bin"  # an upload's stored name says nothing about its content
+    shutil.copyfile(next(LIBRARY_DIR.glob("#Foodie*/*.mp4")), clip)
+    clip_s = probe_duration(clip)
+    studio = app.extensions["studio"]
+    stages = []
+    result = studio.clip(ClipRequest(path=clip, duration="match", seed=None, name="up-1", title="My pasta"),
+                         progress=lambda stage, done, total: stages.append(stage))
+    assert isinstance(result, pipeline.StudioResult)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.run_id = "other"
+    assert list(dict.fromkeys(stages)) == list(pipeline.STAGES)
+    assert [v.video.source for v in result.videos] == ["upload"] and result.tags == ()
+    assert result.videos[0].text.transcript.strip(), "the clip's speech was not transcribed"
+    audio, rate = read_wav(result.soundtrack.wav_path)
+    assert abs(audio.shape[1] / rate - clip_s) < 1 / rate + 1e-9
+    assert result.soundtrack.duration_s == pytest.approx(clip_s, abs=1e-3)
+    assert result.cover.path.is_file() and result.backends["videos"] == "upload"
+
+    document = runs.publish(result)
+    assert document["music"]["duration_s"] == pytest.approx(clip_s, abs=1e-3)
+    assert document["videos"][0]["video_url"].startswith(f"/runs/{result.run_id}/videos/upload-")
+    assert runs.load(studio.runs_dir, result.run_id) == document
+    # The same clip again: the same seed (from its name), so the same music.
+    again = studio.clip(ClipRequest(path=clip, duration=10, seed=None, name="up-1"))
+    assert again.seed == result.seed and again.soundtrack.duration_s == 10.0
+
+
+def test_an_unknown_or_malformed_run_id_is_not_found(app):
+    import runs
+
+    runs_dir = app.extensions["studio"].runs_dir
+    for run_id in ("../etc", "not-a-run", "0" * 32):
+        with pytest.raises(runs.RunNotFound):
+            runs.load(runs_dir, run_id)

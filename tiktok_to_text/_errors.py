@@ -1,6 +1,8 @@
 """The package's one error type."""
 from __future__ import annotations
 
+from utils import StudioError
 
-class TranscriptionError(ValueError):
+
+class TranscriptionError(StudioError, ValueError):
     """A bad argument to the text extractor; the message names the offending field."""

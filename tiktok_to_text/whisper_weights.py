@@ -47,7 +47,7 @@ class WhisperWeights:
     engine: str
 
 
-class WhisperWeightsMissing(LookupError):
+class WhisperWeightsMissing(utils.StudioError, LookupError):
     """``WHISPER_MODEL``'s weights are not on this machine; the message says why."""
 
 

@@ -15,10 +15,11 @@ from typing import Any, Protocol
 
 from .drive_source import DriveSource
 from .library_source import LIBRARY_DIR, LibrarySource
-from .video import Video, VideoSourceError, write_poster_frame
+from .video import Video, VideoSourceError, probe_duration, stable_id, write_poster_frame
 from .ytdlp_source import YtdlpSource
 
-__all__ = ["LIBRARY_DIR", "Video", "VideoSource", "VideoSourceError", "load_source", "write_poster_frame"]
+__all__ = ["LIBRARY_DIR", "Video", "VideoSource", "VideoSourceError", "load_source", "probe_duration", "stable_id",
+           "write_poster_frame"]
 
 _SOURCES = {"library": LibrarySource, "drive": DriveSource, "ytdlp": YtdlpSource}
 

@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any, Callable
 
 import utils
+from utils import StudioError
 
 Progress = Callable[[int, int], None]
 
 
-class VideoSourceError(ValueError):
+class VideoSourceError(StudioError, ValueError):
     """A video source is misconfigured; the message names the offending setting."""
 
 

@@ -24,6 +24,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from utils import StudioError
+
 PREFIX = "tt_"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _SCHEMA = """
@@ -37,7 +39,7 @@ CREATE TABLE IF NOT EXISTS api_keys (
 """
 
 
-class ApiKeyError(ValueError):
+class ApiKeyError(StudioError, ValueError):
     """A key name is malformed, taken or unknown; the message names the field."""
 
 

@@ -16,6 +16,7 @@ from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, r
 from werkzeug.exceptions import HTTPException
 
 import pipeline
+import runs
 import utils
 from jobs import JobQueue, JobStatus, QueueFull, check_params, get_jobs
 from search_input import DURATIONS, DEFAULT_DURATION, InputError
@@ -125,12 +126,9 @@ def _stream(jobs: JobQueue, job_id: str) -> Iterator[str]:
 
 
 def _load_result(run_id: str) -> dict[str, Any]:
-    if not utils.is_run_id(run_id):
-        abort(404)
-    path = _studio().runs_dir / run_id / "result.json"
     try:
-        return json.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
+        return runs.load(_studio().runs_dir, run_id)
+    except runs.RunNotFound:
         abort(404)
 
 

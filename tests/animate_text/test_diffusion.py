@@ -97,10 +97,10 @@ def test_title_overlay_is_legible_on_the_noise(sd_art, tmp_path, ocr, missing_wo
 
 
 def test_empty_title_is_rejected_before_any_denoising(sd_art, tmp_path):
-    from animate_text import ArtError
+    from animate_text import ImageError
 
     calls = []
-    with pytest.raises(ArtError, match="title"):
+    with pytest.raises(ImageError, match="title"):
         _draw(sd_art, tmp_path, title="", progress=lambda done, total: calls.append(done))
     assert calls == [] and not any(tmp_path.iterdir())
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from animate_text import ArtError, load_art_generator
+from animate_text import ImageError, load_art_generator
 
 
 @pytest.mark.parametrize("kwargs, field", [
@@ -10,7 +10,7 @@ from animate_text import ArtError, load_art_generator
     ({"steps": 0}, "steps"), ({"steps": 2.5}, "steps"), ({"model": ""}, "model"),
 ])
 def test_bad_settings_raise_art_error_naming_the_field(kwargs, field):
-    with pytest.raises(ArtError, match=field):
+    with pytest.raises(ImageError, match=field):
         load_art_generator(**kwargs)
 
 
@@ -46,5 +46,5 @@ def test_hub_id_absent_from_the_local_cache_falls_back_without_loading():
 
 
 def test_bad_size_raises_even_when_the_poster_is_used():
-    with pytest.raises(ArtError, match="size"):
+    with pytest.raises(ImageError, match="size"):
         load_art_generator("poster", size=(100, 50))

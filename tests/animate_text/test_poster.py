@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from animate_text import POSTER_SIZE, ArtError, Artwork, load_art_generator
+from animate_text import POSTER_SIZE, ImageError, Artwork, load_art_generator
 from animate_text.poster import COMPOSITIONS, PosterArt
 
 
@@ -81,13 +81,13 @@ def test_unknown_mood_renders_with_a_neutral_palette(poster, tmp_path):
     ("mood", None), ("seed", "1"), ("seed", True),
 ])
 def test_bad_request_raises_art_error_naming_the_field(poster, tmp_path, field, value):
-    with pytest.raises(ArtError, match=field):
+    with pytest.raises(ImageError, match=field):
         _draw(poster, tmp_path, **{field: value})
     assert not any(tmp_path.iterdir())
 
 
 def test_out_path_must_be_a_png(poster, tmp_path):
-    with pytest.raises(ArtError, match="out_path"):
+    with pytest.raises(ImageError, match="out_path"):
         poster(title="x", keywords=[], mood="happy", out_path=tmp_path / "cover.jpg")
 
 

@@ -64,3 +64,17 @@ def test_estimate_tempo_on_a_click_track(bpm):
         i = int(start * rate)
         audio[0, i:i + 400] += click * (1.0 if k % 4 == 0 else 0.6)
     assert abs(estimate_tempo(audio, sample_rate=rate) - bpm) <= 0.02 * bpm
+
+
+def test_fit_length_tiles_a_short_loop_and_cuts_a_long_one_with_a_fade_out():
+    from music_gen.audio import fit_length
+
+    loop = np.stack([np.linspace(0.1, 0.9, 100, dtype=np.float32)] * 2)
+    longer = fit_length(loop, length=250, fade=10)
+    assert longer.shape == (2, 250)
+    np.testing.assert_array_equal(longer[:, 100:200], loop)  # the loop repeats whole
+    assert abs(longer[0, -1]) < 0.05 and longer[0, -11] == loop[0, 39]  # faded only in its last 10 samples
+    shorter = fit_length(loop, length=30, fade=0)
+    np.testing.assert_array_equal(shorter, loop[:, :30])
+    with pytest.raises(ValueError, match="length"):
+        fit_length(loop, length=0, fade=0)

@@ -6,7 +6,7 @@ import pretty_midi
 import pytest
 
 import utils
-from music_gen import DURATIONS, MusicGenError, Soundtrack, load_music_generator
+from music_gen import DURATIONS, MusicError, Soundtrack, load_music_generator
 from music_gen.audio import PEAK_DBFS, estimate_tempo, onset_envelope, read_wav
 
 POP = "A happy pop track at 120 BPM in a major key with synth lead, bass and claps."
@@ -165,6 +165,6 @@ def _cpu_seconds(generator, out_dir, seed):
     ({"description": POP, "duration": 15, "seed": -1}, "seed"),
 ])
 def test_invalid_requests_name_the_field(generator, tmp_path, kwargs, field):
-    with pytest.raises(MusicGenError, match=field):
+    with pytest.raises(MusicError, match=field):
         generator(out_dir=tmp_path, **kwargs)
     assert not list(tmp_path.iterdir())

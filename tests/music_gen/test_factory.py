@@ -1,6 +1,6 @@
 import pytest
 
-from music_gen import MusicGenError, load_music_generator
+from music_gen import MusicError, load_music_generator
 
 
 def test_composer_is_always_available():
@@ -10,7 +10,7 @@ def test_composer_is_always_available():
 
 @pytest.mark.parametrize("name", ["", "Composer", "jukebox", None])
 def test_unknown_backend_is_refused(name):
-    with pytest.raises(MusicGenError, match="backend"):
+    with pytest.raises(MusicError, match="backend"):
         load_music_generator(name)
 
 

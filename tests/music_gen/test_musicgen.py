@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import utils
-from music_gen import MusicGenError, load_music_generator
+from music_gen import MusicError, load_music_generator
 from music_gen.audio import PEAK_DBFS, read_wav
 from music_gen.debug import DEBUG_SAMPLE_RATE, save_debug_musicgen
 from music_gen.musicgen import MusicGenGenerator
@@ -82,9 +82,9 @@ def test_same_seed_same_bytes_other_seed_other_audio(generator, tmp_path):
 
 
 def test_invalid_request_names_the_field(generator, tmp_path):
-    with pytest.raises(MusicGenError, match="duration"):
+    with pytest.raises(MusicError, match="duration"):
         generator(description=POP, duration=12, out_dir=tmp_path)
-    with pytest.raises(MusicGenError, match="description"):
+    with pytest.raises(MusicError, match="description"):
         generator(description="", out_dir=tmp_path)
 
 
@@ -103,9 +103,9 @@ def test_missing_weights_fall_back_to_the_composer(tmp_path):
 
 
 def test_bad_settings_are_refused(tiny_model_dir):
-    with pytest.raises(MusicGenError, match="overlap_s"):
+    with pytest.raises(MusicError, match="overlap_s"):
         MusicGenGenerator(model=tiny_model_dir, device="cpu", window_s=5.0, overlap_s=5.0)
-    with pytest.raises(MusicGenError, match="window_s"):
+    with pytest.raises(MusicError, match="window_s"):
         MusicGenGenerator(model=tiny_model_dir, device="cpu", window_s=30.0, overlap_s=5.0)  # 256 positions
-    with pytest.raises(MusicGenError, match="device"):
+    with pytest.raises(MusicError, match="device"):
         MusicGenGenerator(model=tiny_model_dir, device="tpu")
