@@ -11,6 +11,8 @@ import json
 import os
 import re
 import secrets
+import sqlite3
+import threading
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -167,3 +169,41 @@ AUDIENCE_TEXT = re.compile(
 PROFILE_CHROME = re.compile(f"{PROFILE_TEXT.pattern}|{AUDIENCE_TEXT.pattern}", re.IGNORECASE)
 #: A line that is only numbers and counts: "800k+", "16,2023", "1.2M 3.4K".
 COUNTS_ONLY = re.compile(r"^(?:[\s.,:%+$€£/-]*\d[\d.,:%]*\s*[kmb]?\+?)+[\s.,:%+$€£/-]*$", re.IGNORECASE)
+
+
+class Database:
+    """The studio's SQLite file (WAL), shared by jobs, uploads and API keys.
+
+    ``read()`` is this thread's own connection in autocommit mode (a read is one statement);
+    ``with write() as db:`` is one IMMEDIATE transaction on it, committed at the end of the
+    block or rolled back on an exception. Per-thread connections mean worker threads, web
+    threads and a worker in another process never share a cursor; WAL lets readers go on
+    while a writer writes. ``schema`` (``CREATE … IF NOT EXISTS``) runs once on open.
+    """
+
+    def __init__(self, path: str | os.PathLike, schema: str):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        db = self.read()
+        db.execute("PRAGMA journal_mode=WAL")
+        db.executescript(schema)
+
+    def read(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            db.row_factory = sqlite3.Row
+            self._local.db = db
+        return db
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        db = self.read()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")

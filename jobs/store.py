@@ -1,7 +1,7 @@
 """Jobs and their progress events in SQLite (WAL): one file in the instance folder, shared by
 every thread and worker.
 
-Each call opens its own short transaction on a per-thread connection, so worker
+Each call is one short transaction on a per-thread connection (``utils.Database``), so worker
 threads, the web threads polling a job and a Celery worker on the same file never
 share a cursor. WAL lets readers go on while a worker writes progress.
 """
@@ -10,9 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import threading
 import time
-from pathlib import Path
 from typing import Any
 
 import utils
@@ -62,24 +60,10 @@ class JobStore:
     """Create, read and update jobs in the SQLite file at ``path``."""
 
     def __init__(self, path: str | os.PathLike):
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
-        db = self._db()
-        db.execute("PRAGMA journal_mode=WAL")
-        db.executescript(_SCHEMA)
-
-    def _db(self) -> sqlite3.Connection:
-        """This thread's connection, in autocommit mode: a read is one statement."""
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-            db.row_factory = sqlite3.Row
-            self._local.db = db
-        return db
-
-    def _write(self) -> "_Transaction":
-        return _Transaction(self._db())
+        self.database = utils.Database(path, _SCHEMA)
+        self.path = self.database.path
+        self._db = self.database.read
+        self._write = self.database.write
 
     # -- creating and reading -------------------------------------------------------------
     def create(self, *, kind: str, owner: str, params: dict[str, Any],
@@ -199,17 +183,3 @@ def _record_event(db: sqlite3.Connection, job_id: str) -> None:
         "status, stage, done, total, fraction, error FROM jobs WHERE id = ?",
         (job_id, time.time(), job_id),
     )
-
-
-class _Transaction:
-    """``with`` block = one IMMEDIATE transaction on a thread's own connection."""
-
-    def __init__(self, db: sqlite3.Connection):
-        self.db = db
-
-    def __enter__(self) -> sqlite3.Connection:
-        self.db.execute("BEGIN IMMEDIATE")
-        return self.db
-
-    def __exit__(self, kind, value, traceback) -> None:
-        self.db.execute("COMMIT" if kind is None else "ROLLBACK")

@@ -17,13 +17,12 @@ import re
 import secrets
 import sqlite3
 import time
-from contextlib import closing
-from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+import utils
 from utils import StudioError
 
 PREFIX = "tt_"
@@ -51,15 +50,7 @@ class ApiKeys:
     """The ``api_keys`` table in the studio's SQLite file."""
 
     def __init__(self, path: str | os.PathLike):
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._db() as db:
-            db.executescript(_SCHEMA)
-
-    def _db(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30)
-        db.row_factory = sqlite3.Row
-        return db
+        self.database = utils.Database(path, _SCHEMA)
 
     def create(self, name: str) -> str:
         """A new key called ``name``; the only time the key itself is seen."""
@@ -67,7 +58,7 @@ class ApiKeys:
             raise ApiKeyError("name: 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit")
         key = PREFIX + secrets.token_urlsafe(32)
         try:
-            with closing(self._db()) as db, db:
+            with self.database.write() as db:
                 db.execute("INSERT INTO api_keys (name, hash, created_at) VALUES (?, ?, ?)",
                            (name, _hash(key), time.time()))
         except sqlite3.IntegrityError:
@@ -75,13 +66,12 @@ class ApiKeys:
         return key
 
     def list(self) -> list[dict]:
-        with closing(self._db()) as db:
-            rows = db.execute("SELECT id, name, created_at, revoked_at FROM api_keys ORDER BY id").fetchall()
+        rows = self.database.read().execute("SELECT id, name, created_at, revoked_at FROM api_keys ORDER BY id").fetchall()
         return [dict(r) for r in rows]
 
     def revoke(self, name: str) -> None:
         """Revoke and forget the key called ``name`` (its jobs stay, owned by its id)."""
-        with closing(self._db()) as db, db:
+        with self.database.write() as db:
             changed = db.execute("UPDATE api_keys SET revoked_at = ?, name = name || '#' || id "
                                  "WHERE name = ? AND revoked_at IS NULL", (time.time(), name)).rowcount
         if not changed:
@@ -92,8 +82,7 @@ class ApiKeys:
         if not key or not key.startswith(PREFIX):
             return None
         digest = _hash(key)
-        with closing(self._db()) as db:
-            rows = db.execute("SELECT id, hash FROM api_keys WHERE revoked_at IS NULL").fetchall()
+        rows = self.database.read().execute("SELECT id, hash FROM api_keys WHERE revoked_at IS NULL").fetchall()
         found = None
         for row in rows:  # every hash is compared, so the time does not tell which one matched
             if hmac.compare_digest(row["hash"], digest):
