@@ -34,11 +34,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     init_studio(app)
     import jobs
+    import uploads
     from web import api, api_keys, sessions
     from web import studio as studio_views
 
     sessions.init_app(app)
     api_keys.init_app(app)
+    uploads.init_app(app)  # after sessions: the secret key signs upload URLs
     jobs.init_app(app)
     app.register_blueprint(studio_views.bp)
     app.register_blueprint(api.bp)

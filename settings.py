@@ -29,6 +29,13 @@ DEFAULTS: dict[str, Any] = {
     "TRENDTOK_DB": None,                     # jobs and API keys (SQLite); empty = <instance>/trendtok.sqlite3
     "TRENDTOK_JOB_THREADS": 1,               # jobs run at once in the server process (a search uses every core)
     "TRENDTOK_QUEUE_SIZE": 32,               # jobs that may wait; beyond that a new one gets 429 + Retry-After
+    "TRENDTOK_UPLOADS_DIR": None,            # creators' own clips; empty = uploads/ beside TRENDTOK_DB
+    "TRENDTOK_UPLOAD_MAX_MB": 200,           # largest upload accepted
+    "TRENDTOK_UPLOAD_MAX_SECONDS": 180,      # longest clip accepted (checked by decoding, not by name)
+    "TRENDTOK_UPLOAD_TTL_S": 3600,           # an upload URL's life, and an unused upload's
+    "TRENDTOK_UPLOAD_KEEP_S": 86400,         # a used upload is kept this long after its last job
+    "TRENDTOK_S3_BUCKET": None,              # uploads go to this bucket via presigned URLs; empty = this server
+    "TRENDTOK_S3_ENDPOINT_URL": None,        # an S3-compatible store (MinIO, Ceph); empty = AWS
     "TRENDTOK_SECRET_KEY": None,             # signs browser sessions; empty = a key made once beside TRENDTOK_DB
     "TRENDTOK_TRANSCRIBER": "auto",          # auto | sphinx | google | whisper
     "TRENDTOK_OCR": True,

@@ -91,10 +91,11 @@ def recover(store: JobStore, runner: Runner) -> None:
 def init_app(app: Flask) -> JobQueue:
     """Open the job store, settle what a restart left behind, and start the runner.
 
-    Needs the studio (``app.extensions["studio"]``): the handlers run its searches.
+    Needs the studio (``app.extensions["studio"]``), whose searches the handlers run, and the
+    uploads (``uploads.init_app``) when clips are to be taken.
     """
     store = JobStore(app.config["TRENDTOK_DB"])
-    runner = ThreadRunner(store, handlers(app.extensions["studio"]), threads=int(app.config["TRENDTOK_JOB_THREADS"]),
+    runner = ThreadRunner(store, handlers(app.extensions["studio"], app.extensions.get("uploads")), threads=int(app.config["TRENDTOK_JOB_THREADS"]),
                           queue_size=int(app.config["TRENDTOK_QUEUE_SIZE"]))
     recover(store, runner)
     jobs = JobQueue(store, runner)

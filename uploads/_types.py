@@ -34,6 +34,7 @@ class UploadRejected(UploadError):
 
 class UploadStatus(str, Enum):
     WAITING = "waiting"      # the URL is out; no bytes yet
+    RECEIVING = "receiving"  # a PUT is streaming in (a second one is refused; a failed one lets the URL be retried)
     READY = "ready"          # bytes arrived and passed the content checks
     REJECTED = "rejected"    # bytes arrived and failed them (``error`` says why); the file is gone
     EXPIRED = "expired"      # its lifetime ended; the file is gone

@@ -5,6 +5,9 @@
     GET    /api/jobs/<id>           status, stage progress and, when done, the result
     GET    /api/jobs/<id>/events    Server-Sent Events, one per progress change
     DELETE /api/jobs/<id>           cancel (queued: now; running: at its next stage)
+    POST   /api/uploads             {"filename", "content_type", "size"} → 201 {"upload_id", "upload_url", ...}
+    PUT    <upload_url>             the bytes (the signed URL is the credential; used once)
+    GET    /api/uploads/<id>        whether it arrived, and what it is
     GET    /api/openapi.json        this API, described
 
 Every error is ``{"error": "<field>: <what is wrong>"}`` with a 4xx status.
@@ -18,6 +21,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request, session
 
 from jobs import JobNotFound, JobStatus, QueueFull, UnknownKind, check_params, get_jobs
 from search_input import InputError
+from uploads import UploadError, UploadNotFound, UploadRefused, UploadStatus, get_uploads
 
 from . import sessions
 from .openapi import openapi_document
@@ -46,7 +50,7 @@ def _api_error(exc: ApiError):
 
 @bp.before_request
 def _authenticate() -> None:
-    if request.endpoint == "api.openapi":
+    if request.endpoint in ("api.openapi", "api.put_upload"):  # the upload URL's signature is its credential
         return
     key = request.headers.get("X-API-Key")
     if key is not None:
@@ -84,15 +88,13 @@ def openapi():
 
 @bp.post("/jobs")
 def create_job():
-    payload = request.get_json(silent=True) if request.is_json else None
-    if not isinstance(payload, dict):
-        raise ApiError(400, "body: expected a JSON object with a 'kind' field")
+    payload = _json_object("a 'kind' field")
     key = request.headers.get("Idempotency-Key")
     if key is not None and not 0 < len(key) <= MAX_IDEMPOTENCY_KEY:
         raise ApiError(400, f"Idempotency-Key: 1 to {MAX_IDEMPOTENCY_KEY} characters")
     try:
-        params = check_params(payload.get("kind"), payload)
-    except (UnknownKind, InputError) as exc:
+        params = check_params(payload.get("kind"), payload, owner=g.owner, uploads=get_uploads())
+    except (UnknownKind, InputError, UploadError) as exc:
         raise ApiError(400, str(exc)) from None
     try:
         job, created = get_jobs().submit(payload["kind"], params, owner=g.owner, idempotency_key=key)
@@ -105,6 +107,57 @@ def create_job():
     if not created:
         response.headers["Idempotent-Replayed"] = "true"
     return response
+
+
+def _json_object(expected: str) -> dict[str, Any]:
+    payload = request.get_json(silent=True) if request.is_json else None
+    if not isinstance(payload, dict):
+        raise ApiError(400, f"body: expected a JSON object with {expected}")
+    return payload
+
+
+@bp.post("/uploads")
+def create_upload():
+    payload = _json_object("'filename', 'content_type' and 'size'")
+    uploads = get_uploads()
+    try:
+        upload = uploads.create(owner=g.owner, filename=payload.get("filename"),
+                                content_type=payload.get("content_type"), size=payload.get("size"))
+    except UploadError as exc:
+        raise ApiError(400, str(exc)) from None
+    url = uploads.upload_url(upload, local_url=lambda upload_id, query: url_for(
+        "api.put_upload", upload_id=upload_id, _external=True, **query))
+    response = jsonify(upload_id=upload.id, upload_url=url, method="PUT", headers={"Content-Type": upload.content_type},
+                       expires_at=upload.expires_at, status_url=url_for("api.upload", upload_id=upload.id))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.upload", upload_id=upload.id)
+    return response
+
+
+@bp.put("/uploads/<upload_id>/content")
+def put_upload(upload_id: str):
+    uploads = get_uploads()
+    request.max_content_length = uploads.max_bytes  # the app's 1 MiB cap is for JSON bodies
+    try:
+        upload = uploads.receive(upload_id, request.stream, length=request.content_length,
+                                 expires=request.args.get("expires", ""), signature=request.args.get("signature", ""))
+    except UploadRefused as exc:
+        raise ApiError(exc.status, str(exc)) from None
+    except UploadNotFound as exc:
+        raise ApiError(404, str(exc)) from None
+    if upload.status is UploadStatus.REJECTED:
+        raise ApiError(422, upload.error or "content: not a usable clip")
+    return jsonify(upload.to_dict())
+
+
+@bp.get("/uploads/<upload_id>")
+def upload(upload_id: str):
+    try:
+        return jsonify(get_uploads().get(upload_id, owner=g.owner).to_dict())
+    except UploadNotFound as exc:
+        raise ApiError(404, str(exc)) from None
+    except UploadRefused as exc:  # an S3 object bigger than declared
+        raise ApiError(exc.status, str(exc)) from None
 
 
 @bp.get("/jobs")

@@ -80,7 +80,7 @@ def health():
 def search():
     """The seed's synchronous search: a ``search`` job, waited for (or streamed as NDJSON)."""
     try:
-        params = check_params("search", _read_payload())
+        params = check_params("search", _read_payload(), owner=sessions.browser_owner())
     except InputError as exc:
         if _wants_html():
             return _index(error=str(exc), status=400, form=request.form.to_dict())

@@ -1,0 +1,133 @@
+"""Seed 000's flow on the session's real studio: upload URL → PUT → poll → a studio job on the clip."""
+from __future__ import annotations
+
+import shutil
+import time
+
+import pytest
+
+from tiktok_videos import LIBRARY_DIR, probe_duration
+
+
+@pytest.fixture(scope="module")
+def key(app):
+    return app.test_cli_runner().invoke(args=["api-key", "create", "upload-tests"]).output.strip()
+
+
+@pytest.fixture(scope="module")
+def other_key(app):
+    return app.test_cli_runner().invoke(args=["api-key", "create", "upload-stranger"]).output.strip()
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory):
+    path = tmp_path_factory.mktemp("clips") / "whatever.name"
+    shutil.copyfile(next(LIBRARY_DIR.glob("#Travel*/*.mp4")), path)
+    return path
+
+
+def _upload(client, key, data: bytes, *, content_type="video/mp4", filename="Trip to Lisbon.mp4"):
+    created = client.post("/api/uploads", json={"filename": filename, "content_type": content_type,
+                                                "size": len(data)}, headers={"X-API-Key": key})
+    assert created.status_code == 201, created.get_data(as_text=True)
+    body = created.get_json()
+    put = client.put(body["upload_url"], data=data, headers={"Content-Type": content_type})  # no key: the URL is it
+    return body, put
+
+
+def _wait(client, key, job_id, timeout=180):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = client.get(f"/api/jobs/{job_id}", headers={"X-API-Key": key}).get_json()
+        if job["status"] in ("succeeded", "failed", "cancelled"):
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} still {job['status']}")
+
+
+def test_the_studio_on_my_own_clip_matches_the_soundtrack_to_it(client, key, clip):
+    body, put = _upload(client, key, clip.read_bytes())
+    assert body["method"] == "PUT" and "signature=" in body["upload_url"] and body["expires_at"] > time.time()
+    assert put.status_code == 200, put.get_data(as_text=True)
+    status = client.get(body["status_url"], headers={"X-API-Key": key}).get_json()
+    assert status["arrived"] and (status["status"], status["media"]) == ("ready", "video")
+
+    created = client.post("/api/jobs", json={"kind": "studio", "upload_id": body["upload_id"], "duration": "match"},
+                          headers={"X-API-Key": key})
+    assert created.status_code == 202, created.get_data(as_text=True)
+    job = _wait(client, key, created.get_json()["job_id"])
+    assert job["status"] == "succeeded", job["error"]
+    assert job["params"]["title"] == "Trip to Lisbon" and job["params"]["duration"] == "match"
+    result = job["result"]
+    assert result["upload_id"] == body["upload_id"] and result["videos"][0]["source"] == "upload"
+    assert result["music"]["duration_s"] == pytest.approx(probe_duration(clip), abs=1e-3)
+    assert result["videos"][0]["transcript"].strip() and result["summary"].strip()
+    assert client.get(result["videos"][0]["video_url"]).data == clip.read_bytes()
+    assert client.get(result["image_url"]).status_code == 200
+
+
+def test_a_put_is_single_use_and_needs_its_signature(client, key, clip):
+    data = clip.read_bytes()
+    body, put = _upload(client, key, data)
+    again = client.put(body["upload_url"], data=data)
+    assert again.status_code == 409 and again.get_json()["error"].startswith("upload_id: already ready")
+    created = client.post("/api/uploads", json={"filename": "a.mp4", "content_type": "video/mp4", "size": len(data)},
+                          headers={"X-API-Key": key}).get_json()
+    unsigned = created["upload_url"].split("?")[0]
+    refused = client.put(unsigned, data=data)
+    assert refused.status_code == 403 and refused.get_json()["error"].startswith("signature:")
+    forged = client.put(created["upload_url"].replace("signature=", "signature=0"), data=data)
+    assert forged.status_code == 403
+
+
+def test_what_is_not_a_video_is_refused_with_a_reason(client, key, other_key, tmp_path):
+    body, put = _upload(client, key, b"%PDF-1.7\n" + bytes(4000), filename="clip.mp4")
+    assert put.status_code == 422 and put.get_json()["error"].startswith("content: not a video or audio file")
+    job = client.post("/api/jobs", json={"kind": "studio", "upload_id": body["upload_id"]},
+                      headers={"X-API-Key": key})
+    assert job.status_code == 400 and job.get_json()["error"].startswith("upload_id: the upload is rejected")
+    assert client.get(body["status_url"], headers={"X-API-Key": other_key}).status_code == 404
+
+
+@pytest.mark.parametrize("payload, field", [
+    ({"content_type": "video/mp4", "size": 10}, "filename"),
+    ({"filename": "x.mp4", "content_type": "text/html", "size": 10}, "content_type"),
+    ({"filename": "x.mp4", "content_type": "video/mp4", "size": -1}, "size"),
+    ({"filename": "x.mp4", "content_type": "video/mp4", "size": 1 << 40}, "size"),
+    ([], "body"),
+])
+def test_a_bad_upload_request_names_its_field(client, key, payload, field):
+    response = client.post("/api/uploads", json=payload, headers={"X-API-Key": key})
+    assert response.status_code == 400 and response.get_json()["error"].startswith(f"{field}:")
+
+
+@pytest.mark.parametrize("payload, field", [
+    ({"kind": "studio"}, "upload_id"),
+    ({"kind": "studio", "upload_id": "0" * 32}, "upload_id"),
+    ({"kind": "studio", "upload_id": "../../etc/passwd"}, "upload_id"),
+])
+def test_a_studio_job_without_a_usable_upload_names_the_upload(client, key, payload, field):
+    response = client.post("/api/jobs", json=payload, headers={"X-API-Key": key})
+    assert response.status_code == 400 and response.get_json()["error"].startswith(f"{field}:")
+
+
+def test_someone_elses_upload_cannot_be_used(client, key, other_key, clip):
+    body, _ = _upload(client, key, clip.read_bytes())
+    response = client.post("/api/jobs", json={"kind": "studio", "upload_id": body["upload_id"], "duration": 10},
+                           headers={"X-API-Key": other_key})
+    assert response.status_code == 400 and response.get_json()["error"].startswith("upload_id: no upload")
+
+
+def test_a_bad_clip_duration_names_the_duration(client, key, clip):
+    body, _ = _upload(client, key, clip.read_bytes())
+    for duration in ("long", 7, 65):
+        response = client.post("/api/jobs", json={"kind": "studio", "upload_id": body["upload_id"],
+                                                  "duration": duration}, headers={"X-API-Key": key})
+        assert response.status_code == 400 and response.get_json()["error"].startswith("duration:")
+
+
+def test_a_body_bigger_than_declared_is_refused(client, key, clip):
+    created = client.post("/api/uploads", json={"filename": "a.mp4", "content_type": "video/mp4", "size": 100},
+                          headers={"X-API-Key": key}).get_json()
+    response = client.put(created["upload_url"], data=clip.read_bytes())
+    assert response.status_code == 400 and response.get_json()["error"].startswith("size: 100 bytes were declared")
