@@ -7,11 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from search_input import DURATIONS, MAX_SEED, MAX_TAG_LENGTH, MAX_TAGS
+from search_input import DURATIONS, MATCH, MAX_SEED, MAX_TAG_LENGTH, MAX_TAGS, MAX_TITLE_LENGTH
 
 _ERROR = {"description": "What is wrong, naming the field",
           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 _JOB_ID = {"name": "job_id", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[0-9a-f]{32}$"}}
+_UPLOAD_ID = {**_JOB_ID, "name": "upload_id"}
+_TAGS = {"description": f"{MAX_TAGS} hashtags at most, of up to {MAX_TAG_LENGTH} letters, digits or '_' "
+                        "(a list, or one string separated by commas or spaces)",
+         "oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]}
+_SEED = {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_SEED}
 
 
 def openapi_document() -> dict[str, Any]:
@@ -28,7 +33,9 @@ def openapi_document() -> dict[str, Any]:
                     "parameters": [{"name": "Idempotency-Key", "in": "header", "required": False,
                                     "schema": {"type": "string", "minLength": 1, "maxLength": 200}}],
                     "requestBody": {"required": True, "content": {"application/json": {
-                        "schema": {"$ref": "#/components/schemas/SearchJob"}}}},
+                        "schema": {"oneOf": [{"$ref": "#/components/schemas/SearchJob"},
+                                             {"$ref": "#/components/schemas/StudioJob"}],
+                                   "discriminator": {"propertyName": "kind"}}}}},
                     "responses": {
                         "202": {"description": "Queued (or, with a repeated Idempotency-Key, the earlier job)",
                                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Created"}}}},
@@ -65,6 +72,37 @@ def openapi_document() -> dict[str, Any]:
                                               "content": {"text/event-stream": {"schema": {"type": "string"}}}},
                                       "401": _ERROR, "404": _ERROR}},
             },
+            "/api/uploads": {
+                "post": {
+                    "summary": "Ask for an upload URL (signed, expiring, used once)",
+                    "requestBody": {"required": True, "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/NewUpload"}}}},
+                    "responses": {"201": {"description": "PUT the bytes to upload_url before expires_at",
+                                          "content": {"application/json": {
+                                              "schema": {"$ref": "#/components/schemas/UploadTarget"}}}},
+                                  "400": _ERROR, "401": _ERROR, "403": _ERROR},
+                },
+            },
+            "/api/uploads/{upload_id}": {
+                "get": {"summary": "Whether the bytes arrived, and what they are",
+                        "parameters": [_UPLOAD_ID],
+                        "responses": {"200": {"description": "The upload", "content": {"application/json": {
+                            "schema": {"$ref": "#/components/schemas/Upload"}}}}, "401": _ERROR, "404": _ERROR}},
+            },
+            "/api/uploads/{upload_id}/content": {
+                "put": {"summary": "The bytes, at the upload_url POST /api/uploads gave (its signature is the "
+                                   "credential)", "security": [],
+                        "parameters": [_UPLOAD_ID,
+                                       {"name": "expires", "in": "query", "required": True, "schema": {"type": "string"}},
+                                       {"name": "signature", "in": "query", "required": True,
+                                        "schema": {"type": "string"}}],
+                        "requestBody": {"required": True, "content": {"application/octet-stream": {
+                            "schema": {"type": "string", "format": "binary"}}}},
+                        "responses": {"200": {"description": "Arrived and checked", "content": {"application/json": {
+                            "schema": {"$ref": "#/components/schemas/Upload"}}}},
+                                      "400": _ERROR, "403": _ERROR, "404": _ERROR, "409": _ERROR, "413": _ERROR,
+                                      "422": {**_ERROR, "description": "Arrived, but not a usable clip (why)"}}},
+            },
             "/api/openapi.json": {
                 "get": {"summary": "This document", "security": [],
                         "responses": {"200": {"description": "OpenAPI 3.1",
@@ -79,11 +117,51 @@ def openapi_document() -> dict[str, Any]:
                     "type": "object", "required": ["kind", "tags"],
                     "properties": {
                         "kind": {"type": "string", "enum": ["search"]},
-                        "tags": {"description": f"1 to {MAX_TAGS} hashtags of up to {MAX_TAG_LENGTH} letters, "
-                                               "digits or '_' (a list, or one string separated by commas or spaces)",
-                                 "oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]},
+                        "tags": {**_TAGS, "description": "1 to " + _TAGS["description"]},
                         "duration": {"type": "integer", "enum": list(DURATIONS), "default": 15},
-                        "seed": {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_SEED},
+                        "seed": _SEED,
+                    },
+                },
+                "StudioJob": {
+                    "type": "object", "required": ["kind", "upload_id"],
+                    "description": "The studio on the caller's own uploaded video",
+                    "properties": {
+                        "kind": {"type": "string", "enum": ["studio"]},
+                        "upload_id": {"type": "string", "description": "A ready video upload of the caller's"},
+                        "duration": {"description": f"\"{MATCH}\": the soundtrack is as long as the clip",
+                                     "oneOf": [{"type": "string", "enum": [MATCH]},
+                                               {"type": "integer", "enum": list(DURATIONS)}], "default": MATCH},
+                        "tags": {**_TAGS, "description": "0 to " + _TAGS["description"]},
+                        "seed": _SEED,
+                        "title": {"type": "string", "maxLength": MAX_TITLE_LENGTH},
+                    },
+                },
+                "NewUpload": {
+                    "type": "object", "required": ["filename", "content_type", "size"],
+                    "properties": {
+                        "filename": {"type": "string", "minLength": 1, "maxLength": 255,
+                                     "description": "Shown back to you; never used as a path"},
+                        "content_type": {"type": "string", "pattern": "^(video|audio)/",
+                                         "description": "Declared; the bytes are checked for what they are"},
+                        "size": {"type": "integer", "minimum": 1, "description": "Bytes, exactly"},
+                    },
+                },
+                "UploadTarget": {
+                    "type": "object", "required": ["upload_id", "upload_url", "method", "expires_at"],
+                    "properties": {"upload_id": {"type": "string"}, "upload_url": {"type": "string"},
+                                   "method": {"type": "string", "enum": ["PUT"]}, "headers": {"type": "object"},
+                                   "expires_at": {"type": "number"}, "status_url": {"type": "string"}},
+                },
+                "Upload": {
+                    "type": "object", "required": ["upload_id", "status", "arrived"],
+                    "properties": {
+                        "upload_id": {"type": "string"}, "filename": {"type": "string"},
+                        "content_type": {"type": "string"}, "size": {"type": "integer"},
+                        "status": {"type": "string", "enum": ["waiting", "receiving", "ready", "rejected", "expired"]},
+                        "arrived": {"type": "boolean"}, "media": {"type": ["string", "null"]},
+                        "format": {"type": ["string", "null"]}, "duration_s": {"type": ["number", "null"]},
+                        "error": {"type": ["string", "null"]}, "created_at": {"type": "number"},
+                        "expires_at": {"type": "number"}, "received_at": {"type": ["number", "null"]},
                     },
                 },
                 "Created": {"type": "object", "required": ["job_id", "status", "status_url", "events_url"],
