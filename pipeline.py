@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 STAGES: dict[str, float] = {"videos": 0.10, "text": 0.45, "summary": 0.10, "music": 0.20, "image": 0.15}
 #: What the UI and CLI call each stage: its name first, so a label, a setting and an error read alike.
 STAGE_LABELS = {
-    "videos": "Videos: finding trending clips",
+    "videos": "Videos: gathering the clips",
     "text": "Text: transcribing speech, reading on-screen text",
     "summary": "Summary: writing the summary and trend idea",
     "music": "Music: composing the soundtrack",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from typing import Any, Iterator
 
 from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request,
@@ -59,10 +60,28 @@ def _read_payload() -> dict[str, Any]:
     return {"tags": tags[0] if len(tags) == 1 else tags, "duration": form.get("duration"), "seed": form.get("seed")}
 
 
+HISTORY = 10
+
+
+def _history() -> list[dict[str, Any]]:
+    """This browser's recent jobs, for the page: they live in the job store, so they outlast a restart."""
+    rows = []
+    for job in get_jobs().list(owner=sessions.browser_owner(), limit=HISTORY):
+        params = job.params
+        what = params.get("title") or " ".join(f"#{t}" for t in params.get("tags") or []) or job.kind
+        run_id = (job.result or {}).get("run_id")
+        rows.append({"what": what, "kind": job.kind, "status": job.status.value, "error": job.error,
+                     "created_at": time.strftime("%d %b %H:%M", time.localtime(job.created_at)),
+                     "url": url_for("studio.run_page", run_id=run_id) if run_id else None})
+    return rows
+
+
 def _index(error: str | None = None, status: int = 200, form: dict | None = None):
     return render_template(
         "index.html", error=error, form=form or {}, durations=DURATIONS, default_duration=DEFAULT_DURATION,
-        suggestions=_studio().available_tags()[:24], stages=pipeline.STAGE_LABELS,
+        suggestions=_studio().available_tags()[:24], stages=pipeline.STAGE_LABELS, history=_history(),
+        max_upload_mb=current_app.config["TRENDTOK_UPLOAD_MAX_MB"],
+        max_upload_s=current_app.config["TRENDTOK_UPLOAD_MAX_SECONDS"],
     ), status
 
 

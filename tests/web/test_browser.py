@@ -104,3 +104,79 @@ def test_bad_tags_show_a_readable_message(browser, base_url):
     WebDriverWait(browser, 10).until(lambda d: error.is_displayed())
     assert "tags: '../secrets' may contain only letters, digits and _" in error.text
     assert browser.current_url.rstrip("/") == base_url
+
+
+@pytest.fixture(scope="module")
+def own_clip(tmp_path_factory):
+    """A creator's clip as their phone names it (the page never relies on the name)."""
+    from tiktok_videos import LIBRARY_DIR
+
+    path = tmp_path_factory.mktemp("phone") / "VID_20261124_101500.mp4"
+    shutil.copyfile(next(LIBRARY_DIR.glob("#Fashion*/*.mp4")), path)
+    return path
+
+
+def test_my_own_clip_uploads_then_shows_stages_then_a_soundtrack_as_long_as_the_clip(browser, base_url, own_clip):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from tiktok_videos import probe_duration
+
+    browser.get(base_url + "/")
+    browser.find_element(By.ID, "clip").send_keys(str(own_clip))
+    browser.find_element(By.ID, "clip-go").click()
+    seen_stages, counts = set(), set()
+    deadline = time.monotonic() + 300
+    while "/runs/" not in browser.current_url and time.monotonic() < deadline:
+        try:
+            assert not browser.find_element(By.ID, "clip-error").is_displayed(), \
+                browser.find_element(By.ID, "clip-error").text
+            seen_stages.update(li.get_attribute("data-stage")
+                               for li in browser.find_elements(By.CSS_SELECTOR, ".stages li.active, .stages li.done"))
+            counts.update(c.text for c in browser.find_elements(By.CSS_SELECTOR, ".stages .count") if c.text)
+            if "music" in seen_stages and not os.path.exists(os.path.join(os.environ.get("TRENDTOK_SCREENSHOTS", "/"),
+                                                                          "clip-progress.png")):
+                _screenshot(browser, "clip-progress.png")
+        except AssertionError:
+            raise
+        except Exception:  # the page navigated away between two calls
+            break
+        time.sleep(0.05)
+    assert "/runs/" in browser.current_url, "the studio never finished the clip"
+    assert {"text", "music"} <= seen_stages
+    assert any("/" in c for c in counts), counts  # the soundtrack's steps were counted ("2/3")
+    length = "const a = document.querySelector(\"audio[src$='soundtrack.wav']\"); return a && a.duration"
+    WebDriverWait(browser, 20).until(lambda d: (d.execute_script(length) or 0) > 0)
+    assert abs(browser.execute_script(length) - probe_duration(own_clip)) < 0.01
+    assert browser.find_element(By.CSS_SELECTOR, ".idea-title").text
+    _screenshot(browser, "clip-result.png")
+
+    browser.get(base_url + "/")  # the run is in this browser's history
+    history = browser.find_elements(By.CSS_SELECTOR, "#history li.succeeded a")
+    assert any(a.text == "VID_20261124_101500" for a in history)
+
+
+def test_a_file_that_is_not_a_video_gets_the_servers_reason(browser, base_url, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    fake = tmp_path / "holiday.mp4"
+    fake.write_text("not a video, whatever the name says\n" * 50)
+    browser.get(base_url + "/")
+    browser.find_element(By.ID, "clip").send_keys(str(fake))
+    browser.find_element(By.ID, "clip-go").click()
+    error = browser.find_element(By.ID, "clip-error")
+    WebDriverWait(browser, 30).until(lambda d: error.is_displayed())
+    assert error.text.startswith("content: not a video or audio file"), error.text
+    assert browser.find_element(By.ID, "clip-go").is_enabled()
+    _screenshot(browser, "clip-error.png")
+
+
+def test_the_studio_fits_a_phone_screen(browser, base_url):
+    browser.set_window_size(390, 844)
+    try:
+        browser.get(base_url + "/")
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
+        _screenshot(browser, "phone.png")
+    finally:
+        browser.set_window_size(1200, 2000)

@@ -33,14 +33,18 @@
     bar.setAttribute("aria-valuenow", String(percent));
     let seen = false;
     panel.querySelectorAll(".stages li").forEach((li) => {
+      const count = li.querySelector(".count");
       if (li.dataset.stage === event.stage) {
         seen = true;
         li.className = event.done >= event.total && event.total > 0 ? "done" : "active";
+        // "4/9" only where a stage has several steps (videos read, soundtrack steps); 0/1 says nothing.
+        if (count) count.textContent = event.total > 1 ? event.done + "/" + event.total : "";
       } else {
         li.className = seen ? "" : "done";
       }
     });
   }
+  window.trendtokProgress = { show: showProgress, panel: panel };
 
   form.addEventListener("submit", async (submit) => {
     submit.preventDefault();
