@@ -19,6 +19,7 @@ from search_input import (ClipRequest, InputError, SearchRequest, parse_clip_dur
 from uploads import UploadError, Uploads
 
 from ._types import Job, JobCancelled, UnknownKind
+from .callbacks import check_callback_url
 from .runner import Handler, JobContext
 
 
@@ -85,13 +86,16 @@ PARAMS = {"search": search_params, "studio": studio_params}
 _HANDLERS = {"search": _search, "studio": _studio}
 
 
-def check_params(kind: Any, payload: Mapping[str, Any], *, owner: str,
-                 uploads: Uploads | None = None) -> dict[str, Any]:
+def check_params(kind: Any, payload: Mapping[str, Any], *, owner: str, uploads: Uploads | None = None,
+                 callback_hosts: frozenset[str] = frozenset()) -> dict[str, Any]:
     """The normalised params of a ``kind`` job for ``owner``; raises ``UnknownKind``, ``InputError``
-    or ``UploadError`` (an upload that is not theirs, not ready, or not a video)."""
+    or ``UploadError`` (an upload that is not theirs, not ready, or not a video). Any kind may
+    carry a ``callback_url`` on one of ``callback_hosts``."""
     if kind not in PARAMS:
         raise UnknownKind(f"kind: must be one of {', '.join(sorted(PARAMS))}, not {kind!r}")
-    return PARAMS[kind](payload, owner=owner, uploads=uploads)
+    params = PARAMS[kind](payload, owner=owner, uploads=uploads)
+    callback_url = check_callback_url(payload.get("callback_url"), callback_hosts)
+    return {**params, "callback_url": callback_url} if callback_url else params
 
 
 def handlers(studio: pipeline.Studio, uploads: Uploads | None = None) -> dict[str, Handler]:

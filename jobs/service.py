@@ -4,11 +4,12 @@ from __future__ import annotations
 import atexit
 import logging
 import time
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from flask import Flask, current_app
 
 from ._types import Job, JobStatus, QueueFull
+from .callbacks import Callbacks, allowed_hosts
 from .kinds import handlers
 from .runner import Runner, ThreadRunner
 from .store import JobStore
@@ -19,9 +20,12 @@ log = logging.getLogger(__name__)
 class JobQueue:
     """Submit, read, watch and cancel jobs; ``runner`` decides where they run."""
 
-    def __init__(self, store: JobStore, runner: Runner):
+    def __init__(self, store: JobStore, runner: Runner, *, callback_hosts: frozenset[str] = frozenset(),
+                 on_finished: Callable[[Job], None] | None = None):
         self.store = store
         self.runner = runner
+        self.callback_hosts = callback_hosts  # what a job's callback_url may name (check_params)
+        self.on_finished = on_finished
 
     def submit(self, kind: str, params: dict[str, Any], *, owner: str,
                idempotency_key: str | None = None) -> tuple[Job, bool]:
@@ -46,7 +50,10 @@ class JobQueue:
         return self.store.list(owner=owner, limit=limit)
 
     def cancel(self, job_id: str, *, owner: str) -> Job:
-        return self.store.cancel(job_id, owner=owner)
+        job = self.store.cancel(job_id, owner=owner)
+        if job.status.finished and self.on_finished is not None:  # a queued job never reaches a runner
+            self.on_finished(job)
+        return job
 
     def events(self, job_id: str, *, after: int = 0, interval: float = 0.1,
                timeout: float | None = None) -> Iterator[dict[str, Any]]:
@@ -95,10 +102,15 @@ def init_app(app: Flask) -> JobQueue:
     uploads (``uploads.init_app``) when clips are to be taken.
     """
     store = JobStore(app.config["TRENDTOK_DB"])
-    runner = ThreadRunner(store, handlers(app.extensions["studio"], app.extensions.get("uploads")), threads=int(app.config["TRENDTOK_JOB_THREADS"]),
-                          queue_size=int(app.config["TRENDTOK_QUEUE_SIZE"]))
+    secret = app.config.get("TRENDTOK_CALLBACK_SECRET") or app.secret_key
+    callbacks = Callbacks(secret=secret.encode() if isinstance(secret, str) else secret,
+                          status_url=lambda job_id: f"/api/jobs/{job_id}")
+    runner = ThreadRunner(store, handlers(app.extensions["studio"], app.extensions.get("uploads")),
+                          threads=int(app.config["TRENDTOK_JOB_THREADS"]),
+                          queue_size=int(app.config["TRENDTOK_QUEUE_SIZE"]), on_finished=callbacks)
     recover(store, runner)
-    jobs = JobQueue(store, runner)
+    jobs = JobQueue(store, runner, callback_hosts=allowed_hosts(app.config.get("TRENDTOK_CALLBACK_HOSTS")),
+                    on_finished=callbacks)
     app.extensions["jobs"] = jobs
     atexit.register(jobs.close)
     return jobs

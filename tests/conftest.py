@@ -1,5 +1,6 @@
-"""Fixtures shared by every test package: the real shared data, the Flask app, and a
-loopback chat-completions server standing in for an LLM host (Ollama, llama.cpp, vLLM)."""
+"""Fixtures shared by every test package: the real shared data, the Flask app, a
+loopback chat-completions server standing in for an LLM host (Ollama, llama.cpp, vLLM), and a
+loopback webhook receiver for job callbacks."""
 from __future__ import annotations
 
 import json
@@ -125,3 +126,48 @@ def chat_server():
     yield srv
     srv.shutdown()
     srv.server_close()
+
+
+class CallbackReceiver(ThreadingHTTPServer):
+    """Takes POSTs on loopback, as a creator's webhook endpoint would; ``answers`` is a queue of status codes
+    (the last repeats); ``received`` records each call; ``arrived`` is set on a 2xx."""
+
+    daemon_threads = True
+
+    def __init__(self):
+        super().__init__(("127.0.0.1", 0), _CallbackHandler)
+        self.answers: list[int] = [200]
+        self.received: list[dict] = []
+        self.arrived = threading.Event()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/hook"
+
+
+class _CallbackHandler(BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):
+        server: CallbackReceiver = self.server
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        server.received.append({"path": self.path, "body": body, "headers": self.headers})  # case-insensitive, as HTTP is
+        code = server.answers.pop(0) if len(server.answers) > 1 else server.answers[0]
+        self.send_response(code)
+        if code in (301, 302, 307):
+            self.send_header("Location", "http://127.0.0.1:9/elsewhere")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+        if 200 <= code < 300:
+            server.arrived.set()
+
+
+@pytest.fixture
+def callback_receiver():
+    server = CallbackReceiver()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()

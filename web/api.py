@@ -93,7 +93,8 @@ def create_job():
     if key is not None and not 0 < len(key) <= MAX_IDEMPOTENCY_KEY:
         raise ApiError(400, f"Idempotency-Key: 1 to {MAX_IDEMPOTENCY_KEY} characters")
     try:
-        params = check_params(payload.get("kind"), payload, owner=g.owner, uploads=get_uploads())
+        params = check_params(payload.get("kind"), payload, owner=g.owner, uploads=get_uploads(),
+                              callback_hosts=get_jobs().callback_hosts)
     except (UnknownKind, InputError, UploadError) as exc:
         raise ApiError(400, str(exc)) from None
     try:

@@ -17,6 +17,9 @@ _TAGS = {"description": f"{MAX_TAGS} hashtags at most, of up to {MAX_TAG_LENGTH}
                         "(a list, or one string separated by commas or spaces)",
          "oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]}
 _SEED = {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_SEED}
+_CALLBACK = {"type": "string", "format": "uri", "maxLength": 2000,
+             "description": "POSTed the final status, signed (X-TrendTok-Signature); its host must be listed in "
+                            "TRENDTOK_CALLBACK_HOSTS"}
 
 
 def openapi_document() -> dict[str, Any]:
@@ -120,6 +123,7 @@ def openapi_document() -> dict[str, Any]:
                         "tags": {**_TAGS, "description": "1 to " + _TAGS["description"]},
                         "duration": {"type": "integer", "enum": list(DURATIONS), "default": 15},
                         "seed": _SEED,
+                        "callback_url": _CALLBACK,
                     },
                 },
                 "StudioJob": {
@@ -134,6 +138,7 @@ def openapi_document() -> dict[str, Any]:
                         "tags": {**_TAGS, "description": "0 to " + _TAGS["description"]},
                         "seed": _SEED,
                         "title": {"type": "string", "maxLength": MAX_TITLE_LENGTH},
+                        "callback_url": _CALLBACK,
                     },
                 },
                 "NewUpload": {

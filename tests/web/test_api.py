@@ -180,3 +180,26 @@ def test_the_openapi_document_is_valid_and_describes_every_api_route(app, client
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 assert (path, method) in described, (path, method)
     assert document["components"]["schemas"]["SearchJob"]["properties"]["duration"]["enum"][0] == 5
+
+
+def test_a_callback_url_on_an_allowed_host_gets_the_final_status_signed(app, client, key, monkeypatch,
+                                                                      callback_receiver):
+    from jobs import get_jobs
+    from jobs.callbacks import sign
+
+    receiver = callback_receiver
+    refused = client.post("/api/jobs", json={"kind": "search", "tags": ["Tech"], "callback_url": receiver.url},
+                          headers={"X-API-Key": key})
+    assert refused.status_code == 400 and refused.get_json()["error"].startswith("callback_url:")
+    with app.app_context():
+        monkeypatch.setattr(get_jobs(), "callback_hosts", frozenset({"127.0.0.1"}))
+    created = client.post("/api/jobs", json={"kind": "search", "tags": ["Tech"], "duration": 5,
+                                             "callback_url": receiver.url}, headers={"X-API-Key": key})
+    assert created.status_code == 202, created.get_data(as_text=True)
+    assert receiver.arrived.wait(180), "no callback arrived"
+    got = receiver.received[-1]
+    body = json.loads(got["body"])
+    assert body["job_id"] == created.get_json()["job_id"] and body["status"] == "succeeded"
+    assert body["status_url"] == created.get_json()["status_url"]
+    assert got["headers"]["X-TrendTok-Signature"] == sign(
+        app.secret_key.encode(), got["headers"]["X-TrendTok-Timestamp"], got["body"])
