@@ -117,15 +117,18 @@ class _ChatHandler(BaseHTTPRequestHandler):
                                       "message": {"role": "assistant", "content": content}}]})
 
 
+def _serving(server: ThreadingHTTPServer):
+    """Run ``server`` on a thread for one test, then stop it and free its port."""
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
 @pytest.fixture()
 def chat_server():
     """A running ``ChatServer``; set ``.answer`` (the JSON the model 'writes') and ``.replies``."""
-    srv = ChatServer()
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
+    yield from _serving(ChatServer())
 
 
 class CallbackReceiver(ThreadingHTTPServer):
@@ -165,9 +168,4 @@ class _CallbackHandler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def callback_receiver():
-    server = CallbackReceiver()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    yield from _serving(CallbackReceiver())

@@ -19,23 +19,15 @@ def other_key(app):
     return app.test_cli_runner().invoke(args=["api-key", "create", "someone-else"]).output.strip()
 
 
-def _wait(client, key, job_id, timeout=120):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = client.get(f"/api/jobs/{job_id}", headers={"X-API-Key": key}).get_json()
-        if job["status"] in ("succeeded", "failed", "cancelled"):
-            return job
-        time.sleep(0.2)
-    raise AssertionError(f"job {job_id} still {job['status']}")
 
 
 @pytest.fixture(scope="module")
-def finished(app, key):
+def finished(wait_job, app, key):
     client = app.test_client()
     created = client.post("/api/jobs", json={"kind": "search", "tags": ["#Foodie"], "duration": 5},
                           headers={"X-API-Key": key})
     assert created.status_code == 202, created.get_data(as_text=True)
-    return created, _wait(client, key, created.get_json()["job_id"])
+    return created, wait_job(client, key, created.get_json()["job_id"])
 
 
 def test_key_cli_prints_the_key_once_and_stores_only_its_hash(app, key):
@@ -83,22 +75,22 @@ def test_another_callers_job_is_not_found(client, other_key, finished):
     assert client.get("/api/jobs", headers={"X-API-Key": other_key}).get_json()["jobs"] == []
 
 
-def test_an_idempotency_key_returns_the_same_job(client, key):
+def test_an_idempotency_key_returns_the_same_job(wait_job, client, key):
     body = {"kind": "search", "tags": ["Foodie"], "duration": 5}
     headers = {"X-API-Key": key, "Idempotency-Key": "retry-me-1"}
     first = client.post("/api/jobs", json=body, headers=headers)
     second = client.post("/api/jobs", json=body, headers=headers)
     assert first.get_json()["job_id"] == second.get_json()["job_id"]
     assert second.headers["Idempotent-Replayed"] == "true"
-    _wait(client, key, first.get_json()["job_id"])
+    wait_job(client, key, first.get_json()["job_id"])
 
 
-def test_a_cancelled_job_ends_cancelled_and_an_ended_one_cannot_be(client, key, finished):
+def test_a_cancelled_job_ends_cancelled_and_an_ended_one_cannot_be(wait_job, client, key, finished):
     job_id = client.post("/api/jobs", json={"kind": "search", "tags": ["Travel"], "duration": 5},
                          headers={"X-API-Key": key}).get_json()["job_id"]
     response = client.delete(f"/api/jobs/{job_id}", headers={"X-API-Key": key})
     assert response.status_code in (200, 202)  # queued: now; running: at its next stage
-    ended = _wait(client, key, job_id)
+    ended = wait_job(client, key, job_id)
     assert ended["status"] == "cancelled" and "result" not in ended
     late = client.delete(f"/api/jobs/{finished[0].get_json()['job_id']}", headers={"X-API-Key": key})
     assert late.status_code == 409 and late.get_json()["error"] == "job_id: the job already ended (succeeded)"

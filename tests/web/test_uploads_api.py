@@ -35,17 +35,9 @@ def _upload(client, key, data: bytes, *, content_type="video/mp4", filename="Tri
     return body, put
 
 
-def _wait(client, key, job_id, timeout=180):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = client.get(f"/api/jobs/{job_id}", headers={"X-API-Key": key}).get_json()
-        if job["status"] in ("succeeded", "failed", "cancelled"):
-            return job
-        time.sleep(0.2)
-    raise AssertionError(f"job {job_id} still {job['status']}")
 
 
-def test_the_studio_on_my_own_clip_matches_the_soundtrack_to_it(client, key, clip):
+def test_the_studio_on_my_own_clip_matches_the_soundtrack_to_it(wait_job, client, key, clip):
     body, put = _upload(client, key, clip.read_bytes())
     assert body["method"] == "PUT" and "signature=" in body["upload_url"] and body["expires_at"] > time.time()
     assert put.status_code == 200, put.get_data(as_text=True)
@@ -55,7 +47,7 @@ def test_the_studio_on_my_own_clip_matches_the_soundtrack_to_it(client, key, cli
     created = client.post("/api/jobs", json={"kind": "studio", "upload_id": body["upload_id"], "duration": "match"},
                           headers={"X-API-Key": key})
     assert created.status_code == 202, created.get_data(as_text=True)
-    job = _wait(client, key, created.get_json()["job_id"])
+    job = wait_job(client, key, created.get_json()["job_id"])
     assert job["status"] == "succeeded", job["error"]
     assert job["params"]["title"] == "Trip to Lisbon" and job["params"]["duration"] == "match"
     result = job["result"]
