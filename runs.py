@@ -37,6 +37,18 @@ def _publish_file(src: Path, dest: Path) -> None:
             shutil.copyfile(src, tmp)
 
 
+def _sniffed_suffix(path: Path) -> str:
+    """``.mp4``, ``.webm``… from the file's magic bytes, so the server sends a type a browser plays."""
+    from uploads import sniff
+
+    try:
+        with open(path, "rb") as handle:
+            fmt = sniff(handle.read(64))
+    except OSError:
+        return ""
+    return f".{fmt}" if fmt else ""
+
+
 class _Publisher:
     def __init__(self, result: StudioResult, url_prefix: str):
         self.result = result
@@ -54,7 +66,8 @@ class _Publisher:
         published = self.result.run_dir / "videos" / local.name
         if local.resolve().parent != published.parent.resolve():
             # Library videos and uploads live outside the run folder; each gets a generated name.
-            published = self.result.run_dir / "videos" / f"{video.source}-{video.id[:16]}{local.suffix.lower()}"
+            suffix = local.suffix.lower() or _sniffed_suffix(local)  # uploads are stored under a bare id
+            published = self.result.run_dir / "videos" / f"{video.source}-{video.id[:16]}{suffix}"
             try:
                 _publish_file(local, published)
             except OSError as exc:

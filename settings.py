@@ -37,7 +37,7 @@ DEFAULTS: dict[str, Any] = {
     "TRENDTOK_S3_BUCKET": None,              # uploads go to this bucket via presigned URLs; empty = this server
     "TRENDTOK_S3_ENDPOINT_URL": None,        # an S3-compatible store (MinIO, Ceph); empty = AWS
     "TRENDTOK_CALLBACK_HOSTS": None,         # hosts a job's callback_url may name (comma-separated); empty = none
-    "TRENDTOK_CALLBACK_SECRET": None,        # signs callbacks (X-TrendTok-Signature); empty = the secret key
+    "TRENDTOK_CALLBACK_SECRET": None,        # signs callbacks (X-TrendTok-Signature); empty = derived from the secret key
     "TRENDTOK_SECRET_KEY": None,             # signs browser sessions; empty = a key made once beside TRENDTOK_DB
     "TRENDTOK_TRANSCRIBER": "auto",          # auto | sphinx | google | whisper
     "TRENDTOK_OCR": True,

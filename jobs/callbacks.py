@@ -55,6 +55,8 @@ def check_callback_url(raw: Any, hosts: frozenset[str]) -> str | None:
     if host not in hosts and f"{host}:{port}" not in hosts:
         raise InputError("callback_url", f"{host} is not one of the hosts this server calls back "
                                          "(TRENDTOK_CALLBACK_HOSTS)")
+    if any(c.isspace() or ord(c) < 32 for c in raw):
+        raise InputError("callback_url", "must not contain spaces or control characters")
     return raw
 
 
@@ -85,7 +87,7 @@ def send(url: str, job: Job, *, secret: bytes, status_url: str, sleep: Callable[
             with _opener.open(request, timeout=TIMEOUT_S) as response:
                 if 200 <= response.status < 300:
                     return True
-        except (urllib.error.URLError, OSError) as exc:
+        except (urllib.error.URLError, OSError, ValueError) as exc:  # ValueError: http.client.InvalidURL
             log.warning("callback for job %s, attempt %d: %s", job.id, attempt + 1, exc)
         if attempt + 1 < ATTEMPTS:
             sleep(2 ** attempt)

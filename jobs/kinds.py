@@ -38,7 +38,8 @@ def studio_params(payload: Mapping[str, Any], *, owner: str, uploads: Uploads | 
     if uploads is None:
         raise InputError("upload_id", "this server takes no uploads")
     upload = uploads.clip(upload_id, owner=owner, media="video")
-    title = parse_title(payload.get("title")) or parse_title(os.path.splitext(upload.filename)[0])[:80]
+    uploads.mark_used(upload.id)  # a job waiting in the queue keeps its upload from expiring
+    title = parse_title(payload.get("title")) or parse_title(os.path.splitext(upload.filename)[0][:80])
     return {"upload_id": upload.id, "duration": parse_clip_duration(payload.get("duration")),
             "tags": list(parse_optional_tags(payload.get("tags"))), "seed": parse_seed(payload.get("seed")),
             "title": title}
@@ -91,7 +92,7 @@ def check_params(kind: Any, payload: Mapping[str, Any], *, owner: str, uploads: 
     """The normalised params of a ``kind`` job for ``owner``; raises ``UnknownKind``, ``InputError``
     or ``UploadError`` (an upload that is not theirs, not ready, or not a video). Any kind may
     carry a ``callback_url`` on one of ``callback_hosts``."""
-    if kind not in PARAMS:
+    if not isinstance(kind, str) or kind not in PARAMS:
         raise UnknownKind(f"kind: must be one of {', '.join(sorted(PARAMS))}, not {kind!r}")
     params = PARAMS[kind](payload, owner=owner, uploads=uploads)
     callback_url = check_callback_url(payload.get("callback_url"), callback_hosts)

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import atexit
+import hashlib
+import hmac
 import logging
 import time
 from typing import Any, Callable, Iterator
@@ -50,8 +52,10 @@ class JobQueue:
         return self.store.list(owner=owner, limit=limit)
 
     def cancel(self, job_id: str, *, owner: str) -> Job:
+        before = self.store.get(job_id, owner=owner)
         job = self.store.cancel(job_id, owner=owner)
-        if job.status.finished and self.on_finished is not None:  # a queued job never reaches a runner
+        # A queued job cancelled here never reaches a runner; one that ended by itself already notified.
+        if not before.status.finished and job.status.finished and self.on_finished is not None:
             self.on_finished(job)
         return job
 
@@ -95,6 +99,15 @@ def recover(store: JobStore, runner: Runner) -> None:
             store.finish(job_id, JobStatus.FAILED, error="interrupted: the server restarted with a full queue")
 
 
+def callback_secret(app: Flask) -> bytes:
+    """``TRENDTOK_CALLBACK_SECRET``, or a key derived from the secret key: receivers are given this,
+    never the key that signs sessions and upload URLs."""
+    if app.config.get("TRENDTOK_CALLBACK_SECRET"):
+        return app.config["TRENDTOK_CALLBACK_SECRET"].encode()
+    key = app.secret_key.encode() if isinstance(app.secret_key, str) else app.secret_key
+    return hmac.new(key, b"trendtok callbacks", hashlib.sha256).hexdigest().encode()
+
+
 def init_app(app: Flask) -> JobQueue:
     """Open the job store, settle what a restart left behind, and start the runner.
 
@@ -102,8 +115,7 @@ def init_app(app: Flask) -> JobQueue:
     uploads (``uploads.init_app``) when clips are to be taken.
     """
     store = JobStore(app.config["TRENDTOK_DB"])
-    secret = app.config.get("TRENDTOK_CALLBACK_SECRET") or app.secret_key
-    callbacks = Callbacks(secret=secret.encode() if isinstance(secret, str) else secret,
+    callbacks = Callbacks(secret=callback_secret(app),
                           status_url=lambda job_id: f"/api/jobs/{job_id}")
     runner = ThreadRunner(store, handlers(app.extensions["studio"], app.extensions.get("uploads")),
                           threads=int(app.config["TRENDTOK_JOB_THREADS"]),

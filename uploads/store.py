@@ -124,7 +124,9 @@ class Uploads:
         if upload is None or self.s3 is not None:
             raise UploadNotFound("upload_id", f"no upload {upload_id!r}")
         expected = self.signature(upload)
-        if not hmac.compare_digest(expected, signature or "") or expires != str(int(upload.expires_at)):
+        # Bytes, not str: compare_digest refuses non-ASCII text, and a query string is the client's to choose.
+        if not hmac.compare_digest(expected.encode(), (signature or "").encode("utf-8", "replace")) \
+                or expires != str(int(upload.expires_at)):
             raise UploadRefused("signature", "not a valid upload URL", status=403)
         if now > upload.expires_at:
             raise UploadRefused("expires", "this upload URL has expired; ask for a new one", status=403)
@@ -148,9 +150,10 @@ class Uploads:
         final = self.path(upload_id)
         try:
             info = inspect(final, max_seconds=self.max_seconds)
-        except UploadRejected as exc:
+        except Exception as exc:  # ffmpeg timing out or missing must not leave the upload stuck "receiving"
             final.unlink(missing_ok=True)
-            self._set(upload_id, status=UploadStatus.REJECTED, received_at=now, error=str(exc))
+            error = str(exc) if isinstance(exc, UploadRejected) else f"content: could not be checked ({exc})"
+            self._set(upload_id, status=UploadStatus.REJECTED, received_at=now, error=error)
             return self.get(upload_id)
         declared = self._row(upload_id).content_type.split("/")[0]
         if declared == "video" and info.media != "video":
@@ -205,17 +208,22 @@ class Uploads:
         """Delete what outlived its lifetime: unused uploads past ``expires_at``, used ones
         ``keep_s`` after their last use. Returns how many."""
         now = time.time() if now is None else now
-        rows = self.db.read().execute(
-            "SELECT id FROM uploads WHERE status IN (?, ?, ?) AND "
-            "((used_at IS NULL AND expires_at < ?) OR (used_at IS NOT NULL AND used_at < ?))",
-            (UploadStatus.WAITING.value, UploadStatus.READY.value, UploadStatus.REJECTED.value, now,
-             now - self.keep_s)).fetchall()
-        for row in rows:
+        # A PUT that died half-way (a killed server) is "receiving" for ever; its lifetime ends it too.
+        expired = ("status IN (?, ?, ?, ?) AND ((used_at IS NULL AND expires_at < ?) "
+                   "OR (used_at IS NOT NULL AND used_at < ?))")
+        args = (UploadStatus.WAITING.value, UploadStatus.RECEIVING.value, UploadStatus.READY.value,
+                UploadStatus.REJECTED.value, now, now - self.keep_s)
+        swept = 0
+        for row in self.db.read().execute(f"SELECT id FROM uploads WHERE {expired}", args).fetchall():
+            with self.db.write() as db:  # re-checked as it is changed: a job may have just used it
+                if db.execute(f"UPDATE uploads SET status = ? WHERE id = ? AND {expired}",
+                              (UploadStatus.EXPIRED.value, row["id"], *args)).rowcount != 1:
+                    continue
             self.path(row["id"]).unlink(missing_ok=True)
             if self.s3 is not None:
                 self.s3.delete(row["id"])
-            self._set(row["id"], status=UploadStatus.EXPIRED)
-        return len(rows)
+            swept += 1
+        return swept
 
     # -- rows ---------------------------------------------------------------------------
     def _row(self, upload_id: str) -> Upload | None:

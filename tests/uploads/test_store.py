@@ -152,3 +152,24 @@ def test_unused_uploads_expire_with_their_url_and_used_ones_after_keep(uploads, 
     assert uploads.get(used.id).status is UploadStatus.READY
     assert uploads.sweep(now=1500.0 + 3601) == 1
     assert uploads.get(used.id).status is UploadStatus.EXPIRED and list(uploads.folder.iterdir()) == []
+
+
+def test_a_transfer_cut_off_by_a_dead_server_is_swept_with_its_lifetime(uploads, media):
+    upload = _new(uploads, media["mp4"], now=1000.0)
+    assert uploads._claim(upload.id)  # what a PUT does first; the process then dies
+    assert uploads.sweep(now=upload.expires_at + 1) == 1 and uploads.get(upload.id).status is UploadStatus.EXPIRED
+
+
+def test_a_checker_that_breaks_leaves_a_rejected_upload_not_a_stuck_one(uploads, media, monkeypatch):
+    import subprocess
+
+    import uploads.content as content
+
+    def timeout(*args, **kwargs):
+        raise subprocess.TimeoutExpired("ffmpeg", 120)
+
+    monkeypatch.setattr(content.subprocess, "run", timeout)
+    upload = _new(uploads, media["mp4"])
+    done = _put(uploads, upload, media["mp4"].read_bytes())
+    assert done.status is UploadStatus.REJECTED and done.error.startswith("content: could not be checked")
+    assert list(uploads.folder.iterdir()) == []

@@ -54,7 +54,8 @@ def test_the_studio_on_my_own_clip_matches_the_soundtrack_to_it(wait_job, client
     assert result["upload_id"] == body["upload_id"] and result["videos"][0]["source"] == "upload"
     assert result["music"]["duration_s"] == pytest.approx(probe_duration(clip), abs=1e-3)
     assert result["videos"][0]["transcript"].strip() and result["summary"].strip()
-    assert client.get(result["videos"][0]["video_url"]).data == clip.read_bytes()
+    video = client.get(result["videos"][0]["video_url"])
+    assert video.data == clip.read_bytes() and video.mimetype == "video/mp4"  # a type every <video> plays
     assert client.get(result["image_url"]).status_code == 200
 
 
@@ -70,6 +71,8 @@ def test_a_put_is_single_use_and_needs_its_signature(client, key, clip):
     assert refused.status_code == 403 and refused.get_json()["error"].startswith("signature:")
     forged = client.put(created["upload_url"].replace("signature=", "signature=0"), data=data)
     assert forged.status_code == 403
+    odd = client.put(created["upload_url"].split("signature=")[0] + "signature=%C3%A9", data=data)
+    assert odd.status_code == 403 and odd.get_json()["error"].startswith("signature:")
 
 
 def test_what_is_not_a_video_is_refused_with_a_reason(client, key, other_key, tmp_path):
@@ -94,6 +97,7 @@ def test_a_bad_upload_request_names_its_field(client, key, payload, field):
 
 
 @pytest.mark.parametrize("payload, field", [
+    ({"kind": ["studio"]}, "kind"),
     ({"kind": "studio"}, "upload_id"),
     ({"kind": "studio", "upload_id": "0" * 32}, "upload_id"),
     ({"kind": "studio", "upload_id": "../../etc/passwd"}, "upload_id"),
@@ -108,6 +112,16 @@ def test_someone_elses_upload_cannot_be_used(client, key, other_key, clip):
     response = client.post("/api/jobs", json={"kind": "studio", "upload_id": body["upload_id"], "duration": 10},
                            headers={"X-API-Key": other_key})
     assert response.status_code == 400 and response.get_json()["error"].startswith("upload_id: no upload")
+
+
+def test_a_long_file_name_makes_a_short_title_not_an_error(client, key, clip):
+    body, _ = _upload(client, key, clip.read_bytes(), filename="x" * 250 + ".mp4")
+    created = client.post("/api/jobs", json={"kind": "studio", "upload_id": body["upload_id"], "duration": 5},
+                          headers={"X-API-Key": key, "Idempotency-Key": "long-name"})
+    assert created.status_code == 202, created.get_data(as_text=True)
+    job = client.get(created.get_json()["status_url"], headers={"X-API-Key": key}).get_json()
+    assert job["params"]["title"] == "x" * 80
+    client.delete(created.get_json()["status_url"], headers={"X-API-Key": key})
 
 
 def test_a_bad_clip_duration_names_the_duration(client, key, clip):
