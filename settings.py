@@ -29,6 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "TRENDTOK_DB": None,                     # jobs and API keys (SQLite); empty = <instance>/trendtok.sqlite3
     "TRENDTOK_JOB_THREADS": 1,               # jobs run at once in the server process (a search uses every core)
     "TRENDTOK_QUEUE_SIZE": 32,               # jobs that may wait; beyond that a new one gets 429 + Retry-After
+    "TRENDTOK_BROKER_URL": None,             # redis://host:6379/0 = jobs run on Celery workers; empty = in the server
     "TRENDTOK_UPLOADS_DIR": None,            # creators' own clips; empty = uploads/ beside TRENDTOK_DB
     "TRENDTOK_UPLOAD_MAX_MB": 200,           # largest upload accepted
     "TRENDTOK_UPLOAD_MAX_SECONDS": 180,      # longest clip accepted (checked by decoding, not by name)

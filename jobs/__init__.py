@@ -7,17 +7,20 @@
 Jobs are stored in SQLite (``TRENDTOK_DB``) and run by a runner: by default
 ``TRENDTOK_JOB_THREADS`` threads inside the server, with at most ``TRENDTOK_QUEUE_SIZE``
 waiting (``QueueFull`` beyond). After a restart, finished jobs are still there, jobs that
-were running are ``failed`` with ``interrupted``, and jobs that were waiting run.
+were running are ``failed`` with ``interrupted``, and jobs that were waiting run. With
+``TRENDTOK_BROKER_URL`` set they run on Celery workers instead (``jobs.broker``).
 """
 from __future__ import annotations
 
-from ._types import INTERRUPTED, Job, JobCancelled, JobError, JobNotFound, JobStatus, QueueFull, UnknownKind
+from ._types import (INTERRUPTED, BrokerUnavailable, Job, JobCancelled, JobError, JobNotFound, JobStatus,
+                     QueueFull, UnknownKind)
 from .service import JobQueue, get_jobs, init_app
 from .kinds import check_params
 from .runner import JobContext, ThreadRunner, run_job
 from .store import JobStore
 
 __all__ = [
+    "BrokerUnavailable",
     "INTERRUPTED",
     "Job",
     "JobCancelled",

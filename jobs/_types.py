@@ -25,6 +25,10 @@ class QueueFull(JobError):
         self.retry_after = retry_after
 
 
+class BrokerUnavailable(JobError):
+    """The job could not be handed to the broker (``TRENDTOK_BROKER_URL``); nothing was queued."""
+
+
 class JobCancelled(JobError):
     """Raised inside a running job when its owner cancelled it (at a stage boundary)."""
 
@@ -46,7 +50,7 @@ class JobStatus(str, Enum):
 
 
 #: What a job left running when the server stopped says about itself after the restart.
-INTERRUPTED = "interrupted: the server stopped while this job was running"
+INTERRUPTED = "interrupted: the server or worker stopped while this job was running"
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,7 @@ class Job:
     started_at: float | None = None
     finished_at: float | None = None
     cancel_requested: bool = False
+    worker: str | None = None
 
     @classmethod
     def from_row(cls, row: Any) -> "Job":
@@ -81,7 +86,7 @@ class Job:
             done=row["done"], total=row["total"], fraction=row["fraction"],
             result=json.loads(row["result"]) if row["result"] is not None else None,
             error=row["error"], started_at=row["started_at"], finished_at=row["finished_at"],
-            cancel_requested=bool(row["cancel_requested"]),
+            cancel_requested=bool(row["cancel_requested"]), worker=row["worker"],
         )
 
     def to_dict(self) -> dict[str, Any]:

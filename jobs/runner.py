@@ -37,9 +37,13 @@ Handler = Callable[[Job, JobContext], dict[str, Any]]
 
 
 def run_job(store: JobStore, handlers: Mapping[str, Handler], job_id: str,
-            on_finished: Callable[[Job], None] | None = None) -> None:
-    """Run the queued job ``job_id`` to its end; nothing it raises escapes."""
-    if not store.start(job_id):
+            on_finished: Callable[[Job], None] | None = None, *, worker: str | None = None) -> None:
+    """Run the queued job ``job_id`` to its end; nothing it raises escapes.
+
+    ``worker`` names who runs it (a Celery worker's hostname), so that worker can settle
+    the job when it restarts after dying mid-job.
+    """
+    if not store.start(job_id, worker=worker):
         return  # cancelled while it waited
     job = store.get(job_id)
     try:

@@ -6,32 +6,38 @@ import hashlib
 import hmac
 import logging
 import time
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Mapping
 
 from flask import Flask, current_app
 
-from ._types import Job, JobStatus, QueueFull
+from ._types import BrokerUnavailable, Job, JobStatus, QueueFull
 from .callbacks import Callbacks, allowed_hosts
 from .kinds import handlers
-from .runner import Runner, ThreadRunner
+from .runner import Handler, Runner, ThreadRunner
 from .store import JobStore
 
 log = logging.getLogger(__name__)
 
 
 class JobQueue:
-    """Submit, read, watch and cancel jobs; ``runner`` decides where they run."""
+    """Submit, read, watch and cancel jobs; ``runner`` decides where they run.
 
-    def __init__(self, store: JobStore, runner: Runner, *, callback_hosts: frozenset[str] = frozenset(),
-                 on_finished: Callable[[Job], None] | None = None):
+    ``handlers`` and ``on_finished`` are what a worker in another process (Celery) needs to
+    run a job this queue's process submitted.
+    """
+
+    def __init__(self, store: JobStore, runner: Runner, *, handlers: Mapping[str, Handler] | None = None,
+                 callback_hosts: frozenset[str] = frozenset(), on_finished: Callable[[Job], None] | None = None):
         self.store = store
         self.runner = runner
+        self.handlers = dict(handlers or {})
         self.callback_hosts = callback_hosts  # what a job's callback_url may name (check_params)
         self.on_finished = on_finished
 
     def submit(self, kind: str, params: dict[str, Any], *, owner: str,
                idempotency_key: str | None = None) -> tuple[Job, bool]:
-        """Queue a job (``params`` already checked); ``(job, created)``. Raises ``QueueFull``.
+        """Queue a job (``params`` already checked); ``(job, created)``. Raises ``QueueFull`` or
+        ``BrokerUnavailable``, having queued nothing.
 
         With an ``idempotency_key`` the owner's earlier job with that key is returned
         instead of a new one (``created`` False).
@@ -40,7 +46,7 @@ class JobQueue:
         if created:
             try:
                 self.runner.submit(job.id)
-            except QueueFull:
+            except (QueueFull, BrokerUnavailable):
                 self.store.discard(job.id)  # refused: as if it had never been asked for
                 raise
         return job, created
@@ -112,16 +118,27 @@ def init_app(app: Flask) -> JobQueue:
     """Open the job store, settle what a restart left behind, and start the runner.
 
     Needs the studio (``app.extensions["studio"]``), whose searches the handlers run, and the
-    uploads (``uploads.init_app``) when clips are to be taken.
+    uploads (``uploads.init_app``) when clips are to be taken. With ``TRENDTOK_BROKER_URL``
+    jobs go to Celery workers (``jobs.broker``), which settle their own jobs when they restart;
+    else to ``TRENDTOK_JOB_THREADS`` threads here.
     """
     store = JobStore(app.config["TRENDTOK_DB"])
     callbacks = Callbacks(secret=callback_secret(app),
                           status_url=lambda job_id: f"/api/jobs/{job_id}")
-    runner = ThreadRunner(store, handlers(app.extensions["studio"], app.extensions.get("uploads")),
-                          threads=int(app.config["TRENDTOK_JOB_THREADS"]),
-                          queue_size=int(app.config["TRENDTOK_QUEUE_SIZE"]), on_finished=callbacks)
-    recover(store, runner)
-    jobs = JobQueue(store, runner, callback_hosts=allowed_hosts(app.config.get("TRENDTOK_CALLBACK_HOSTS")),
+    kinds = handlers(app.extensions["studio"], app.extensions.get("uploads"))
+    queue_size = int(app.config["TRENDTOK_QUEUE_SIZE"])
+    runner: Runner
+    if app.config.get("TRENDTOK_BROKER_URL"):
+        from .broker import CeleryRunner, celery_init_app  # Celery loads only where it is used
+
+        runner = CeleryRunner(celery_init_app(app, app.config["TRENDTOK_BROKER_URL"]), store,
+                              queue_size=queue_size)
+    else:
+        runner = ThreadRunner(store, kinds, threads=int(app.config["TRENDTOK_JOB_THREADS"]),
+                              queue_size=queue_size, on_finished=callbacks)
+        recover(store, runner)
+    jobs = JobQueue(store, runner, handlers=kinds,
+                    callback_hosts=allowed_hosts(app.config.get("TRENDTOK_CALLBACK_HOSTS")),
                     on_finished=callbacks)
     app.extensions["jobs"] = jobs
     atexit.register(jobs.close)

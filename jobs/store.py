@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS jobs (
     result           TEXT,
     error            TEXT,
     cancel_requested INTEGER NOT NULL DEFAULT 0,
+    worker           TEXT,
     created_at       REAL NOT NULL,
     started_at       REAL,
     finished_at      REAL
@@ -64,6 +65,9 @@ class JobStore:
         self.path = self.database.path
         self._db = self.database.read
         self._write = self.database.write
+        with self._write() as db:  # a store made before jobs said which worker ran them
+            if "worker" not in {r["name"] for r in db.execute("PRAGMA table_info(jobs)")}:
+                db.execute("ALTER TABLE jobs ADD COLUMN worker TEXT")
 
     # -- creating and reading -------------------------------------------------------------
     def create(self, *, kind: str, owner: str, params: dict[str, Any],
@@ -106,17 +110,22 @@ class JobStore:
                                   (job_id, after)).fetchall()
         return [dict(r) for r in rows]
 
+    def count_queued(self) -> int:
+        return self._db().execute("SELECT COUNT(*) FROM jobs WHERE status = ?",
+                                  (JobStatus.QUEUED.value,)).fetchone()[0]
+
     def queued_ids(self) -> list[str]:
         rows = self._db().execute("SELECT id FROM jobs WHERE status = ? ORDER BY created_at, rowid",
                                   (JobStatus.QUEUED.value,)).fetchall()
         return [r["id"] for r in rows]
 
     # -- a job's life -------------------------------------------------------------------------
-    def start(self, job_id: str) -> bool:
-        """Mark a queued job running; False when it is no longer queued (cancelled meanwhile)."""
+    def start(self, job_id: str, *, worker: str | None = None) -> bool:
+        """Mark a queued job running on ``worker``; False when it is no longer queued (cancelled meanwhile)."""
         with self._write() as db:
-            changed = db.execute("UPDATE jobs SET status = ?, started_at = ? WHERE id = ? AND status = ?",
-                                 (JobStatus.RUNNING.value, time.time(), job_id, JobStatus.QUEUED.value)).rowcount
+            changed = db.execute("UPDATE jobs SET status = ?, started_at = ?, worker = ? WHERE id = ? AND status = ?",
+                                 (JobStatus.RUNNING.value, time.time(), worker, job_id,
+                                  JobStatus.QUEUED.value)).rowcount
             if changed:
                 _record_event(db, job_id)
         return changed == 1
@@ -164,12 +173,16 @@ class JobStore:
             if db.execute("DELETE FROM jobs WHERE id = ? AND status = ?", (job_id, JobStatus.QUEUED.value)).rowcount:
                 db.execute("DELETE FROM job_events WHERE job_id = ?", (job_id,))
 
-    def interrupt_running(self) -> int:
-        """After a restart: jobs left ``running`` failed with ``interrupted``. Returns how many."""
+    def interrupt_running(self, *, worker: str | None = None) -> int:
+        """After a restart: jobs left ``running`` (by ``worker``, or by anyone) failed with
+        ``interrupted``. Returns how many."""
+        where, args = "status = ?", [JobStatus.RUNNING.value]
+        if worker is not None:
+            where, args = where + " AND worker = ?", args + [worker]
         with self._write() as db:
-            ids = [r["id"] for r in db.execute("SELECT id FROM jobs WHERE status = ?", (JobStatus.RUNNING.value,))]
-            db.execute("UPDATE jobs SET status = ?, error = ?, finished_at = ? WHERE status = ?",
-                       (JobStatus.FAILED.value, INTERRUPTED, time.time(), JobStatus.RUNNING.value))
+            ids = [r["id"] for r in db.execute(f"SELECT id FROM jobs WHERE {where}", args)]
+            db.execute(f"UPDATE jobs SET status = ?, error = ?, finished_at = ? WHERE {where}",
+                       [JobStatus.FAILED.value, INTERRUPTED, time.time(), *args])
             for job_id in ids:
                 _record_event(db, job_id)
         return len(ids)

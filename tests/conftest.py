@@ -169,3 +169,62 @@ class _CallbackHandler(BaseHTTPRequestHandler):
 @pytest.fixture
 def callback_receiver():
     yield from _serving(CallbackReceiver())
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now (for servers that cannot be told to pick one)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    """Debian's ``redis-server`` on a free loopback port, without persistence; its ``redis://`` URL.
+
+    Skipped where redis-server is not installed (``.ci/run`` installs it)."""
+    import shutil
+    import subprocess
+
+    import redis
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    port = free_port()
+    work = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                "--appendonly", "no", "--dir", str(work)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    client = redis.Redis(host="127.0.0.1", port=port)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise RuntimeError("redis-server did not start")
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}"
+    client.close()
+    process.terminate()
+    process.wait(10)
+
+
+@pytest.fixture(scope="session")
+def wait_job():
+    """``wait_job(client, key, job_id, timeout=180)``: poll ``/api/jobs/<id>`` until the job ends; its JSON."""
+    def wait(client, key, job_id, timeout=180):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            job = client.get(f"/api/jobs/{job_id}", headers={"X-API-Key": key}).get_json()
+            if job["status"] in ("succeeded", "failed", "cancelled"):
+                return job
+            time.sleep(0.2)
+        raise AssertionError(f"job {job_id} still {job['status']}")
+
+    return wait

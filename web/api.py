@@ -19,7 +19,7 @@ from typing import Any, Iterator
 
 from flask import Blueprint, Response, current_app, g, jsonify, request, session, url_for
 
-from jobs import JobNotFound, JobStatus, QueueFull, UnknownKind, check_params, get_jobs
+from jobs import BrokerUnavailable, JobNotFound, JobStatus, QueueFull, UnknownKind, check_params, get_jobs
 from search_input import InputError
 from uploads import UploadError, UploadNotFound, UploadRefused, UploadStatus, get_uploads
 
@@ -101,6 +101,8 @@ def create_job():
         job, created = get_jobs().submit(payload["kind"], params, owner=g.owner, idempotency_key=key)
     except QueueFull as exc:
         raise ApiError(429, f"queue: {exc}; try again later", {"Retry-After": str(exc.retry_after)}) from None
+    except BrokerUnavailable as exc:
+        raise ApiError(503, str(exc), {"Retry-After": "30"}) from None
     response = jsonify(job_id=job.id, status=job.status.value, status_url=url_for("api.job", job_id=job.id),
                        events_url=url_for("api.job_events", job_id=job.id))
     response.status_code = 202

@@ -44,6 +44,8 @@ def openapi_document() -> dict[str, Any]:
                                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Created"}}}},
                         "400": _ERROR, "401": _ERROR, "403": _ERROR,
                         "429": {**_ERROR, "headers": {"Retry-After": {"schema": {"type": "integer"}}}},
+                        "503": {**_ERROR, "description": "The job broker (TRENDTOK_BROKER_URL) cannot be reached",
+                                "headers": {"Retry-After": {"schema": {"type": "integer"}}}},
                     },
                 },
                 "get": {

@@ -19,7 +19,7 @@ from werkzeug.exceptions import HTTPException
 import pipeline
 import runs
 import utils
-from jobs import JobQueue, JobStatus, QueueFull, check_params, get_jobs
+from jobs import BrokerUnavailable, JobQueue, JobStatus, QueueFull, check_params, get_jobs
 from search_input import DURATIONS, DEFAULT_DURATION, InputError
 
 from . import sessions
@@ -114,6 +114,11 @@ def search():
         response = _error(f"queue: {exc}", 429)
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
+    except BrokerUnavailable as exc:
+        if _wants_html():
+            return _index(error=f"The studio's workers cannot be reached ({exc}).", status=503,
+                          form=request.form.to_dict())
+        return _error(str(exc), 503)
     if NDJSON in request.headers.get("Accept", ""):
         return Response(_stream(jobs, job.id), mimetype=NDJSON, headers={"X-Accel-Buffering": "no"})
     job = jobs.wait(job.id)

@@ -82,6 +82,34 @@ def test_after_a_restart_running_jobs_are_interrupted_and_finished_ones_stay(tmp
     assert after.queued_ids() == [waiting.id]
 
 
+def test_a_worker_coming_back_settles_only_the_jobs_it_was_running(store):
+    mine, _ = store.create(kind="search", owner="o", params={})
+    theirs, _ = store.create(kind="search", owner="o", params={})
+    store.start(mine.id, worker="gpu-1@host")
+    store.start(theirs.id, worker="gpu-2@host")
+    assert store.count_queued() == 0
+    assert store.interrupt_running(worker="gpu-1@host") == 1
+    assert store.get(mine.id).status is JobStatus.FAILED and store.get(mine.id).error == INTERRUPTED
+    assert store.get(theirs.id).status is JobStatus.RUNNING and store.get(theirs.id).worker == "gpu-2@host"
+
+
+def test_a_store_made_before_workers_were_recorded_gains_the_column_and_keeps_its_jobs(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as db:  # the jobs table as the first release made it
+        db.execute("CREATE TABLE jobs (id TEXT PRIMARY KEY, kind TEXT NOT NULL, owner TEXT NOT NULL, "
+                   "status TEXT NOT NULL, params TEXT NOT NULL, idempotency_key TEXT, stage TEXT, "
+                   "done INTEGER NOT NULL DEFAULT 0, total INTEGER NOT NULL DEFAULT 0, "
+                   "fraction REAL NOT NULL DEFAULT 0, result TEXT, error TEXT, "
+                   "cancel_requested INTEGER NOT NULL DEFAULT 0, created_at REAL NOT NULL, "
+                   "started_at REAL, finished_at REAL)")
+        db.execute("INSERT INTO jobs (id, kind, owner, status, params, created_at) "
+                   "VALUES ('a' , 'search', 'o', 'succeeded', '{}', 1.0)")
+    store = JobStore(path)
+    assert store.get("a").status is JobStatus.SUCCEEDED and store.get("a").worker is None
+    job, _ = store.create(kind="search", owner="o", params={})
+    assert store.start(job.id, worker="w@h") and store.get(job.id).worker == "w@h"
+
+
 def test_the_file_is_in_wal_mode(store):
     with sqlite3.connect(store.path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

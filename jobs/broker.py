@@ -1,0 +1,99 @@
+"""Jobs on Celery workers, for more than one machine (``TRENDTOK_BROKER_URL=redis://…``).
+
+Flask's documented Celery pattern: the Celery app lives in ``app.extensions["celery"]`` and
+every task runs inside the Flask app's context, so a worker builds the same app as the
+server (``make_celery.py``) and runs a job with the same ``run_job`` and handlers::
+
+    celery -A make_celery worker --pool threads --concurrency 1
+
+Only the job's id travels through the broker; params, progress, cancel requests and
+results stay in the job store, and files in the run folder (or S3), which server and
+workers share. A worker that dies mid-job leaves it ``running``; when a worker of the
+same name starts again it marks those jobs failed (``interrupted``), as the server does
+for its own threads after a restart.
+"""
+from __future__ import annotations
+
+import logging
+
+from celery import Celery, Task
+from celery.signals import worker_ready
+from flask import Flask, current_app
+from kombu.exceptions import OperationalError
+
+from ._types import BrokerUnavailable, QueueFull
+from .runner import run_job
+from .store import JobStore
+
+log = logging.getLogger(__name__)
+
+#: The one task: run the stored job with this id.
+RUN_JOB = "trendtok.run_job"
+
+
+def celery_init_app(app: Flask, broker_url: str) -> Celery:
+    """A Celery app for ``app`` whose tasks run inside its app context; also ``app.extensions["celery"]``."""
+
+    class FlaskTask(Task):
+        def __call__(self, *args, **kwargs):
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery_app = Celery(app.import_name, task_cls=FlaskTask)
+    celery_app.conf.update(
+        broker_url=broker_url,
+        task_ignore_result=True,             # results go to the job store, not a result backend
+        worker_prefetch_multiplier=1,        # a job takes seconds to minutes: don't hoard them on one worker
+        broker_connection_retry_on_startup=True,
+        worker_hijack_root_logger=False,
+        # A request must not hang on a dead broker: two quick retries, then 503.
+        task_publish_retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.2,
+                                   "interval_max": 0.5},
+    )
+    celery_app.set_default()
+
+    @celery_app.task(name=RUN_JOB)
+    def run(job_id: str) -> None:
+        jobs = current_app.extensions["jobs"]
+        run_job(jobs.store, jobs.handlers, job_id, jobs.on_finished, worker=run.request.hostname)
+
+    def settle_own_jobs(sender, **_) -> None:
+        if sender.app is celery_app:
+            with app.app_context():
+                count = current_app.extensions["jobs"].store.interrupt_running(worker=sender.hostname)
+            if count:
+                log.warning("%d job(s) were running when worker %s stopped: marked failed (interrupted)",
+                            count, sender.hostname)
+
+    worker_ready.connect(settle_own_jobs, weak=False)
+    app.extensions["celery"] = celery_app
+    return celery_app
+
+
+class CeleryRunner:
+    """Sends jobs to Celery workers; refuses (``QueueFull``) when ``queue_size`` jobs already wait.
+
+    The bound counts queued jobs in the shared store, so it holds across every server that
+    feeds the same workers.
+    """
+
+    def __init__(self, celery_app: Celery, store: JobStore, *, queue_size: int = 32, retry_after: int = 30):
+        if queue_size < 1:
+            raise ValueError("queue_size: at least 1")
+        self.celery_app = celery_app
+        self.store = store
+        self.queue_size = queue_size
+        self.retry_after = retry_after
+
+    def submit(self, job_id: str) -> None:
+        # The job itself is already stored as queued, hence "more than".
+        if self.store.count_queued() > self.queue_size:
+            raise QueueFull(f"the job queue is full ({self.queue_size} waiting)", retry_after=self.retry_after)
+        try:
+            self.celery_app.send_task(RUN_JOB, args=[job_id], task_id=job_id)
+        except OperationalError as exc:
+            log.error("job %s: the broker refused it: %s", job_id, exc)
+            raise BrokerUnavailable("queue: the job broker cannot be reached; try again later") from None
+
+    def close(self) -> None:
+        """Nothing runs here; queued jobs wait in the broker for the workers."""

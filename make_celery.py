@@ -1,0 +1,22 @@
+"""The Celery worker's entry point (Flask's Celery pattern): the same app as the server, built
+from the same environment, so a worker runs jobs with the same settings, store and folders.
+
+    TRENDTOK_BROKER_URL=redis://host:6379/0 celery -A make_celery worker --pool threads --concurrency 1
+
+One job already uses every core of a small machine, hence one thread per worker; give a
+GPU machine its own worker. Server and workers must share ``TRENDTOK_DB``, the run folder
+and the uploads folder (or S3).
+"""
+import os
+import sys
+
+# Celery puts the current folder on sys.path only while it imports this module; the
+# stages import their backends lazily, at a job's first use, so keep the project there.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from app import create_app  # noqa: E402
+
+flask_app = create_app()
+if "celery" not in flask_app.extensions:
+    raise SystemExit("make_celery: TRENDTOK_BROKER_URL is not set, so there is no Celery app to run")
+celery_app = flask_app.extensions["celery"]
