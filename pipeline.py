@@ -110,6 +110,7 @@ class StudioResult:
     run_dir: Path
     tags: tuple[str, ...]
     seed: int
+    duration: int | str  # the soundtrack length asked for: seconds, or "match" (the clip's length)
     videos: tuple[VideoResult, ...]
     summary: "Summary"
     soundtrack: "Soundtrack | None"
@@ -146,7 +147,8 @@ class Studio:
         self.cache_dir = Path(self.config["TRENDTOK_CACHE_DIR"])
         self._stages: dict[str, Any] = {}
         self._load_lock = threading.Lock()
-        self._search_lock = threading.Lock()
+        # Re-entrant: a search holds it across its stages, and compose/draw take it when called alone.
+        self._search_lock = threading.RLock()
 
     # -- stage objects -------------------------------------------------------------
     def _stage(self, name: str, factory: Callable[[], Any]) -> Any:
@@ -248,11 +250,30 @@ class Studio:
         if extractor is not None:
             extractor.close()
 
-    def _stage_report(self, name: str) -> tuple[str | None, str | None, list[str]]:
+    def stage_report(self, name: str) -> tuple[str | None, str | None, list[str]]:
         """``(backend, note, warnings)`` of a loaded stage object; Nones when it never loaded."""
         stage = self._stages.get(name)
         return getattr(stage, "backend", None), getattr(stage, "note", None) or None, \
             list(getattr(stage, "warnings", None) or [])
+
+    # -- one artifact ----------------------------------------------------------------
+    def compose(self, *, description: str, duration: int, seed: int, out_dir: Path, clip_s: float = 0.0,
+                progress: Callable[[int, int], None] | None = None) -> "Soundtrack":
+        """A soundtrack for ``description``: ``duration`` seconds (a 5-s step), or, with ``clip_s``
+        > 0, made at ``duration`` and then trimmed (or looped) to exactly ``clip_s`` seconds."""
+        from music_gen import match_length
+
+        with self._search_lock:
+            track = self.music(description=description, duration=duration, seed=seed, out_dir=out_dir,
+                               progress=progress)
+            return match_length(track, seconds=clip_s) if clip_s > 0 else track
+
+    def draw(self, *, title: str, keywords: list[str], mood: str, seed: int, out_path: Path,
+             progress: Callable[[int, int], None] | None = None) -> "Artwork":
+        """A 9:16 cover for the idea ``title`` at ``out_path``."""
+        with self._search_lock:
+            return self.art(title=title, keywords=keywords, mood=mood, seed=seed, out_path=out_path,
+                            progress=progress)
 
     # -- the search ----------------------------------------------------------------
     def search(self, request: SearchRequest, *, progress: Progress | None = None,
@@ -328,11 +349,11 @@ class _Run:
                     "music": soundtrack.backend if soundtrack else None, "image": cover.backend if cover else None}
         stages = []
         for name in STAGES:
-            backend, note, warnings = self.studio._stage_report(name) if name != "videos" else (None, None, [])
+            backend, note, warnings = self.studio.stage_report(name) if name != "videos" else (None, None, [])
             self.warnings.extend(warnings)
             stages.append(StageRecord(name, backends.get(name, backend), self.timings[name], note))
         return StudioResult(
-            run_id=self.run_id, run_dir=self.run_dir, tags=tuple(self.tags), seed=self.seed,
+            run_id=self.run_id, run_dir=self.run_dir, tags=tuple(self.tags), seed=self.seed, duration=self.duration,
             videos=tuple(VideoResult(v, t) for v, t in zip(videos, texts)), summary=summary,
             soundtrack=soundtrack, cover=cover, stages=tuple(stages),
             warnings=tuple(dict.fromkeys(self.warnings + list(summary.warnings))),
@@ -388,17 +409,15 @@ class _Run:
                                       tags=list(self.tags))
 
     def _compose(self, summary) -> "Soundtrack | None":
-        from music_gen import match_length
-
         match = self.duration == "match"
         clip_s = float(self.clip.duration_s) if match and self.clip is not None else 0.0
         if match and clip_s <= 0:
             self.warnings.append("music: the clip's length could not be read; the soundtrack is 15 s")
         duration = soundtrack_length(clip_s) if clip_s > 0 else (15 if match else int(self.duration))
         try:
-            track = self.studio.music(description=summary.song_description, duration=duration, seed=self.seed,
-                                      out_dir=self.run_dir, progress=lambda done, total: self.report("music", done, total))
-            return match_length(track, seconds=clip_s) if clip_s > 0 else track
+            return self.studio.compose(description=summary.song_description, duration=duration, seed=self.seed,
+                                       out_dir=self.run_dir, clip_s=clip_s,
+                                       progress=lambda done, total: self.report("music", done, total))
         except Exception as exc:  # the summary and cover are still worth returning
             log.exception("soundtrack failed")
             self.warnings.append(f"music: {exc}")
@@ -406,9 +425,9 @@ class _Run:
 
     def _draw(self, summary) -> "Artwork | None":
         try:
-            return self.studio.art(title=summary.idea["title"], keywords=list(summary.keywords),
-                                   mood=summary.mood, seed=self.seed, out_path=self.run_dir / "cover.png",
-                                   progress=lambda done, total: self.report("image", done, total))
+            return self.studio.draw(title=summary.idea["title"], keywords=list(summary.keywords),
+                                    mood=summary.mood, seed=self.seed, out_path=self.run_dir / "cover.png",
+                                    progress=lambda done, total: self.report("image", done, total))
         except Exception as exc:
             log.exception("cover art failed")
             self.warnings.append(f"image: {exc}")

@@ -13,10 +13,14 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable
 
 import utils
 from pipeline import StudioResult, VideoResult
+
+if TYPE_CHECKING:
+    from animate_text import Artwork
+    from music_gen import Soundtrack
 
 RESULT_NAME = "result.json"
 
@@ -95,18 +99,8 @@ class _Publisher:
 
     def to_json(self) -> dict[str, Any]:
         r, summary = self.result, self.result.summary
-        track, cover = r.soundtrack, r.cover
-        music = None if track is None else {
-            "url": self.url(track.wav_path.name),
-            "midi_url": self.url(track.midi_path.name) if track.midi_path else None,
-            "duration_s": track.duration_s,
-            "bpm": track.bpm,
-            "key": track.key,
-            "backend": track.backend,
-        }
-        image = None if cover is None else {
-            "url": self.url(cover.path.name), "width": cover.width, "height": cover.height, "backend": cover.backend,
-        }
+        music = music_json(r.soundtrack, self.url, seed=r.seed)
+        image = image_json(r.cover, self.url, seed=r.seed)
         videos = [self.video(v) for v in r.videos]
         return {
             "run_id": r.run_id,
@@ -124,11 +118,33 @@ class _Publisher:
             "image": image,
             "image_url": image["url"] if image else None,
             "seed": r.seed,
+            "duration": r.duration,
             "backends": r.backends,
             "notes": r.notes,
             "warnings": list(dict.fromkeys([*r.warnings, *self.warnings])),
             "timings": r.timings,
         }
+
+
+def music_json(track: "Soundtrack | None", url: Callable[[str], str], *, seed: int) -> dict[str, Any] | None:
+    """A soundtrack as the result JSON shows it; ``url`` maps a run-folder file name to its URL."""
+    return None if track is None else {
+        "url": url(track.wav_path.name),
+        "midi_url": url(track.midi_path.name) if track.midi_path else None,
+        "duration_s": track.duration_s,
+        "bpm": track.bpm,
+        "key": track.key,
+        "backend": track.backend,
+        "seed": seed,
+    }
+
+
+def image_json(cover: "Artwork | None", url: Callable[[str], str], *, seed: int) -> dict[str, Any] | None:
+    """A cover as the result JSON shows it."""
+    return None if cover is None else {
+        "url": url(cover.path.name), "width": cover.width, "height": cover.height, "backend": cover.backend,
+        "seed": seed,
+    }
 
 
 def publish(result: StudioResult, *, url_prefix: str = "/runs") -> dict[str, Any]:
@@ -147,3 +163,48 @@ def load(runs_dir: str | os.PathLike, run_id: str) -> dict[str, Any]:
         return json.loads((Path(runs_dir) / run_id / RESULT_NAME).read_text("utf-8"))
     except FileNotFoundError:
         raise RunNotFound(run_id) from None
+
+
+def save(runs_dir: str | os.PathLike, document: dict[str, Any]) -> None:
+    """Write (or rewrite) a run's ``result.json``, atomically: readers see the old or the new one."""
+    utils.atomic_write_json(Path(runs_dir) / document["run_id"] / RESULT_NAME, document)
+
+
+def file_path(runs_dir: str | os.PathLike, document: dict[str, Any], url: str | None) -> Path | None:
+    """The run-folder file a URL of ``document`` names, or None when it names none there."""
+    prefix = f"/{document['run_id']}/"
+    if not url or prefix not in url:
+        return None
+    relative = url.split(prefix, 1)[1]
+    folder = (Path(runs_dir) / document["run_id"]).resolve()
+    path = (folder / relative).resolve()
+    return path if path.is_relative_to(folder) and path.is_file() else None
+
+
+def derive(runs_dir: str | os.PathLike, parent: dict[str, Any], *,
+           leave_out: set[str] = frozenset()) -> tuple[dict[str, Any], Path]:
+    """A new run made from ``parent``'s JSON: a fresh run folder holding the parent's files
+    (hard links, so nothing is copied) except ``leave_out`` (paths relative to the folder),
+    and the parent's JSON with its URLs pointing into the new folder and ``parent_run_id`` set.
+
+    The new folder has no ``result.json`` until ``save``: until then it is an unfinished run.
+    """
+    run_id = utils.new_run_id()
+    source, target = Path(runs_dir) / parent["run_id"], Path(runs_dir) / run_id
+    target.mkdir(parents=True)
+    for path in sorted(source.rglob("*")):
+        relative = path.relative_to(source).as_posix()
+        if path.is_file() and relative != RESULT_NAME and relative not in leave_out:
+            _publish_file(path, target / relative)
+    old, new = f"/{parent['run_id']}/", f"/{run_id}/"
+
+    def moved(value: Any, key: str = "") -> Any:
+        if isinstance(value, dict):
+            return {k: moved(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [moved(v) for v in value]
+        if isinstance(value, str) and (key == "url" or key.endswith("_url")) and old in value:
+            return value.replace(old, new, 1)
+        return value
+
+    return {**moved(parent), "run_id": run_id, "parent_run_id": parent["run_id"]}, target

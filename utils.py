@@ -118,9 +118,9 @@ def new_run_id() -> str:
     return secrets.token_hex(16)
 
 
-def is_run_id(value: str) -> bool:
+def is_run_id(value: object) -> bool:
     """True when ``value`` has the shape ``new_run_id`` produces (safe as a folder name)."""
-    return len(value) == 32 and all(c in "0123456789abcdef" for c in value)
+    return isinstance(value, str) and len(value) == 32 and all(c in "0123456789abcdef" for c in value)
 
 
 class DiskCache:

@@ -6,14 +6,24 @@ and nothing is queued) and stored in their normalised form, so a handler only re
 - ``search``: hashtags → trending videos → the studio's result (``POST /search``'s JSON).
 - ``studio``: the creator's own uploaded clip → the same result, with a soundtrack as long
   as the clip (``duration: "match"``) and a cover.
+- ``regenerate``: a finished run's soundtrack or cover (``part``) made again with a new seed →
+  a new run with the same content (``remix.regenerate``).
+- ``preview``: a finished run's clip (or top video, or cover) with its soundtrack mixed in →
+  ``preview.mp4`` in that run (``remix.render_preview``).
+
+Every kind's result is a run's result JSON, so a client handles them alike.
 """
 from __future__ import annotations
 
 import os
+import secrets
+from pathlib import Path
 from typing import Any, Callable, Mapping
 
 import pipeline
+import remix
 import runs
+from search_input import MAX_SEED
 from search_input import (ClipRequest, InputError, SearchRequest, parse_clip_duration, parse_optional_tags,
                           parse_search_request, parse_seed, parse_title)
 from uploads import UploadError, Uploads
@@ -23,13 +33,15 @@ from .callbacks import check_callback_url
 from .runner import Handler, JobContext
 
 
-def search_params(payload: Mapping[str, Any], *, owner: str, uploads: Uploads | None) -> dict[str, Any]:
+def search_params(payload: Mapping[str, Any], *, owner: str, uploads: Uploads | None,
+                  runs_dir: Path | None) -> dict[str, Any]:
     """A search's params from a request body (``tags``, ``duration``, ``seed``); raises ``InputError``."""
     request = parse_search_request(payload)
     return {"tags": list(request.tags), "duration": request.duration, "seed": request.seed}
 
 
-def studio_params(payload: Mapping[str, Any], *, owner: str, uploads: Uploads | None) -> dict[str, Any]:
+def studio_params(payload: Mapping[str, Any], *, owner: str, uploads: Uploads | None,
+                  runs_dir: Path | None) -> dict[str, Any]:
     """A clip's params (``upload_id`` of the caller's ready video upload, ``duration`` ``"match"`` or
     seconds, optional ``tags``, ``seed``, ``title``); raises ``InputError`` or ``UploadError``."""
     upload_id = payload.get("upload_id")
@@ -43,6 +55,40 @@ def studio_params(payload: Mapping[str, Any], *, owner: str, uploads: Uploads | 
     return {"upload_id": upload.id, "duration": parse_clip_duration(payload.get("duration")),
             "tags": list(parse_optional_tags(payload.get("tags"))), "seed": parse_seed(payload.get("seed")),
             "title": title}
+
+
+def _finished_run(payload: Mapping[str, Any], runs_dir: Path | None) -> dict[str, Any]:
+    run_id = payload.get("run_id")
+    if not isinstance(run_id, str) or not run_id:
+        raise InputError("run_id", "required: the run_id of a finished run")
+    if runs_dir is None:
+        raise InputError("run_id", "this server keeps no runs")
+    try:
+        return runs.load(runs_dir, run_id)
+    except runs.RunNotFound:
+        raise InputError("run_id", f"no finished run {run_id[:40]!r}") from None
+
+
+def regenerate_params(payload: Mapping[str, Any], *, owner: str, uploads: Uploads | None,
+                      runs_dir: Path | None) -> dict[str, Any]:
+    """``run_id`` of a finished run, ``part`` (``music`` or ``image``), optional ``seed`` (else a new
+    random one: regenerating means "give me another")."""
+    document = _finished_run(payload, runs_dir)
+    part = payload.get("part")
+    if part not in remix.PARTS:
+        raise InputError("part", f"must be one of {', '.join(remix.PARTS)}, not {part!r}"[:120])
+    seed = parse_seed(payload.get("seed"))
+    return {"run_id": document["run_id"], "part": part,
+            "seed": seed if seed is not None else secrets.randbelow(MAX_SEED + 1)}
+
+
+def preview_params(payload: Mapping[str, Any], *, owner: str, uploads: Uploads | None,
+                   runs_dir: Path | None) -> dict[str, Any]:
+    """``run_id`` of a finished run that has a soundtrack."""
+    document = _finished_run(payload, runs_dir)
+    if not document.get("music"):
+        raise InputError("run_id", "this run has no soundtrack to mix in; regenerate the soundtrack first")
+    return {"run_id": document["run_id"]}
 
 
 def _progress(context: JobContext) -> Callable[[str, int, int], None]:
@@ -82,19 +128,54 @@ def _studio(studio: pipeline.Studio, uploads: Uploads | None) -> Handler:
     return handle
 
 
+def _part_progress(context: JobContext, stage: str) -> Callable[[int, int], None]:
+    """Progress of a job that is one stage: its own done/total is the whole job's fraction."""
+    def progress(done: int, total: int) -> None:
+        context.progress(stage, done, total, round(done / total, 4) if total else 0.0)
+
+    return progress
+
+
+def _regenerate(studio: pipeline.Studio, uploads: Uploads | None) -> Handler:
+    def handle(job: Job, context: JobContext) -> dict[str, Any]:
+        p = job.params
+        if context.should_stop():
+            raise JobCancelled(f"cancelled before the {p['part']} stage")
+        context.progress(p["part"], 0, 1, 0.0)
+        return remix.regenerate(studio, run_id=p["run_id"], part=p["part"], seed=int(p["seed"]),
+                                progress=_part_progress(context, p["part"]))
+
+    return handle
+
+
+def _preview(studio: pipeline.Studio, uploads: Uploads | None) -> Handler:
+    def handle(job: Job, context: JobContext) -> dict[str, Any]:
+        if context.should_stop():
+            raise JobCancelled("cancelled before the preview stage")
+        context.progress("preview", 0, 1, 0.0)
+        return remix.render_preview(studio.runs_dir, run_id=job.params["run_id"],
+                                    progress=_part_progress(context, "preview"))
+
+    return handle
+
+
 #: Job kind → how its params are read from a request body, and what runs it.
-PARAMS = {"search": search_params, "studio": studio_params}
-_HANDLERS = {"search": _search, "studio": _studio}
+PARAMS = {"search": search_params, "studio": studio_params, "regenerate": regenerate_params,
+          "preview": preview_params}
+_HANDLERS = {"search": _search, "studio": _studio, "regenerate": _regenerate, "preview": _preview}
 
 
 def check_params(kind: Any, payload: Mapping[str, Any], *, owner: str, uploads: Uploads | None = None,
+                 runs_dir: str | os.PathLike | None = None,
                  callback_hosts: frozenset[str] = frozenset()) -> dict[str, Any]:
     """The normalised params of a ``kind`` job for ``owner``; raises ``UnknownKind``, ``InputError``
-    or ``UploadError`` (an upload that is not theirs, not ready, or not a video). Any kind may
-    carry a ``callback_url`` on one of ``callback_hosts``."""
+    or ``UploadError`` (an upload that is not theirs, not ready, or not a video). ``runs_dir``
+    is where a remix's ``run_id`` must name a finished run. Any kind may carry a
+    ``callback_url`` on one of ``callback_hosts``."""
     if not isinstance(kind, str) or kind not in PARAMS:
         raise UnknownKind(f"kind: must be one of {', '.join(sorted(PARAMS))}, not {kind!r}")
-    params = PARAMS[kind](payload, owner=owner, uploads=uploads)
+    params = PARAMS[kind](payload, owner=owner, uploads=uploads,
+                          runs_dir=Path(runs_dir) if runs_dir is not None else None)
     callback_url = check_callback_url(payload.get("callback_url"), callback_hosts)
     return {**params, "callback_url": callback_url} if callback_url else params
 

@@ -94,6 +94,7 @@ def create_job():
         raise ApiError(400, f"Idempotency-Key: 1 to {MAX_IDEMPOTENCY_KEY} characters")
     try:
         params = check_params(payload.get("kind"), payload, owner=g.owner, uploads=get_uploads(),
+                              runs_dir=current_app.extensions["studio"].runs_dir,
                               callback_hosts=get_jobs().callback_hosts)
     except (UnknownKind, InputError, UploadError) as exc:
         raise ApiError(400, str(exc)) from None

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from remix import PARTS
 from search_input import DURATIONS, MATCH, MAX_SEED, MAX_TAG_LENGTH, MAX_TAGS, MAX_TITLE_LENGTH
 
 _ERROR = {"description": "What is wrong, naming the field",
           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 _JOB_ID = {"name": "job_id", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[0-9a-f]{32}$"}}
 _UPLOAD_ID = {**_JOB_ID, "name": "upload_id"}
+_RUN_ID = {"type": "string", "description": "The run_id of a finished run (a job's result.run_id)"}
 _TAGS = {"description": f"{MAX_TAGS} hashtags at most, of up to {MAX_TAG_LENGTH} letters, digits or '_' "
                         "(a list, or one string separated by commas or spaces)",
          "oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]}
@@ -37,7 +39,9 @@ def openapi_document() -> dict[str, Any]:
                                     "schema": {"type": "string", "minLength": 1, "maxLength": 200}}],
                     "requestBody": {"required": True, "content": {"application/json": {
                         "schema": {"oneOf": [{"$ref": "#/components/schemas/SearchJob"},
-                                             {"$ref": "#/components/schemas/StudioJob"}],
+                                             {"$ref": "#/components/schemas/StudioJob"},
+                                             {"$ref": "#/components/schemas/RegenerateJob"},
+                                             {"$ref": "#/components/schemas/PreviewJob"}],
                                    "discriminator": {"propertyName": "kind"}}}}},
                     "responses": {
                         "202": {"description": "Queued (or, with a repeated Idempotency-Key, the earlier job)",
@@ -143,6 +147,28 @@ def openapi_document() -> dict[str, Any]:
                         "callback_url": _CALLBACK,
                     },
                 },
+                "RegenerateJob": {
+                    "type": "object", "required": ["kind", "run_id", "part"],
+                    "description": "A finished run's soundtrack (music) or cover (image) made again with a new "
+                                   "seed; the result is a new run with the same content",
+                    "properties": {
+                        "kind": {"type": "string", "enum": ["regenerate"]},
+                        "run_id": _RUN_ID,
+                        "part": {"type": "string", "enum": list(PARTS)},
+                        "seed": {**_SEED, "description": "Default: a new random seed"},
+                        "callback_url": _CALLBACK,
+                    },
+                },
+                "PreviewJob": {
+                    "type": "object", "required": ["kind", "run_id"],
+                    "description": "An MP4 of the run's clip (or top video, or cover) with its soundtrack mixed "
+                                   "in; the result is the run, with `preview`",
+                    "properties": {
+                        "kind": {"type": "string", "enum": ["preview"]},
+                        "run_id": _RUN_ID,
+                        "callback_url": _CALLBACK,
+                    },
+                },
                 "NewUpload": {
                     "type": "object", "required": ["filename", "content_type", "size"],
                     "properties": {
@@ -187,7 +213,7 @@ def openapi_document() -> dict[str, Any]:
                         "error": {"type": ["string", "null"]},
                         "created_at": {"type": "number"}, "started_at": {"type": ["number", "null"]},
                         "finished_at": {"type": ["number", "null"]},
-                        "result": {"type": "object", "description": "The same JSON as POST /search answers"},
+                        "result": {"type": "object", "description": "A run's JSON, as POST /search answers (a preview job's run also has `preview`)"},
                         "status_url": {"type": "string"}, "events_url": {"type": "string"},
                     },
                 },

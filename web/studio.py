@@ -17,12 +17,13 @@ from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, r
 from werkzeug.exceptions import HTTPException
 
 import pipeline
+import remix
 import runs
 import utils
 from jobs import BrokerUnavailable, JobQueue, JobStatus, QueueFull, check_params, get_jobs
 from search_input import DURATIONS, DEFAULT_DURATION, InputError
 
-from . import sessions
+from . import api, sessions
 
 log = logging.getLogger(__name__)
 bp = Blueprint("studio", __name__, template_folder="templates", static_folder="static",
@@ -61,6 +62,8 @@ def _read_payload() -> dict[str, Any]:
 
 
 HISTORY = 10
+#: How the history names a job that has neither a title nor tags.
+_KIND_NAMES = {"regenerate": {"music": "New soundtrack", "image": "New cover"}, "preview": "Preview video"}
 
 
 def _history() -> list[dict[str, Any]]:
@@ -68,7 +71,9 @@ def _history() -> list[dict[str, Any]]:
     rows = []
     for job in get_jobs().list(owner=sessions.browser_owner(), limit=HISTORY):
         params = job.params
-        what = params.get("title") or " ".join(f"#{t}" for t in params.get("tags") or []) or job.kind
+        named = _KIND_NAMES.get(job.kind, job.kind)
+        named = named.get(params.get("part"), job.kind) if isinstance(named, dict) else named
+        what = params.get("title") or " ".join(f"#{t}" for t in params.get("tags") or []) or named
         run_id = (job.result or {}).get("run_id")
         rows.append({"what": what, "kind": job.kind, "status": job.status.value, "error": job.error,
                      "created_at": time.strftime("%d %b %H:%M", time.localtime(job.created_at)),
@@ -158,7 +163,8 @@ def _load_result(run_id: str) -> dict[str, Any]:
 
 @bp.get("/runs/<run_id>")
 def run_page(run_id: str):
-    return render_template("run.html", result=_load_result(run_id), stages=pipeline.STAGE_LABELS)
+    return render_template("run.html", result=_load_result(run_id),
+                           stages={**pipeline.STAGE_LABELS, "preview": remix.PREVIEW_LABEL})
 
 
 @bp.get("/runs/<run_id>/result.json")
@@ -176,6 +182,11 @@ def run_file(run_id: str, name: str):
 
 @bp.app_errorhandler(HTTPException)
 def http_error(exc: HTTPException):
-    if request.path.startswith(("/search", "/api/")) or request.accept_mimetypes.best == "application/json":
-        return _error(exc.description or exc.name, exc.code or 500)
+    if request.path.startswith("/api/"):
+        return api.http_error(exc)
+    if request.path.startswith("/search") or request.accept_mimetypes.best == "application/json":
+        response = _error(exc.description or exc.name, exc.code or 500)
+        # The JSON stands in for werkzeug's page, not for its headers: a 405 must still say what is Allow-ed.
+        response.headers.extend((k, v) for k, v in exc.get_headers() if k.lower() != "content-type")
+        return response
     return exc

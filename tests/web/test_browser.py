@@ -25,7 +25,12 @@ def base_url(app):
 
 
 @pytest.fixture(scope="module")
-def browser(tmp_path_factory):
+def downloads(tmp_path_factory):
+    return tmp_path_factory.mktemp("downloads")
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory, downloads):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -33,9 +38,13 @@ def browser(tmp_path_factory):
     options.binary_location = CHROMIUM
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1200,2000", f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+                 "--window-size=1200,2000", "--autoplay-policy=no-user-gesture-required",
+                 f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
         options.add_argument(flag)
+    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                              "download.prompt_for_download": False})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
     yield driver
     driver.quit()
 
@@ -47,7 +56,7 @@ def _screenshot(browser, name):
         browser.save_screenshot(os.path.join(folder, name))
 
 
-def test_tag_form_shows_stage_progress_then_the_result(browser, base_url):
+def test_tag_form_shows_stage_progress_then_the_result(browser, base_url, downloads):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -83,6 +92,22 @@ def test_tag_form_shows_stage_progress_then_the_result(browser, base_url):
     assert all(v.get_attribute("poster") for v in browser.find_elements(By.CSS_SELECTOR, ".video video"))
     _screenshot(browser, "result.png")
 
+    assert len(browser.find_element(By.CSS_SELECTOR, ".summary").text.split()) >= 5
+
+    # The soundtrack plays: its clock moves.
+    browser.execute_script("document.querySelector(\"audio[src$='soundtrack.wav']\").play()")
+    clock = "return document.querySelector(\"audio[src$='soundtrack.wav']\").currentTime"
+    WebDriverWait(browser, 10).until(lambda d: d.execute_script(clock) > 0.3)
+    browser.execute_script("document.querySelector(\"audio[src$='soundtrack.wav']\").pause()")
+
+    # "Download WAV" saves the soundtrack itself.
+    link = browser.find_element(By.LINK_TEXT, "Download WAV")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", link)
+    link.click()
+    WebDriverWait(browser, 20).until(lambda d: (downloads / "soundtrack.wav").exists())
+    saved = (downloads / "soundtrack.wav").read_bytes()
+    assert saved[:4] == b"RIFF" and saved[8:12] == b"WAVE" and len(saved) > 44 + 5 * 44100
+
     # A timestamp beside a transcript segment plays its video from that second.
     stamps = browser.find_elements(By.CSS_SELECTOR, ".video details[open] .ts")  # the transcripts are open
     stamp = next(s for s in stamps if float(s.get_attribute("data-t")) > 1)
@@ -98,12 +123,15 @@ def test_bad_tags_show_a_readable_message(browser, base_url):
     from selenium.webdriver.support.ui import WebDriverWait
 
     browser.get(base_url + "/")
+    jobs_before = len(browser.find_elements(By.CSS_SELECTOR, "#history li"))
     browser.find_element(By.ID, "tags").send_keys("../secrets")
     browser.find_element(By.ID, "go").click()
     error = browser.find_element(By.ID, "error")
     WebDriverWait(browser, 10).until(lambda d: error.is_displayed())
     assert "tags: '../secrets' may contain only letters, digits and _" in error.text
     assert browser.current_url.rstrip("/") == base_url
+    browser.refresh()  # nothing was started: the history is as it was
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#history li")) == jobs_before
 
 
 @pytest.fixture(scope="module")
@@ -151,9 +179,33 @@ def test_my_own_clip_uploads_then_shows_stages_then_a_soundtrack_as_long_as_the_
     assert browser.find_element(By.CSS_SELECTOR, ".idea-title").text
     _screenshot(browser, "clip-result.png")
 
-    browser.get(base_url + "/")  # the run is in this browser's history
-    history = browser.find_elements(By.CSS_SELECTOR, "#history li.succeeded a")
-    assert any(a.text == "VID_20261124_101500" for a in history)
+    # Render preview video: a job on the run page, then the clip with its soundtrack, in the page.
+    clip_run = browser.current_url
+    button = browser.find_element(By.CSS_SELECTOR, '#remix button[data-kind="preview"]')
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    button.click()
+    WebDriverWait(browser, 120).until(lambda d: "?preview=" in d.current_url or
+                                      d.find_element(By.ID, "remix-error").is_displayed())
+    assert "?preview=" in browser.current_url, browser.find_element(By.ID, "remix-error").text
+    preview_length = "const v = document.querySelector('#preview video'); return v && v.duration"
+    WebDriverWait(browser, 20).until(lambda d: (d.execute_script(preview_length) or 0) > 0)
+    assert abs(browser.execute_script(preview_length) - probe_duration(own_clip)) < 0.1
+    _screenshot(browser, "clip-preview.png")
+
+    # Regenerate soundtrack: a new run of the same clip, still exactly as long as the clip.
+    browser.get(clip_run)
+    button = browser.find_element(By.CSS_SELECTOR, '#remix button[data-part="music"]')
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    button.click()
+    WebDriverWait(browser, 120).until(lambda d: d.current_url.split("?")[0] != clip_run)
+    assert "remixed from" in browser.find_element(By.CSS_SELECTOR, ".crumbs").text
+    WebDriverWait(browser, 20).until(lambda d: (d.execute_script(length) or 0) > 0)
+    assert abs(browser.execute_script(length) - probe_duration(own_clip)) < 0.01
+
+    browser.refresh()
+    browser.get(base_url + "/")  # after a reload, every job is in this browser's history
+    history = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#history li.succeeded a")]
+    assert "VID_20261124_101500" in history and "Preview video" in history and "New soundtrack" in history
 
 
 def test_a_file_that_is_not_a_video_gets_the_servers_reason(browser, base_url, tmp_path):
@@ -163,6 +215,7 @@ def test_a_file_that_is_not_a_video_gets_the_servers_reason(browser, base_url, t
     fake = tmp_path / "holiday.mp4"
     fake.write_text("not a video, whatever the name says\n" * 50)
     browser.get(base_url + "/")
+    jobs_before = len(browser.find_elements(By.CSS_SELECTOR, "#history li"))
     browser.find_element(By.ID, "clip").send_keys(str(fake))
     browser.find_element(By.ID, "clip-go").click()
     error = browser.find_element(By.ID, "clip-error")
@@ -170,13 +223,22 @@ def test_a_file_that_is_not_a_video_gets_the_servers_reason(browser, base_url, t
     assert error.text.startswith("content: not a video or audio file"), error.text
     assert browser.find_element(By.ID, "clip-go").is_enabled()
     _screenshot(browser, "clip-error.png")
+    browser.refresh()  # no job was started
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#history li")) == jobs_before
 
 
 def test_the_studio_fits_a_phone_screen(browser, base_url):
+    from selenium.webdriver.common.by import By
+
     browser.set_window_size(390, 844)
     try:
         browser.get(base_url + "/")
         assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
         _screenshot(browser, "phone.png")
+        runs = browser.find_elements(By.CSS_SELECTOR, "#history li.succeeded a")
+        if runs:  # a run page, with its players and remix buttons, fits too
+            browser.get(runs[0].get_attribute("href"))
+            assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
+            _screenshot(browser, "phone-run.png")
     finally:
         browser.set_window_size(1200, 2000)

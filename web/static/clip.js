@@ -4,7 +4,7 @@
 (function () {
   const form = document.getElementById("clip-form");
   if (!form) return;
-  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const { call, follow } = window.trendtokJobs;
   const fileInput = document.getElementById("clip");
   const errorBox = document.getElementById("clip-error");
   const button = document.getElementById("clip-go");
@@ -18,19 +18,6 @@
     button.disabled = false;
     uploadBar.hidden = true;
     progress.panel.hidden = true;
-  }
-
-  async function call(method, url, body) {
-    const response = await fetch(url, {
-      method: method,
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf, Accept: "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    let data = {};
-    try { data = await response.json(); } catch (e) { /* not JSON */ }
-    if (!response.ok) throw new Error(data.error || "The studio answered " + response.status);
-    return data;
   }
 
   // XMLHttpRequest, not fetch: only it reports upload progress.
@@ -68,24 +55,6 @@
     throw new Error("The upload did not arrive; please try again.");
   }
 
-  function follow(job) {
-    return new Promise((resolve, reject) => {
-      const events = new EventSource(job.events_url);
-      events.addEventListener("progress", (e) => {
-        const event = JSON.parse(e.data);
-        if (event.stage) progress.show(event);
-      });
-      events.addEventListener("end", () => {
-        events.close();
-        call("GET", job.status_url).then(resolve, reject);
-      });
-      events.onerror = () => {
-        // The browser reconnects by itself (sending Last-Event-ID); give up only once it has closed.
-        if (events.readyState === EventSource.CLOSED) reject(new Error("Lost touch with the studio; reload to see your run."));
-      };
-    });
-  }
-
   form.addEventListener("submit", async (submit) => {
     submit.preventDefault();
     errorBox.hidden = true;
@@ -109,7 +78,7 @@
       uploadBar.hidden = true;
       progress.panel.hidden = false;
       progress.panel.querySelectorAll(".stages li").forEach((li) => (li.className = ""));
-      const done = await follow(job);
+      const done = await follow(job, progress.show);
       if (done.status !== "succeeded") return fail("The studio could not finish: " + (done.error || done.status));
       window.location.href = "/runs/" + done.result.run_id;
     } catch (err) {

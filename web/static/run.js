@@ -11,3 +11,52 @@
     video.play().catch(() => { /* autoplay refused: the frame is still shown at that second */ });
   });
 })();
+
+// Remix: "Regenerate soundtrack", "Regenerate cover" and "Render preview video" each start a
+// job through /api with the page's session, show its stage on a bar, then open the result:
+// a new run for a regenerated part, this run (now with its preview) for a preview.
+(function () {
+  const card = document.getElementById("remix");
+  if (!card) return;
+  const { call, follow } = window.trendtokJobs;
+  const labels = JSON.parse(document.getElementById("stage-labels").textContent);
+  const panel = document.getElementById("remix-progress");
+  const label = document.getElementById("remix-label");
+  const fill = document.getElementById("remix-fill");
+  const bar = panel.querySelector(".bar");
+  const errorBox = document.getElementById("remix-error");
+  const buttons = card.querySelectorAll("button[data-kind]");
+
+  function busy(on) {
+    buttons.forEach((b) => { if (!b.title) b.disabled = on; });
+    panel.hidden = !on;
+  }
+
+  function show(event) {
+    const percent = Math.round(event.fraction * 100);
+    fill.style.width = percent + "%";
+    bar.setAttribute("aria-valuenow", String(percent));
+    label.textContent = (labels[event.stage] || event.stage) + (event.total > 1 ? " " + event.done + "/" + event.total : "");
+  }
+
+  buttons.forEach((button) => button.addEventListener("click", async () => {
+    errorBox.hidden = true;
+    busy(true);
+    fill.style.width = "0%";
+    label.textContent = "Queued…";
+    try {
+      const body = { kind: button.dataset.kind, run_id: card.dataset.run };
+      if (button.dataset.part) body.part = button.dataset.part;
+      const job = await call("POST", card.dataset.jobs, body);
+      const done = await follow(job, show);
+      if (done.status !== "succeeded") throw new Error("The studio could not finish: " + (done.error || done.status));
+      // A preview lands in this run: a query makes the address differ, so the page really reloads.
+      window.location.href = "/runs/" + done.result.run_id +
+        (body.kind === "preview" ? "?preview=" + encodeURIComponent(job.job_id) + "#preview" : "");
+    } catch (err) {
+      errorBox.textContent = err.message;
+      errorBox.hidden = false;
+      busy(false);
+    }
+  }));
+})();

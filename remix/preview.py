@@ -1,0 +1,132 @@
+"""A preview video of a finished run: the clip (or the cover) with the run's soundtrack mixed in."""
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+import proglog
+
+import runs
+
+from ._types import RemixError
+
+log = logging.getLogger(__name__)
+
+PREVIEW_NAME = "preview.mp4"
+#: The preview job's one stage, as the UI names it (pipeline.STAGE_LABELS names the others).
+PREVIEW_LABEL = "Preview: rendering the video"
+#: The preview's largest frame: 9:16 at 720p keeps a 60-s render to seconds on two cores.
+MAX_SIZE = (720, 1280)
+MAX_FPS = 30
+#: The soundtrack's gain under a clip that has its own sound (speech stays on top); alone it plays at 1.
+MUSIC_UNDER_CLIP = 0.35
+FADE_S = 0.5
+
+
+class _Progress(proglog.ProgressBarLogger):
+    """moviepy's frame counter as ``progress(done, total)``, every 5 % (each report is a stored event)."""
+
+    def __init__(self, progress: Callable[[int, int], None]):
+        super().__init__()
+        self.progress = progress
+        self.reported = -1
+
+    def bars_callback(self, bar, attr, value, old_value=None):
+        if bar != "frame_index" or attr != "index":
+            return
+        total = self.bars[bar]["total"] or 0
+        percent = int(20 * value / total) * 5 if total else 0
+        if percent != self.reported:
+            self.reported = percent
+            self.progress(min(value, total), total)
+
+
+def _base(runs_dir, document: dict[str, Any]) -> tuple[str, Path]:
+    """What the preview shows: the creator's clip, else the top source video, else the cover."""
+    videos = document.get("videos") or []
+    ordered = [v for v in videos if v.get("source") == "upload"] + [v for v in videos if v.get("source") != "upload"]
+    for video in ordered:
+        path = runs.file_path(runs_dir, document, video.get("video_url"))
+        if path is not None:
+            return ("clip" if video.get("source") == "upload" else "video"), path
+    cover = runs.file_path(runs_dir, document, (document.get("image") or {}).get("url"))
+    if cover is not None:
+        return "cover", cover
+    raise RemixError("run_id: this run has no video or cover to show in a preview")
+
+
+def _fit(size: tuple[int, int]) -> tuple[int, int]:
+    """``size`` scaled down (never up) to fit ``MAX_SIZE``, with even sides as H.264 wants."""
+    width, height = size
+    scale = min(1.0, MAX_SIZE[0] / width, MAX_SIZE[1] / height)
+    return max(2, int(width * scale) // 2 * 2), max(2, int(height * scale) // 2 * 2)
+
+
+def render_preview(runs_dir: str | os.PathLike, *, run_id: str,
+                   progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+    """Render ``preview.mp4`` into run ``run_id`` and record it in the run's JSON (``preview``).
+
+    The picture is the creator's clip, else the run's top source video, else the cover held for
+    the soundtrack's length; the sound is the run's soundtrack, looped or trimmed to the
+    picture's length with a short fade-out, under the clip's own sound at ``MUSIC_UNDER_CLIP``
+    when it has any. H.264 + AAC, at most 720×1280. Returns the updated result JSON; raises
+    ``RemixError`` naming ``run_id`` when the run has no soundtrack or nothing to show.
+    """
+    from moviepy import AudioFileClip, CompositeAudioClip, ImageClip, VideoFileClip, afx
+
+    try:
+        document = runs.load(runs_dir, run_id)
+    except runs.RunNotFound:
+        raise RemixError(f"run_id: no finished run {run_id!r}") from None
+    music_path = runs.file_path(runs_dir, document, (document.get("music") or {}).get("url"))
+    if music_path is None:
+        raise RemixError("run_id: this run has no soundtrack to mix in; regenerate the soundtrack first")
+    kind, base_path = _base(runs_dir, document)
+    run_dir = Path(runs_dir) / document["run_id"]
+
+    music = AudioFileClip(str(music_path))
+    clips = [music]
+    try:
+        if kind == "cover":
+            picture = ImageClip(str(base_path)).with_duration(music.duration)
+            fps = 24
+        else:
+            picture = VideoFileClip(str(base_path))
+            fps = min(MAX_FPS, round(picture.fps or MAX_FPS))
+        clips.append(picture)
+        picture = picture.resized(new_size=_fit(picture.size))
+        length = picture.duration
+        bed = music.with_effects([afx.AudioLoop(duration=length)]) if music.duration < length \
+            else music.subclipped(0, length)
+        bed = bed.with_effects([afx.AudioFadeOut(min(FADE_S, length / 4))])
+        if picture.audio is not None:
+            sound = CompositeAudioClip([picture.audio, bed.with_volume_scaled(MUSIC_UNDER_CLIP)])
+        else:
+            sound = bed
+        final = picture.with_audio(sound).with_duration(length)
+        with tempfile.TemporaryDirectory(prefix="preview-") as scratch:
+            # The temporary name ends in .mp4 (ffmpeg picks the container by it) and lives beside the
+            # target, so the rename is atomic; moviepy's temporary audio goes to scratch, not the cwd.
+            fd, tmp = tempfile.mkstemp(dir=run_dir, prefix=".preview-", suffix=".mp4")
+            os.close(fd)
+            try:
+                final.write_videofile(tmp, fps=fps, codec="libx264", audio_codec="aac", preset="veryfast",
+                                      threads=os.cpu_count() or 1, temp_audiofile_path=scratch,
+                                      ffmpeg_params=["-pix_fmt", "yuv420p", "-movflags", "+faststart"],
+                                      logger=_Progress(progress) if progress else None)
+                os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide it from a server running as another user
+                os.replace(tmp, run_dir / PREVIEW_NAME)
+            finally:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+        width, height = final.size
+    finally:
+        for clip in clips:
+            clip.close()
+    document["preview"] = {"url": f"/runs/{document['run_id']}/{PREVIEW_NAME}", "source": kind,
+                           "duration_s": round(length, 2), "width": width, "height": height}
+    runs.save(runs_dir, document)
+    return document

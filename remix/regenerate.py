@@ -1,0 +1,93 @@
+"""A new soundtrack or cover for a finished run: same content, new seed, a new run."""
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from typing import Any, Callable
+
+import pipeline
+import runs
+
+from ._types import PARTS, RemixError
+from .preview import PREVIEW_NAME
+
+log = logging.getLogger(__name__)
+
+
+def _grid_duration(parent: dict[str, Any]) -> int:
+    """The soundtrack length the parent asked for, on the 5-s grid."""
+    asked = parent.get("duration")
+    if isinstance(asked, int):
+        return asked
+    music = parent.get("music") or {}
+    return pipeline.soundtrack_length(float(music.get("duration_s") or 15))
+
+
+def _clip_seconds(parent: dict[str, Any], runs_dir) -> float:
+    """For a run on the creator's clip whose soundtrack matched it: the clip's exact length; else 0."""
+    from tiktok_videos import probe_duration
+
+    if parent.get("duration") != "match":
+        return 0.0
+    for video in parent.get("videos") or []:
+        if video.get("source") == "upload":
+            path = runs.file_path(runs_dir, parent, video.get("video_url"))
+            if path is not None:
+                return probe_duration(path)
+    return 0.0
+
+
+def regenerate(studio: pipeline.Studio, *, run_id: str, part: str, seed: int,
+               progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+    """Remake ``part`` (``"music"`` or ``"image"``) of run ``run_id`` with ``seed``, as a new run.
+
+    The new run links the first run's other files, so its videos, transcripts, summary and idea
+    are the first run's; only the remade part, its backend and timing, and its seed differ. A
+    preview video is not carried over (it would have the old soundtrack or cover). Returns the new
+    run's result JSON; raises ``RemixError`` naming ``run_id`` or ``part``, and whatever the stage
+    raises (the new run folder is then removed).
+    """
+    if part not in PARTS:
+        raise RemixError(f"part: must be one of {', '.join(PARTS)}, not {part!r}")
+    runs_dir = studio.runs_dir
+    try:
+        parent = runs.load(runs_dir, run_id)
+    except runs.RunNotFound:
+        raise RemixError(f"run_id: no finished run {run_id!r}") from None
+    old = parent.get(part) or {}
+    leave_out = {PREVIEW_NAME}
+    for key in ("url", "midi_url"):
+        path = runs.file_path(runs_dir, parent, old.get(key))
+        if path is not None:
+            leave_out.add(path.name)
+    document, run_dir = runs.derive(runs_dir, parent, leave_out=leave_out)
+    url = lambda name: f"/runs/{document['run_id']}/{name}"  # noqa: E731  (runs.publish's layout)
+    started = time.perf_counter()
+    try:
+        if part == "music":
+            track = studio.compose(description=parent["song_description"], duration=_grid_duration(parent),
+                                   seed=seed, out_dir=run_dir, clip_s=_clip_seconds(parent, runs_dir),
+                                   progress=progress)
+            document["music"] = runs.music_json(track, url, seed=seed)
+            document["music_url"] = document["music"]["url"]
+        else:
+            cover = studio.draw(title=parent["idea"]["title"], keywords=list(parent.get("keywords") or []),
+                                mood=parent.get("mood") or "", seed=seed, out_path=run_dir / "cover.png",
+                                progress=progress)
+            document["image"] = runs.image_json(cover, url, seed=seed)
+            document["image_url"] = document["image"]["url"]
+        backend, _, warnings = studio.stage_report(part)
+    except BaseException:
+        shutil.rmtree(run_dir, ignore_errors=True)
+        raise
+    document.pop("preview", None)
+    document["backends"] = {**parent.get("backends", {}), part: document[part]["backend"]}
+    timings = {**parent.get("timings", {}), part: round(time.perf_counter() - started, 3)}
+    timings["total"] = round(sum(v for k, v in timings.items() if k != "total"), 3)
+    document["timings"] = timings
+    # The first run's complaints about this part are about a file this run does not have.
+    kept = [w for w in parent.get("warnings", []) if not w.startswith(f"{part}: ")]
+    document["warnings"] = list(dict.fromkeys(kept + warnings))
+    runs.save(runs_dir, document)
+    return document

@@ -1,0 +1,89 @@
+"""preview.mp4: the run's picture with its soundtrack, decoded back and measured."""
+from __future__ import annotations
+
+import subprocess
+
+import imageio_ffmpeg
+import numpy as np
+import pytest
+
+import runs
+from remix import PREVIEW_NAME, RemixError, regenerate, render_preview
+from remix.preview import MUSIC_UNDER_CLIP
+from tiktok_videos import probe_duration
+
+
+def _audio(path, rate=22050) -> np.ndarray:
+    """The file's sound as mono float samples (ffmpeg decodes; empty when it has no audio stream)."""
+    out = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(path), "-vn", "-ac", "1",
+                          "-ar", str(rate), "-f", "f32le", "-"], capture_output=True, check=True).stdout
+    return np.frombuffer(out, dtype="<f4")
+
+
+def _db(samples: np.ndarray) -> float:
+    return 20 * np.log10(np.sqrt(np.mean(samples.astype(np.float64) ** 2)) + 1e-12)
+
+
+def _frame_size(path) -> tuple[int, int]:
+    frames = imageio_ffmpeg.read_frames(str(path))
+    try:
+        return tuple(next(frames)["size"])
+    finally:
+        frames.close()
+
+
+def test_a_preview_of_my_clip_is_the_clip_with_the_soundtrack_under_its_sound(studio, clip_run, clip_path):
+    seen = []
+    document = render_preview(studio.runs_dir, run_id=clip_run["run_id"], progress=lambda d, t: seen.append((d, t)))
+
+    preview = studio.runs_dir / clip_run["run_id"] / PREVIEW_NAME
+    assert document["preview"]["source"] == "clip" and document["preview"]["url"].endswith("/" + PREVIEW_NAME)
+    assert runs.load(studio.runs_dir, clip_run["run_id"])["preview"] == document["preview"]
+    assert abs(probe_duration(preview) - probe_duration(clip_path)) < 0.1
+    width, height = _frame_size(preview)
+    assert width <= 720 and height <= 1280 and width % 2 == 0 and height % 2 == 0
+    assert (width, height) == (document["preview"]["width"], document["preview"]["height"])
+    # Take the clip's own sound away from the preview's: what is left is the soundtrack, at
+    # MUSIC_UNDER_CLIP (measured on the real clip: correlation 0.99, level within 0.2 dB).
+    clip, mixed = _audio(clip_path), _audio(preview)
+    soundtrack = _audio(runs.file_path(studio.runs_dir, clip_run, clip_run["music"]["url"]))
+    n = min(len(clip), len(mixed), len(soundtrack))
+    residual, bed = mixed[:n] - clip[:n], soundtrack[:n] * MUSIC_UNDER_CLIP
+    assert np.corrcoef(residual, bed)[0, 1] > 0.9
+    assert abs(_db(residual) - _db(bed)) < 1
+    # Progress ran from the first frame to the last.
+    assert seen[-1][0] == seen[-1][1] > 0 and [d for d, _ in seen] == sorted(d for d, _ in seen)
+    # No temporary file is left beside it.
+    assert not [p.name for p in preview.parent.iterdir() if p.name.startswith(".preview-")]
+
+
+def test_a_run_without_videos_previews_its_cover_for_the_soundtracks_length(studio):
+    from search_input import SearchRequest
+
+    # A tag the library has no videos for: the run is built from the tag text, with a cover.
+    run = runs.publish(studio.search(SearchRequest(tags=("Zzyzxnotatag",), duration=5, seed=1)))
+    assert run["videos"] == []
+    document = render_preview(studio.runs_dir, run_id=run["run_id"])
+    preview = studio.runs_dir / run["run_id"] / PREVIEW_NAME
+    assert document["preview"]["source"] == "cover"
+    assert abs(probe_duration(preview) - run["music"]["duration_s"]) < 0.1
+    assert _frame_size(preview) == (720, 1280)
+    soundtrack = runs.file_path(studio.runs_dir, run, run["music"]["url"])
+    assert abs(_db(_audio(preview)) - _db(_audio(soundtrack))) < 2  # alone, the soundtrack plays at full level
+
+
+def test_a_regenerated_run_does_not_inherit_the_old_preview(studio, clip_run):
+    render_preview(studio.runs_dir, run_id=clip_run["run_id"])
+    remixed = regenerate(studio, run_id=clip_run["run_id"], part="music", seed=11)
+    assert "preview" not in remixed
+    assert not (studio.runs_dir / remixed["run_id"] / PREVIEW_NAME).exists()
+
+
+def test_without_a_soundtrack_or_a_run_the_error_names_run_id(studio, search_run):
+    document, folder = runs.derive(studio.runs_dir, search_run, leave_out={"soundtrack.wav", "soundtrack.mid"})
+    runs.save(studio.runs_dir, {**document, "music": None, "music_url": None})
+    with pytest.raises(RemixError, match="^run_id: this run has no soundtrack"):
+        render_preview(studio.runs_dir, run_id=document["run_id"])
+    with pytest.raises(RemixError, match="^run_id: no finished run"):
+        render_preview(studio.runs_dir, run_id="f" * 32)
+    assert not (folder / PREVIEW_NAME).exists()

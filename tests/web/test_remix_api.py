@@ -1,0 +1,57 @@
+"""Remix jobs through /api: a new soundtrack or cover as a new run, a preview MP4 in the run."""
+import pytest
+
+
+@pytest.fixture(scope="module")
+def key(app):
+    return app.test_cli_runner().invoke(args=["api-key", "create", "remix-tests"]).output.strip()
+
+
+@pytest.fixture(scope="module")
+def run(app, key, wait_job):
+    client = app.test_client()
+    created = client.post("/api/jobs", json={"kind": "search", "tags": ["Beauty"], "duration": 5},
+                          headers={"X-API-Key": key})
+    return wait_job(client, key, created.get_json()["job_id"])["result"]
+
+
+def test_regenerate_makes_a_new_run_and_a_preview_lands_in_it(client, key, run, wait_job):
+    headers = {"X-API-Key": key}
+    created = client.post("/api/jobs", json={"kind": "regenerate", "run_id": run["run_id"], "part": "music"},
+                          headers=headers)
+    assert created.status_code == 202, created.get_json()
+    job = wait_job(client, key, created.get_json()["job_id"])
+    assert job["status"] == "succeeded", job["error"]
+    assert job["params"]["seed"] != run["music"]["seed"]  # a new seed unless one is given
+    remixed = job["result"]
+    assert remixed["parent_run_id"] == run["run_id"] and remixed["music"]["seed"] == job["params"]["seed"]
+    assert client.get(remixed["music_url"]).status_code == 200
+    page = client.get(f"/runs/{remixed['run_id']}").get_data(as_text=True)
+    assert "remixed from" in page and "Regenerate soundtrack" in page
+
+    created = client.post("/api/jobs", json={"kind": "preview", "run_id": remixed["run_id"]}, headers=headers)
+    job = wait_job(client, key, created.get_json()["job_id"])
+    assert job["status"] == "succeeded", job["error"]
+    assert job["result"]["run_id"] == remixed["run_id"]
+    video = client.get(job["result"]["preview"]["url"])
+    assert video.status_code == 200 and video.mimetype == "video/mp4" and video.data[4:8] == b"ftyp"
+    assert 'id="preview"' in client.get(f"/runs/{remixed['run_id']}").get_data(as_text=True)
+    # The preview job reported its own stage, from 0 to the last frame.
+    events = client.get(f"/api/jobs/{job['job_id']}/events", headers=headers).get_data(as_text=True)
+    assert '"stage": "preview"' in events and '"fraction": 1.0' in events
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"kind": "regenerate", "part": "music"}, "run_id"),
+    ({"kind": "regenerate", "run_id": "0" * 32, "part": "music"}, "run_id"),
+    ({"kind": "regenerate", "run_id": ["x"], "part": "music"}, "run_id"),
+    ({"kind": "regenerate", "run_id": "RUN", "part": "videos"}, "part"),
+    ({"kind": "regenerate", "run_id": "RUN", "part": "music", "seed": -1}, "seed"),
+    ({"kind": "preview", "run_id": "../../etc/passwd"}, "run_id"),
+])
+def test_bad_remix_requests_are_400_naming_the_field(client, key, run, body, field):
+    body = {k: run["run_id"] if v == "RUN" else v for k, v in body.items()}
+    before = client.get("/api/jobs?limit=100", headers={"X-API-Key": key}).get_json()["jobs"]
+    response = client.post("/api/jobs", json=body, headers={"X-API-Key": key})
+    assert response.status_code == 400 and response.get_json()["error"].startswith(f"{field}: ")
+    assert client.get("/api/jobs?limit=100", headers={"X-API-Key": key}).get_json()["jobs"] == before
