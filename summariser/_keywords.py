@@ -24,25 +24,36 @@ _FLOOR = 0.25              # past the third keyword, a phrase scoring under this
 _TAG_BONUS = 2             # a hashtag is the creator's own keyword: it counts as two more sightings
 _FALLBACK_KEYWORDS = ("short video", "creator trend", "everyday moments")
 MIN_REPEATED = 8           # this many phrases said twice are enough keywords without the ones said once
+# TikTok's own overlays name the format, not the topic: "Incoming Stitch!!", "Reply to @…", "Part 2".
+_PLATFORM_BANNER = re.compile(r"\b(?:incoming stitch|stitch with|duet with|repl(?:y|ying) to|part \d+|"
+                              r"follow for (?:more|part)|link in bio)\b", re.IGNORECASE)
 # A word written like this in ordinary text is an acronym or a brand: "AI", "ChatGPT", "TikTok".
 _SPECIAL_FORM = re.compile(r"^(?:[A-Z][A-Z0-9]+|[A-Za-z]+[a-z][A-Z][A-Za-z]*|[a-z]+[A-Z][A-Za-z]*)$")
 
 
 def candidates(units: Sequence[Unit], tag_phrases: Sequence[str]) -> Counter:
     """Phrase → sightings, in first-seen (reading) order. Speech n-grams count only when
-    said twice (one sighting is a chance neighbourhood, "pan add"); titles, descriptions
-    and captions are written phrases, so their n-grams count at once. OCR noise feeds
-    nothing. Hashtags count ``_TAG_BONUS`` more.
+    said twice (one sighting is a chance neighbourhood, "pan add"); titles and descriptions
+    are the creator's written words, so their n-grams count at once. On-screen captions
+    count at once too, unless the video talks: then a caption phrase nobody says needs a
+    second sighting (one overlay over speech is a banner or a reaction, "BUCK ITS", not the
+    topic). TikTok's format banners ("Incoming Stitch!!") and OCR noise feed nothing.
+    Hashtags count ``_TAG_BONUS`` more.
 
     A phrase seen once is a passing mention ("without being a dev"): it stays a candidate
     only while fewer than ``MIN_REPEATED`` phrases are seen twice (a short input, such as
     one 15-second clip, which names its topic once), and then only when all its words are
     English (one sighting of "Porwth" is an OCR slip, not a brand)."""
-    speech = _text.candidate_phrases([u.text for u in units if u.speech and not u.garbled])
-    written = _text.candidate_phrases([u.text for u in units if not u.speech and not u.garbled],
+    readable = [u for u in units if not u.garbled]
+    speech = _text.candidate_phrases([u.text for u in readable if u.speech])
+    written = _text.candidate_phrases([u.text for u in readable if u.kind in ("title", "description")],
                                       min_phrase_count=1)
+    shown = _text.candidate_phrases([u.text for u in readable if u.kind == "caption"
+                                     and not _PLATFORM_BANNER.search(u.text)], min_phrase_count=1)
+    if speech:
+        shown = Counter({p: n for p, n in shown.items() if n >= 2 or p in speech or p in written})
     kept: Counter = Counter()
-    for phrase, n in (speech + written).items():  # speech first: first-seen order is reading order
+    for phrase, n in (speech + written + shown).items():  # speech first: first-seen order is reading order
         if n < 2 and not all(_lexicon.is_known(w) for w in phrase.split()):
             continue
         kept[phrase] = n

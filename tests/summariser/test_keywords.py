@@ -33,6 +33,20 @@ def test_ocr_noise_feeds_no_candidate_and_hashtags_count_twice():
     assert counts["side hustle"] == 2
 
 
+def test_over_speech_a_caption_nobody_says_needs_a_second_sighting_and_banners_never_count():
+    # What the real clip shows over its speech: a reaction overlay and TikTok's stitch banner.
+    talk = [Passage("If you go watch the movie Barbie you are a beta.", "transcript", "v", 0.0),
+            Passage("I can't come see the new Barbie movie.", "transcript", "v", 3.0)]
+    overlays = [Passage("BUCK ITS", "caption", "v", 1.0), Passage("Incoming Stitch!!", "caption", "v", 2.0),
+                Passage("BARBIE", "caption", "v", 4.0)]
+    counts = candidates(_units(*talk, *overlays), [])
+    assert "buck" not in counts and not {"incoming", "stitch", "incoming stitch"} & set(counts)
+    assert counts["barbie"] == 3  # a caption that repeats what is said still counts
+    # Without speech the captions are all there is: one sighting is enough, but a banner is still a banner.
+    silent = candidates(_units(*overlays), [])
+    assert "buck" in silent and "barbie" in silent and "stitch" not in silent
+
+
 def test_weight_favours_repeated_specific_words():
     assert weight("membership", 2) > weight("dev", 1)
     assert weight("people", 3) < weight("community", 3)

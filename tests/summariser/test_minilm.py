@@ -341,6 +341,10 @@ def test_real_clip_transcript_as_segments(minilm, shared_data):
     assert_complete(result)
     assert "Joined" not in result.summary and "800k" not in result.summary
     assert all(s["kind"] == "transcript" for e in result.evidence["summary"] for s in e["sources"])
+    # What OCR reads over the real clip (the studio's captions of it): none of it is the topic.
+    passages += [Passage(t, "caption", "7261314534885870894", 3.0) for t in ("BUCK ITS", "NEVER", "Incoming Stitch.!!")]
+    keywords = [k.lower() for k in minilm(documents=passages, tags=[]).keywords]
+    assert "barbie" in keywords and not {"buck", "incoming stitch", "stitch", "never"} & set(keywords), keywords
 
 
 REPORTED = ("Op po unity ThePorwththerihtarkinhat sfwarerpdidyouguysseto. Joined Oct 16,2023. 800k+ Di nero. "
