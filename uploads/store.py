@@ -52,7 +52,8 @@ def _check_filename(raw: Any) -> str:
     if not isinstance(raw, str):
         raise UploadError("filename", f"must be a string, got {type(raw).__name__}")
     name = "".join(c for c in unicodedata.normalize("NFKC", raw) if unicodedata.category(c)[0] != "C").strip()
-    if not name or len(name) > MAX_FILENAME:
+    # The limit holds for what was sent too (as /api/openapi.json says), not only for what is left of it.
+    if not name or len(name) > MAX_FILENAME or len(raw) > MAX_FILENAME:
         raise UploadError("filename", f"1 to {MAX_FILENAME} printable characters")
     return name
 
@@ -96,7 +97,7 @@ class Uploads:
                        (upload_id, owner, filename, content_type, size, UploadStatus.WAITING.value, now,
                         now + self.ttl_s))
         self.sweep(now=now)
-        return self.get(upload_id)
+        return self._row(upload_id)  # nothing can have arrived yet: no need to ask S3
 
     def signature(self, upload: Upload) -> str:
         """The HMAC that makes ``upload``'s local PUT URL valid until its ``expires_at``."""

@@ -69,3 +69,18 @@ def test_a_non_video_in_the_bucket_is_rejected_like_a_local_one(s3_uploads, medi
     _put(uploads.upload_url(upload, local_url=None), data, "video/mp4")
     rejected = uploads.get(upload.id)
     assert rejected.status is UploadStatus.REJECTED and rejected.error.startswith("content:")
+
+
+def test_a_store_that_is_down_is_a_503_that_names_it_and_the_upload_waits(s3_uploads, tmp_path):
+    from tests.conftest import free_port
+    from uploads import UploadRefused
+    from uploads.s3 import S3Storage
+
+    live, _ = s3_uploads
+    down = Uploads(live.db.path, tmp_path / "down", secret=b"s", max_bytes=50 << 20, max_seconds=60,
+                   ttl_s=600, keep_s=600, s3=S3Storage(BUCKET, endpoint_url=f"http://127.0.0.1:{free_port()}"))
+    upload = down.create(owner="key:1", filename="clip.mp4", content_type="video/mp4", size=1000)
+    with pytest.raises(UploadRefused, match="^upload_id: the upload store \\(S3\\) did not answer") as caught:
+        down.get(upload.id, owner="key:1")
+    assert caught.value.status == 503
+    assert live.get(upload.id).status is UploadStatus.WAITING  # nothing was lost: ask again once it is back
