@@ -23,6 +23,7 @@ from kombu.exceptions import OperationalError
 
 from ._types import BrokerUnavailable, QueueFull
 from .runner import run_job
+from .service import notify
 from .store import JobStore
 
 log = logging.getLogger(__name__)
@@ -60,10 +61,12 @@ def celery_init_app(app: Flask, broker_url: str) -> Celery:
     def settle_own_jobs(sender, **_) -> None:
         if sender.app is celery_app:
             with app.app_context():
-                count = current_app.extensions["jobs"].store.interrupt_running(worker=sender.hostname)
-            if count:
+                jobs = current_app.extensions["jobs"]
+                interrupted = jobs.store.interrupt_running(worker=sender.hostname)
+                notify(jobs.store, interrupted, jobs.on_finished)
+            if interrupted:
                 log.warning("%d job(s) were running when worker %s stopped: marked failed (interrupted)",
-                            count, sender.hostname)
+                            len(interrupted), sender.hostname)
 
     worker_ready.connect(settle_own_jobs, weak=False)
     app.extensions["celery"] = celery_app

@@ -93,16 +93,31 @@ class JobQueue:
         self.runner.close()
 
 
-def recover(store: JobStore, runner: Runner) -> None:
-    """Settle what a stopped server left: running jobs fail as interrupted, waiting ones run."""
+def recover(store: JobStore, runner: Runner, on_finished: Callable[[Job], None] | None = None) -> None:
+    """Settle what a stopped server left: running jobs fail as interrupted, waiting ones run.
+
+    A job that ends here ends like any other: ``on_finished`` (its callback) hears of it.
+    """
     interrupted = store.interrupt_running()
     if interrupted:
-        log.warning("%d job(s) were running when the server stopped: marked failed (interrupted)", interrupted)
+        log.warning("%d job(s) were running when the server stopped: marked failed (interrupted)", len(interrupted))
+    refused = []
     for job_id in store.queued_ids():
         try:
             runner.submit(job_id)
         except QueueFull:
             store.finish(job_id, JobStatus.FAILED, error="interrupted: the server restarted with a full queue")
+            refused.append(job_id)
+    notify(store, interrupted + refused, on_finished)
+
+
+def notify(store: JobStore, job_ids: list[str], on_finished: Callable[[Job], None] | None) -> None:
+    """Tell ``on_finished`` of each job in ``job_ids`` that ended outside a runner; a failure is logged."""
+    for job_id in job_ids if on_finished is not None else ():
+        try:
+            on_finished(store.get(job_id))
+        except Exception:
+            log.exception("after job %s", job_id)
 
 
 def callback_secret(app: Flask) -> bytes:
@@ -136,7 +151,7 @@ def init_app(app: Flask) -> JobQueue:
     else:
         runner = ThreadRunner(store, kinds, threads=int(app.config["TRENDTOK_JOB_THREADS"]),
                               queue_size=queue_size, on_finished=callbacks)
-        recover(store, runner)
+        recover(store, runner, callbacks)
     jobs = JobQueue(store, runner, handlers=kinds,
                     callback_hosts=allowed_hosts(app.config.get("TRENDTOK_CALLBACK_HOSTS")),
                     on_finished=callbacks)

@@ -173,9 +173,9 @@ class JobStore:
             if db.execute("DELETE FROM jobs WHERE id = ? AND status = ?", (job_id, JobStatus.QUEUED.value)).rowcount:
                 db.execute("DELETE FROM job_events WHERE job_id = ?", (job_id,))
 
-    def interrupt_running(self, *, worker: str | None = None) -> int:
+    def interrupt_running(self, *, worker: str | None = None) -> list[str]:
         """After a restart: jobs left ``running`` (by ``worker``, or by anyone) failed with
-        ``interrupted``. Returns how many."""
+        ``interrupted``. Returns their ids."""
         where, args = "status = ?", [JobStatus.RUNNING.value]
         if worker is not None:
             where, args = where + " AND worker = ?", args + [worker]
@@ -185,7 +185,7 @@ class JobStore:
                        [JobStatus.FAILED.value, INTERRUPTED, time.time(), *args])
             for job_id in ids:
                 _record_event(db, job_id)
-        return len(ids)
+        return ids
 
 
 def _record_event(db: sqlite3.Connection, job_id: str) -> None:

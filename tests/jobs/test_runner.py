@@ -101,11 +101,14 @@ def test_a_restart_fails_what_was_running_and_runs_what_was_waiting(tmp_path, ki
 
     store = JobStore(path)
     runner = ThreadRunner(store, kinds.handlers(), threads=1, queue_size=4)
+    told = []
     try:
-        recover(store, runner)
+        recover(store, runner, told.append)
         jobs = JobQueue(store, runner)
         assert jobs.get(cut.id).status is JobStatus.FAILED and "interrupted" in jobs.get(cut.id).error
         assert jobs.wait(waiting.id, timeout=10).result == {"echo": {"n": 2}}
+        # The interrupted job's ending is announced like any other (its callback_url hears of it).
+        assert [(j.id, j.status) for j in told] == [(cut.id, JobStatus.FAILED)]
     finally:
         runner.close()
 

@@ -75,7 +75,7 @@ def test_after_a_restart_running_jobs_are_interrupted_and_finished_ones_stay(tmp
     waiting, _ = before.create(kind="search", owner="o", params={})
 
     after = JobStore(path)  # a new process on the same file
-    assert after.interrupt_running() == 1
+    assert after.interrupt_running() == [cut.id]
     assert after.get(cut.id).status is JobStatus.FAILED and after.get(cut.id).error == INTERRUPTED
     assert _statuses(after, cut.id)[-1] == "failed"
     assert after.get(done.id).result == {"x": 1}
@@ -88,7 +88,7 @@ def test_a_worker_coming_back_settles_only_the_jobs_it_was_running(store):
     store.start(mine.id, worker="gpu-1@host")
     store.start(theirs.id, worker="gpu-2@host")
     assert store.count_queued() == 0
-    assert store.interrupt_running(worker="gpu-1@host") == 1
+    assert store.interrupt_running(worker="gpu-1@host") == [mine.id]
     assert store.get(mine.id).status is JobStatus.FAILED and store.get(mine.id).error == INTERRUPTED
     assert store.get(theirs.id).status is JobStatus.RUNNING and store.get(theirs.id).worker == "gpu-2@host"
 
