@@ -31,6 +31,7 @@ bench: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/bench_search.py
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/bench_text.py
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/bench_backends.py
+	HF_HUB_OFFLINE=1 $(BIN)/python bench/bench_jobs.py
 
 # Regenerates the bundled demo videos (needs Debian's flite: apt-get install flite).
 demo-library: $(STAMP)
