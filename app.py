@@ -32,6 +32,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     Path(app.config["TRENDTOK_RUNS_DIR"]).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
+    hops = int(app.config["TRENDTOK_PROXY_HOPS"])
+    if hops > 0:  # upload URLs are absolute: behind a proxy they must name the proxy's scheme and host
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops)
+
     init_studio(app)
     import jobs
     import uploads

@@ -39,6 +39,7 @@ DEFAULTS: dict[str, Any] = {
     "TRENDTOK_S3_ENDPOINT_URL": None,        # an S3-compatible store (MinIO, Ceph); empty = AWS
     "TRENDTOK_CALLBACK_HOSTS": None,         # hosts a job's callback_url may name (comma-separated); empty = none
     "TRENDTOK_CALLBACK_SECRET": None,        # signs callbacks (X-TrendTok-Signature); empty = derived from the secret key
+    "TRENDTOK_PROXY_HOPS": 0,                # reverse proxies in front (X-Forwarded-*); 0 = none, trust no header
     "TRENDTOK_SECRET_KEY": None,             # signs browser sessions; empty = a key made once beside TRENDTOK_DB
     "TRENDTOK_TRANSCRIBER": "auto",          # auto | sphinx | google | whisper
     "TRENDTOK_OCR": True,

@@ -137,3 +137,21 @@ def test_a_body_bigger_than_declared_is_refused(client, key, clip):
                           headers={"X-API-Key": key}).get_json()
     response = client.put(created["upload_url"], data=clip.read_bytes())
     assert response.status_code == 400 and response.get_json()["error"].startswith("size: 100 bytes were declared")
+
+
+def test_behind_a_proxy_the_upload_url_names_the_address_creators_use(tmp_path):
+    from app import create_app
+
+    def upload_url(hops):
+        app = create_app({"TESTING": True, "TRENDTOK_DB": str(tmp_path / f"{hops}.sqlite3"),
+                          "TRENDTOK_RUNS_DIR": str(tmp_path / "runs"), "TRENDTOK_CACHE_DIR": str(tmp_path / "cache"),
+                          "TRENDTOK_SECRET_KEY": "s", "TRENDTOK_PROXY_HOPS": hops})
+        key = app.test_cli_runner().invoke(args=["api-key", "create", "proxy"]).output.strip()
+        created = app.test_client().post(
+            "/api/uploads", json={"filename": "a.mp4", "content_type": "video/mp4", "size": 10},
+            headers={"X-API-Key": key, "X-Forwarded-Proto": "https", "X-Forwarded-Host": "studio.example"})
+        app.extensions["jobs"].close()
+        return created.get_json()["upload_url"]
+
+    assert upload_url(1).startswith("https://studio.example/api/uploads/")
+    assert upload_url(0).startswith("http://localhost/api/uploads/")  # no proxy: a forged header is ignored
