@@ -45,7 +45,9 @@ def init_app(app: Flask) -> Uploads:
         secret=app.secret_key.encode() if isinstance(app.secret_key, str) else app.secret_key,
         max_bytes=int(app.config["TRENDTOK_UPLOAD_MAX_MB"]) << 20,
         max_seconds=float(app.config["TRENDTOK_UPLOAD_MAX_SECONDS"]),
-        ttl_s=float(app.config["TRENDTOK_UPLOAD_TTL_S"]), keep_s=float(app.config["TRENDTOK_UPLOAD_KEEP_S"]), s3=s3)
+        ttl_s=float(app.config["TRENDTOK_UPLOAD_TTL_S"]), keep_s=float(app.config["TRENDTOK_UPLOAD_KEEP_S"]),
+        quota_bytes=int(app.config["TRENDTOK_UPLOAD_QUOTA_MB"]) << 20 if app.config["TRENDTOK_UPLOAD_QUOTA_MB"] else None,
+        s3=s3)
     app.extensions["uploads"] = uploads
     stop = threading.Event()
 

@@ -21,6 +21,8 @@ import utils
 from ._types import Upload, UploadError, UploadNotFound, UploadRefused, UploadRejected, UploadStatus
 from .content import inspect
 
+MIB = 1 << 20
+
 log = logging.getLogger(__name__)
 
 _SCHEMA = """
@@ -70,8 +72,9 @@ class Uploads:
     seconds; ``s3`` (an ``S3Storage``) moves the upload target to a bucket."""
 
     def __init__(self, db_path: str | os.PathLike, folder: str | os.PathLike, *, secret: bytes, max_bytes: int,
-                 max_seconds: float, ttl_s: float, keep_s: float, s3=None):
+                 max_seconds: float, ttl_s: float, keep_s: float, quota_bytes: int | None = None, s3=None):
         self.db = utils.Database(db_path, _SCHEMA)
+        self.quota_bytes = quota_bytes  # what one caller's live uploads may hold at once; None = no limit
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.secret = secret
@@ -88,15 +91,23 @@ class Uploads:
         filename, content_type = _check_filename(filename), _check_content_type(content_type)
         if isinstance(size, bool) or not isinstance(size, int) or not 0 < size <= self.max_bytes:
             raise UploadError("size", f"a whole number of bytes from 1 to {self.max_bytes} "
-                                      f"({self.max_bytes // (1 << 20)} MiB), not {size!r}")
+                                      f"({self.max_bytes // MIB} MiB), not {size!r}")
         now = time.time() if now is None else now
+        self.sweep(now=now)  # what has expired no longer counts against the quota
         upload_id = utils.new_run_id()
         with self.db.write() as db:
+            if self.quota_bytes is not None:
+                held = db.execute("SELECT COALESCE(SUM(size), 0) FROM uploads WHERE owner = ? AND status IN (?, ?, ?)",
+                                  (owner, UploadStatus.WAITING.value, UploadStatus.RECEIVING.value,
+                                   UploadStatus.READY.value)).fetchone()[0]
+                if held + size > self.quota_bytes:
+                    raise UploadRefused("size", f"your uploads already hold {held / MIB:.0f} MiB of the "
+                                                f"{self.quota_bytes / MIB:.0f} MiB one caller may keep; space frees "
+                                                f"as they expire", status=429)
             db.execute("INSERT INTO uploads (id, owner, filename, content_type, size, status, created_at, expires_at) "
                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                        (upload_id, owner, filename, content_type, size, UploadStatus.WAITING.value, now,
                         now + self.ttl_s))
-        self.sweep(now=now)
         return self._row(upload_id)  # nothing can have arrived yet: no need to ask S3
 
     def signature(self, upload: Upload) -> str:

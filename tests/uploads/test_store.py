@@ -173,3 +173,19 @@ def test_a_checker_that_breaks_leaves_a_rejected_upload_not_a_stuck_one(uploads,
     done = _put(uploads, upload, media["mp4"].read_bytes())
     assert done.status is UploadStatus.REJECTED and done.error.startswith("content: could not be checked")
     assert list(uploads.folder.iterdir()) == []
+
+
+def test_one_callers_live_uploads_are_capped_and_space_frees_as_they_expire(tmp_path):
+    uploads = Uploads(tmp_path / "q.sqlite3", tmp_path / "q", secret=b"s", max_bytes=10 * MiB, max_seconds=60,
+                      ttl_s=600, keep_s=3600, quota_bytes=25 * MiB)
+    first = uploads.create(owner="key:1", filename="a.mp4", content_type="video/mp4", size=10 * MiB, now=1000)
+    uploads.create(owner="key:1", filename="b.mp4", content_type="video/mp4", size=10 * MiB, now=1001)
+    with pytest.raises(UploadRefused, match="^size: your uploads already hold 20 MiB of the 25 MiB") as caught:
+        uploads.create(owner="key:1", filename="c.mp4", content_type="video/mp4", size=10 * MiB, now=1002)
+    assert caught.value.status == 429
+    # Another caller has a quota of their own; 5 MiB more still fits the first one's.
+    uploads.create(owner="key:2", filename="c.mp4", content_type="video/mp4", size=10 * MiB, now=1002)
+    uploads.create(owner="key:1", filename="d.mp4", content_type="video/mp4", size=5 * MiB, now=1003)
+    # Once the first two expire unused, their space is free again.
+    later = first.expires_at + 2
+    assert uploads.create(owner="key:1", filename="e.mp4", content_type="video/mp4", size=10 * MiB, now=later)
