@@ -18,6 +18,7 @@ import json
 from typing import Any, Iterator
 
 from flask import Blueprint, Response, current_app, g, jsonify, request, session, url_for
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from jobs import BrokerUnavailable, JobNotFound, JobStatus, QueueFull, UnknownKind, check_params, get_jobs
 from search_input import InputError
@@ -45,6 +46,26 @@ def _api_error(exc: ApiError):
     response = jsonify(error=str(exc))
     response.status_code = exc.status
     response.headers.update(exc.headers)
+    return response
+
+
+#: What a werkzeug error raised around the views (no such route, a method the route lacks, a body over
+#: the app's cap) is about, so that it names a field like every other /api error.
+_HTTP_ERROR_FIELDS = {404: "path", 405: "method", 413: "body"}
+
+
+def http_error(exc: HTTPException) -> Response:
+    """A werkzeug error under ``/api/`` in the API's form; the studio's app-wide handler sends these here
+    (a blueprint's own handlers never see routing errors)."""
+    code = exc.code or 500
+    if code == 405 and isinstance(exc, MethodNotAllowed):
+        message = f"method: {request.method} is not one of {', '.join(exc.valid_methods or ())}"
+    else:
+        message = f"{_HTTP_ERROR_FIELDS.get(code, 'request')}: {exc.description or exc.name}"
+    response = jsonify(error=message)
+    response.status_code = code
+    # Keep what the error says beside its body: a 405 must list the methods that are allowed (Allow).
+    response.headers.extend((name, value) for name, value in exc.get_headers() if name.lower() != "content-type")
     return response
 
 
@@ -127,10 +148,15 @@ def create_upload():
     try:
         upload = uploads.create(owner=g.owner, filename=payload.get("filename"),
                                 content_type=payload.get("content_type"), size=payload.get("size"))
+    except UploadRefused as exc:  # over the caller's quota (429), or a store that cannot sign (503)
+        raise ApiError(exc.status, str(exc)) from None
     except UploadError as exc:
         raise ApiError(400, str(exc)) from None
-    url = uploads.upload_url(upload, local_url=lambda upload_id, query: url_for(
-        "api.put_upload", upload_id=upload_id, _external=True, **query))
+    try:
+        url = uploads.upload_url(upload, local_url=lambda upload_id, query: url_for(
+            "api.put_upload", upload_id=upload_id, _external=True, **query))
+    except UploadRefused as exc:
+        raise ApiError(exc.status, str(exc)) from None
     response = jsonify(upload_id=upload.id, upload_url=url, method="PUT", headers={"Content-Type": upload.content_type},
                        expires_at=upload.expires_at, status_url=url_for("api.upload", upload_id=upload.id))
     response.status_code = 201
@@ -196,8 +222,12 @@ def cancel_job(job_id: str):
 def job_events(job_id: str):
     _find(job_id)
     raw = request.headers.get("Last-Event-ID", "0")
-    after = int(raw) if raw.isdigit() else 0
+    after = int(raw) if raw.isascii() and raw.isdigit() else 0  # "²" is a digit to isdigit, not to int
     jobs = get_jobs()
+    if _ended_by(jobs, job_id, after):
+        # Resumed at or past its `end`: 204 is how SSE tells an EventSource to stop reconnecting
+        # (a 200 would be heartbeats for ever).
+        return Response(status=204)
     return Response(_sse(jobs, job_id, after), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
@@ -212,4 +242,12 @@ def _sse(jobs, job_id: str, after: int) -> Iterator[str]:
             yield f"id: {after}\nevent: {'end' if finished else 'progress'}\ndata: {json.dumps(event)}\n\n"
             if finished:
                 return
+        if _ended_by(jobs, job_id, after):  # resumed past its end while it still ran: no `end` will come
+            return
         yield ": still running\n\n"
+
+
+def _ended_by(jobs, job_id: str, after: int) -> bool:
+    """Whether the job has ended and its last event is ``after`` or earlier: nothing more will come.
+    (A job's ending status and its last event are written together.)"""
+    return jobs.get(job_id).status.finished and not jobs.store.events(job_id, after=after)

@@ -22,6 +22,18 @@ _SEED = {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_SEED}
 _CALLBACK = {"type": "string", "format": "uri", "maxLength": 2000,
              "description": "POSTed the final status, signed (X-TrendTok-Signature); its host must be listed in "
                             "TRENDTOK_CALLBACK_HOSTS"}
+# One event of the /events stream, as an EventSource reads it: `data` is the job's state at that change.
+_EVENT = {"type": "object", "required": ["id", "event", "data"], "properties": {
+    "id": {"type": "string", "pattern": "^[0-9]+$", "description": "Its seq: send it as Last-Event-ID to resume"},
+    "event": {"type": "string", "enum": ["progress", "end"]},
+    "data": {"type": "string", "contentMediaType": "application/json", "contentSchema": {
+        "type": "object", "required": ["job_id", "seq", "at", "status", "fraction"],
+        "properties": {"job_id": {"type": "string"}, "seq": {"type": "integer", "minimum": 1}, "at": {"type": "number"},
+                       "status": {"type": "string", "enum": ["queued", "running", "succeeded", "failed", "cancelled"]},
+                       "stage": {"type": ["string", "null"]}, "done": {"type": "integer"},
+                       "total": {"type": "integer"}, "fraction": {"type": "number", "minimum": 0, "maximum": 1},
+                       "error": {"type": ["string", "null"]}}}},
+}}
 
 
 def openapi_document() -> dict[str, Any]:
@@ -78,7 +90,9 @@ def openapi_document() -> dict[str, Any]:
                         "parameters": [_JOB_ID, {"name": "Last-Event-ID", "in": "header", "required": False,
                                                  "schema": {"type": "string"}}],
                         "responses": {"200": {"description": "An event stream",
-                                              "content": {"text/event-stream": {"schema": {"type": "string"}}}},
+                                              "content": {"text/event-stream": {"schema": _EVENT}}},
+                                      "204": {"description": "The job has ended and Last-Event-ID was its last "
+                                                             "event or later: nothing more will come"},
                                       "401": _ERROR, "404": _ERROR}},
             },
             "/api/uploads": {
@@ -89,14 +103,18 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {"201": {"description": "PUT the bytes to upload_url before expires_at",
                                           "content": {"application/json": {
                                               "schema": {"$ref": "#/components/schemas/UploadTarget"}}}},
-                                  "400": _ERROR, "401": _ERROR, "403": _ERROR},
+                                  "400": _ERROR, "401": _ERROR, "403": _ERROR,
+                                  "429": {**_ERROR, "description": "The caller's uploads hold their quota "
+                                                                   "(TRENDTOK_UPLOAD_QUOTA_MB)"},
+                                  "503": {**_ERROR, "description": "The upload store (S3) cannot sign uploads"}},
                 },
             },
             "/api/uploads/{upload_id}": {
                 "get": {"summary": "Whether the bytes arrived, and what they are",
                         "parameters": [_UPLOAD_ID],
                         "responses": {"200": {"description": "The upload", "content": {"application/json": {
-                            "schema": {"$ref": "#/components/schemas/Upload"}}}}, "401": _ERROR, "404": _ERROR}},
+                            "schema": {"$ref": "#/components/schemas/Upload"}}}}, "400": _ERROR, "401": _ERROR,
+                            "404": _ERROR, "503": {**_ERROR, "description": "The upload store (S3) did not answer"}}},
             },
             "/api/uploads/{upload_id}/content": {
                 "put": {"summary": "The bytes, at the upload_url POST /api/uploads gave (its signature is the "
@@ -174,7 +192,7 @@ def openapi_document() -> dict[str, Any]:
                     "properties": {
                         "filename": {"type": "string", "minLength": 1, "maxLength": 255,
                                      "description": "Shown back to you; never used as a path"},
-                        "content_type": {"type": "string", "pattern": "^(video|audio)/",
+                        "content_type": {"type": "string", "pattern": "^(video|audio)/[a-z0-9][a-z0-9.+-]{0,60}$",
                                          "description": "Declared; the bytes are checked for what they are"},
                         "size": {"type": "integer", "minimum": 1, "description": "Bytes, exactly"},
                     },

@@ -155,3 +155,18 @@ def test_behind_a_proxy_the_upload_url_names_the_address_creators_use(tmp_path):
 
     assert upload_url(1).startswith("https://studio.example/api/uploads/")
     assert upload_url(0).startswith("http://localhost/api/uploads/")  # no proxy: a forged header is ignored
+
+
+def test_over_the_callers_quota_an_upload_url_is_a_429_naming_size(tmp_path):
+    from app import create_app
+
+    app = create_app({"TESTING": True, "TRENDTOK_DB": str(tmp_path / "q.sqlite3"),
+                      "TRENDTOK_RUNS_DIR": str(tmp_path / "runs"), "TRENDTOK_CACHE_DIR": str(tmp_path / "cache"),
+                      "TRENDTOK_SECRET_KEY": "s", "TRENDTOK_UPLOAD_QUOTA_MB": 300})
+    key = app.test_cli_runner().invoke(args=["api-key", "create", "quota"]).output.strip()
+    client = app.test_client()
+    body = {"filename": "a.mp4", "content_type": "video/mp4", "size": 200 << 20}
+    assert client.post("/api/uploads", json=body, headers={"X-API-Key": key}).status_code == 201
+    refused = client.post("/api/uploads", json=body, headers={"X-API-Key": key})
+    assert refused.status_code == 429 and refused.get_json()["error"].startswith("size: your uploads already hold")
+    app.extensions["jobs"].close()
