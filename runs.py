@@ -53,14 +53,22 @@ def _sniffed_suffix(path: Path) -> str:
     return f".{fmt}" if fmt else ""
 
 
+URL_PREFIX = "/runs"
+
+
+def url(run_id: str, relative: str, *, url_prefix: str = URL_PREFIX) -> str:
+    """The URL the studio serves a run-folder file at (``web.studio.run_file``)."""
+    return f"{url_prefix.rstrip('/')}/{run_id}/{relative}"
+
+
 class _Publisher:
     def __init__(self, result: StudioResult, url_prefix: str):
         self.result = result
-        self.url_prefix = f"{url_prefix.rstrip('/')}/{result.run_id}"
+        self.url_prefix = url_prefix
         self.warnings: list[str] = []
 
     def url(self, relative: str) -> str:
-        return f"{self.url_prefix}/{relative}"
+        return url(self.result.run_id, relative, url_prefix=self.url_prefix)
 
     def video(self, entry: VideoResult) -> dict[str, Any]:
         from tiktok_videos import write_poster_frame
@@ -147,7 +155,7 @@ def image_json(cover: "Artwork | None", url: Callable[[str], str], *, seed: int)
     }
 
 
-def publish(result: StudioResult, *, url_prefix: str = "/runs") -> dict[str, Any]:
+def publish(result: StudioResult, *, url_prefix: str = URL_PREFIX) -> dict[str, Any]:
     """Publish ``result``'s videos and poster frames into its run folder, write ``result.json``
     and return that JSON (URLs under ``url_prefix``)."""
     document = _Publisher(result, url_prefix).to_json()
@@ -194,7 +202,8 @@ def derive(runs_dir: str | os.PathLike, parent: dict[str, Any], *,
     target.mkdir(parents=True)
     for path in sorted(source.rglob("*")):
         relative = path.relative_to(source).as_posix()
-        if path.is_file() and relative != RESULT_NAME and relative not in leave_out:
+        # A dot-name is a file still being written (a preview render's temp): never part of a run.
+        if path.is_file() and relative != RESULT_NAME and relative not in leave_out and not path.name.startswith("."):
             _publish_file(path, target / relative)
     old, new = f"/{parent['run_id']}/", f"/{run_id}/"
 

@@ -67,25 +67,42 @@ def _fit(size: tuple[int, int]) -> tuple[int, int]:
 
 def render_preview(runs_dir: str | os.PathLike, *, run_id: str,
                    progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
-    """Render ``preview.mp4`` into run ``run_id`` and record it in the run's JSON (``preview``).
+    """Render ``preview.mp4`` of run ``run_id`` into a new run made from it; its result JSON.
 
     The picture is the creator's clip, else the run's top source video, else the cover held for
     the soundtrack's length; the sound is the run's soundtrack, looped or trimmed to the
     picture's length with a short fade-out, under the clip's own sound at ``MUSIC_UNDER_CLIP``
-    when it has any. H.264 + AAC, at most 720×1280. Returns the updated result JSON; raises
-    ``RemixError`` naming ``run_id`` when the run has no soundtrack or nothing to show.
+    when it has any. H.264 + AAC, at most 720×1280. The new run links the first run's files and
+    adds the preview (``preview`` in its JSON): the first run is never rewritten, since a run id
+    is a link anyone may be given. Raises ``RemixError`` naming ``run_id`` when the run has no
+    soundtrack or nothing to show; a render that fails leaves no new run behind.
     """
-    from moviepy import AudioFileClip, CompositeAudioClip, ImageClip, VideoFileClip, afx
+    import shutil
 
     try:
-        document = runs.load(runs_dir, run_id)
+        parent = runs.load(runs_dir, run_id)
     except runs.RunNotFound:
         raise RemixError(f"run_id: no finished run {run_id!r}") from None
-    music_path = runs.file_path(runs_dir, document, (document.get("music") or {}).get("url"))
+    music_path = runs.file_path(runs_dir, parent, (parent.get("music") or {}).get("url"))
     if music_path is None:
         raise RemixError("run_id: this run has no soundtrack to mix in; regenerate the soundtrack first")
-    kind, base_path = _base(runs_dir, document)
-    run_dir = Path(runs_dir) / document["run_id"]
+    kind, base_path = _base(runs_dir, parent)
+    document, run_dir = runs.derive(runs_dir, parent, leave_out={PREVIEW_NAME})
+    try:
+        width, height, length = _render(base_path, kind, music_path, run_dir / PREVIEW_NAME, progress)
+    except BaseException:
+        shutil.rmtree(run_dir, ignore_errors=True)
+        raise
+    document["preview"] = {"url": runs.url(document["run_id"], PREVIEW_NAME), "source": kind,
+                           "duration_s": round(length, 2), "width": width, "height": height}
+    runs.save(runs_dir, document)
+    return document
+
+
+def _render(base_path: Path, kind: str, music_path: Path, target: Path,
+            progress: Callable[[int, int], None] | None) -> tuple[int, int, float]:
+    """Write the preview to ``target`` (temp + rename); its ``(width, height, seconds)``."""
+    from moviepy import AudioFileClip, CompositeAudioClip, ImageClip, VideoFileClip, afx
 
     music = AudioFileClip(str(music_path))
     clips = [music]
@@ -109,8 +126,9 @@ def render_preview(runs_dir: str | os.PathLike, *, run_id: str,
         final = picture.with_audio(sound).with_duration(length)
         with tempfile.TemporaryDirectory(prefix="preview-") as scratch:
             # The temporary name ends in .mp4 (ffmpeg picks the container by it) and lives beside the
-            # target, so the rename is atomic; moviepy's temporary audio goes to scratch, not the cwd.
-            fd, tmp = tempfile.mkstemp(dir=run_dir, prefix=".preview-", suffix=".mp4")
+            # target, so the rename is atomic; a dot-name keeps it out of any run made meanwhile
+            # (runs.derive); moviepy's temporary audio goes to scratch, not the cwd.
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".preview-", suffix=".mp4")
             os.close(fd)
             try:
                 final.write_videofile(tmp, fps=fps, codec="libx264", audio_codec="aac", preset="veryfast",
@@ -118,7 +136,7 @@ def render_preview(runs_dir: str | os.PathLike, *, run_id: str,
                                       ffmpeg_params=["-pix_fmt", "yuv420p", "-movflags", "+faststart"],
                                       logger=_Progress(progress) if progress else None)
                 os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide it from a server running as another user
-                os.replace(tmp, run_dir / PREVIEW_NAME)
+                os.replace(tmp, target)
             finally:
                 if os.path.exists(tmp):
                     os.unlink(tmp)
@@ -126,7 +144,4 @@ def render_preview(runs_dir: str | os.PathLike, *, run_id: str,
     finally:
         for clip in clips:
             clip.close()
-    document["preview"] = {"url": f"/runs/{document['run_id']}/{PREVIEW_NAME}", "source": kind,
-                           "duration_s": round(length, 2), "width": width, "height": height}
-    runs.save(runs_dir, document)
-    return document
+    return width, height, length

@@ -28,13 +28,17 @@ def _clip_seconds(parent: dict[str, Any], runs_dir) -> float:
     """For a run on the creator's clip whose soundtrack matched it: the clip's exact length; else 0."""
     from tiktok_videos import probe_duration
 
-    if parent.get("duration") != "match":
+    uploads = [v for v in parent.get("videos") or [] if v.get("source") == "upload"]
+    asked = parent.get("duration")
+    if asked is None and uploads:  # a run made before "duration" was recorded: off the 5-s grid = matched
+        made = float((parent.get("music") or {}).get("duration_s") or 0)
+        asked = "match" if made and abs(made / 5 - round(made / 5)) > 0.001 else None
+    if asked != "match":
         return 0.0
-    for video in parent.get("videos") or []:
-        if video.get("source") == "upload":
-            path = runs.file_path(runs_dir, parent, video.get("video_url"))
-            if path is not None:
-                return probe_duration(path)
+    for video in uploads:
+        path = runs.file_path(runs_dir, parent, video.get("video_url"))
+        if path is not None:
+            return probe_duration(path)
     return 0.0
 
 
@@ -62,7 +66,9 @@ def regenerate(studio: pipeline.Studio, *, run_id: str, part: str, seed: int,
         if path is not None:
             leave_out.add(path.name)
     document, run_dir = runs.derive(runs_dir, parent, leave_out=leave_out)
-    url = lambda name: f"/runs/{document['run_id']}/{name}"  # noqa: E731  (runs.publish's layout)
+    def url(name: str) -> str:
+        return runs.url(document["run_id"], name)
+
     started = time.perf_counter()
     try:
         if part == "music":

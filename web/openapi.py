@@ -180,7 +180,7 @@ def openapi_document() -> dict[str, Any]:
                 "PreviewJob": {
                     "type": "object", "required": ["kind", "run_id"],
                     "description": "An MP4 of the run's clip (or top video, or cover) with its soundtrack mixed "
-                                   "in; the result is the run, with `preview`",
+                                   "in; the result is a new run made from it, with `preview`",
                     "properties": {
                         "kind": {"type": "string", "enum": ["preview"]},
                         "run_id": _RUN_ID,

@@ -34,11 +34,17 @@ def _frame_size(path) -> tuple[int, int]:
 
 def test_a_preview_of_my_clip_is_the_clip_with_the_soundtrack_under_its_sound(studio, clip_run, clip_path):
     seen = []
+    first_json = (studio.runs_dir / clip_run["run_id"] / "result.json").read_bytes()
     document = render_preview(studio.runs_dir, run_id=clip_run["run_id"], progress=lambda d, t: seen.append((d, t)))
 
-    preview = studio.runs_dir / clip_run["run_id"] / PREVIEW_NAME
-    assert document["preview"]["source"] == "clip" and document["preview"]["url"].endswith("/" + PREVIEW_NAME)
-    assert runs.load(studio.runs_dir, clip_run["run_id"])["preview"] == document["preview"]
+    # A new run holds the preview; the run it was made from is not touched (its id may be shared).
+    assert document["parent_run_id"] == clip_run["run_id"] and document["run_id"] != clip_run["run_id"]
+    assert (studio.runs_dir / clip_run["run_id"] / "result.json").read_bytes() == first_json
+    assert not (studio.runs_dir / clip_run["run_id"] / PREVIEW_NAME).exists()
+    preview = studio.runs_dir / document["run_id"] / PREVIEW_NAME
+    assert document["preview"]["source"] == "clip"
+    assert document["preview"]["url"] == f"/runs/{document['run_id']}/{PREVIEW_NAME}"
+    assert runs.load(studio.runs_dir, document["run_id"])["preview"] == document["preview"]
     assert abs(probe_duration(preview) - probe_duration(clip_path)) < 0.1
     width, height = _frame_size(preview)
     assert width <= 720 and height <= 1280 and width % 2 == 0 and height % 2 == 0
@@ -64,7 +70,7 @@ def test_a_run_without_videos_previews_its_cover_for_the_soundtracks_length(stud
     run = runs.publish(studio.search(SearchRequest(tags=("Zzyzxnotatag",), duration=5, seed=1)))
     assert run["videos"] == []
     document = render_preview(studio.runs_dir, run_id=run["run_id"])
-    preview = studio.runs_dir / run["run_id"] / PREVIEW_NAME
+    preview = studio.runs_dir / document["run_id"] / PREVIEW_NAME
     assert document["preview"]["source"] == "cover"
     assert abs(probe_duration(preview) - run["music"]["duration_s"]) < 0.1
     assert _frame_size(preview) == (720, 1280)
@@ -73,8 +79,8 @@ def test_a_run_without_videos_previews_its_cover_for_the_soundtracks_length(stud
 
 
 def test_a_regenerated_run_does_not_inherit_the_old_preview(studio, clip_run):
-    render_preview(studio.runs_dir, run_id=clip_run["run_id"])
-    remixed = regenerate(studio, run_id=clip_run["run_id"], part="music", seed=11)
+    previewed = render_preview(studio.runs_dir, run_id=clip_run["run_id"])
+    remixed = regenerate(studio, run_id=previewed["run_id"], part="music", seed=11)
     assert "preview" not in remixed
     assert not (studio.runs_dir / remixed["run_id"] / PREVIEW_NAME).exists()
 
@@ -82,8 +88,19 @@ def test_a_regenerated_run_does_not_inherit_the_old_preview(studio, clip_run):
 def test_without_a_soundtrack_or_a_run_the_error_names_run_id(studio, search_run):
     document, folder = runs.derive(studio.runs_dir, search_run, leave_out={"soundtrack.wav", "soundtrack.mid"})
     runs.save(studio.runs_dir, {**document, "music": None, "music_url": None})
+    before = set(studio.runs_dir.iterdir())
     with pytest.raises(RemixError, match="^run_id: this run has no soundtrack"):
         render_preview(studio.runs_dir, run_id=document["run_id"])
     with pytest.raises(RemixError, match="^run_id: no finished run"):
         render_preview(studio.runs_dir, run_id="f" * 32)
-    assert not (folder / PREVIEW_NAME).exists()
+    assert set(studio.runs_dir.iterdir()) == before  # no run was started
+
+
+def test_a_file_still_being_written_is_never_linked_into_a_new_run(studio, search_run):
+    half = studio.runs_dir / search_run["run_id"] / ".preview-x1y2.mp4"  # a render in progress
+    half.write_bytes(b"\0" * 100)
+    try:
+        document, folder = runs.derive(studio.runs_dir, search_run)
+        assert not (folder / half.name).exists() and (folder / "cover.png").exists()
+    finally:
+        half.unlink()

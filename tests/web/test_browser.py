@@ -184,9 +184,10 @@ def test_my_own_clip_uploads_then_shows_stages_then_a_soundtrack_as_long_as_the_
     button = browser.find_element(By.CSS_SELECTOR, '#remix button[data-kind="preview"]')
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
     button.click()
-    WebDriverWait(browser, 120).until(lambda d: "?preview=" in d.current_url or
+    WebDriverWait(browser, 120).until(lambda d: d.current_url.endswith("#preview") or
                                       d.find_element(By.ID, "remix-error").is_displayed())
-    assert "?preview=" in browser.current_url, browser.find_element(By.ID, "remix-error").text
+    assert browser.current_url.endswith("#preview"), browser.find_element(By.ID, "remix-error").text
+    assert browser.current_url.split("#")[0] != clip_run  # a new run; the clip's run is unchanged
     preview_length = "const v = document.querySelector('#preview video'); return v && v.duration"
     WebDriverWait(browser, 20).until(lambda d: (d.execute_script(preview_length) or 0) > 0)
     assert abs(browser.execute_script(preview_length) - probe_duration(own_clip)) < 0.1

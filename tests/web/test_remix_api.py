@@ -15,7 +15,7 @@ def run(app, key, wait_job):
     return wait_job(client, key, created.get_json()["job_id"])["result"]
 
 
-def test_regenerate_makes_a_new_run_and_a_preview_lands_in_it(client, key, run, wait_job):
+def test_regenerate_and_preview_each_make_a_new_run(client, key, run, wait_job):
     headers = {"X-API-Key": key}
     created = client.post("/api/jobs", json={"kind": "regenerate", "run_id": run["run_id"], "part": "music"},
                           headers=headers)
@@ -32,10 +32,12 @@ def test_regenerate_makes_a_new_run_and_a_preview_lands_in_it(client, key, run, 
     created = client.post("/api/jobs", json={"kind": "preview", "run_id": remixed["run_id"]}, headers=headers)
     job = wait_job(client, key, created.get_json()["job_id"])
     assert job["status"] == "succeeded", job["error"]
-    assert job["result"]["run_id"] == remixed["run_id"]
-    video = client.get(job["result"]["preview"]["url"])
+    previewed = job["result"]
+    assert previewed["parent_run_id"] == remixed["run_id"] and previewed["music"]["seed"] == remixed["music"]["seed"]
+    video = client.get(previewed["preview"]["url"])
     assert video.status_code == 200 and video.mimetype == "video/mp4" and video.data[4:8] == b"ftyp"
-    assert 'id="preview"' in client.get(f"/runs/{remixed['run_id']}").get_data(as_text=True)
+    assert 'id="preview"' in client.get(f"/runs/{previewed['run_id']}").get_data(as_text=True)
+    assert 'id="preview"' not in client.get(f"/runs/{remixed['run_id']}").get_data(as_text=True)
     # The preview job reported its own stage, from 0 to the last frame.
     events = client.get(f"/api/jobs/{job['job_id']}/events", headers=headers).get_data(as_text=True)
     assert '"stage": "preview"' in events and '"fraction": 1.0' in events

@@ -13,8 +13,8 @@
 })();
 
 // Remix: "Regenerate soundtrack", "Regenerate cover" and "Render preview video" each start a
-// job through /api with the page's session, show its stage on a bar, then open the result:
-// a new run for a regenerated part, this run (now with its preview) for a preview.
+// job through /api with the page's session, show its stage on a bar, then open the new run
+// it made (this run stays as it is).
 (function () {
   const card = document.getElementById("remix");
   if (!card) return;
@@ -50,9 +50,8 @@
       const job = await call("POST", card.dataset.jobs, body);
       const done = await follow(job, show);
       if (done.status !== "succeeded") throw new Error("The studio could not finish: " + (done.error || done.status));
-      // A preview lands in this run: a query makes the address differ, so the page really reloads.
-      window.location.href = "/runs/" + done.result.run_id +
-        (body.kind === "preview" ? "?preview=" + encodeURIComponent(job.job_id) + "#preview" : "");
+      // Every remix is a new run: open it, at the preview when that is what was made.
+      window.location.href = "/runs/" + done.result.run_id + (body.kind === "preview" ? "#preview" : "");
     } catch (err) {
       errorBox.textContent = err.message;
       errorBox.hidden = false;
