@@ -10,11 +10,14 @@ Only the job's id travels through the broker; params, progress, cancel requests 
 results stay in the job store, and files in the run folder (or S3), which server and
 workers share. A worker that dies mid-job leaves it ``running``; when a worker of the
 same name starts again it marks those jobs failed (``interrupted``), as the server does
-for its own threads after a restart.
+for its own threads after a restart. Jobs still queued a minute after they were made are
+sent again whenever a server or worker starts (``CeleryRunner.resend_stale``), so a lost
+Redis message never strands a job.
 """
 from __future__ import annotations
 
 import logging
+import time
 
 from celery import Celery, Task
 from celery.signals import worker_ready
@@ -30,6 +33,8 @@ log = logging.getLogger(__name__)
 
 #: The one task: run the stored job with this id.
 RUN_JOB = "trendtok.run_job"
+#: A job queued longer than this when a server or worker starts is sent again (its message may be lost).
+STALE_S = 60
 
 
 def celery_init_app(app: Flask, broker_url: str) -> Celery:
@@ -64,6 +69,7 @@ def celery_init_app(app: Flask, broker_url: str) -> Celery:
                 jobs = current_app.extensions["jobs"]
                 interrupted = jobs.store.interrupt_running(worker=sender.hostname)
                 notify(jobs.store, interrupted, jobs.on_finished)
+                jobs.runner.resend_stale()
             if interrupted:
                 log.warning("%d job(s) were running when worker %s stopped: marked failed (interrupted)",
                             len(interrupted), sender.hostname)
@@ -97,6 +103,25 @@ class CeleryRunner:
         except OperationalError as exc:
             log.error("job %s: the broker refused it: %s", job_id, exc)
             raise BrokerUnavailable("queue: the job broker cannot be reached; try again later") from None
+
+    def resend_stale(self, *, older_than_s: float = STALE_S) -> int:
+        """Send again every job queued more than ``older_than_s`` ago; how many.
+
+        The store, not Redis, says what is waiting: a Redis restarted without persistence, a
+        flushed database or a worker killed holding a prefetched message loses the message but
+        not the job. A second message for a job whose first is still in Redis is harmless: the
+        first worker to start it wins (``JobStore.start``) and the other finds it taken.
+        """
+        stale = self.store.queued_ids(created_before=time.time() - older_than_s)
+        for job_id in stale:
+            try:
+                self.celery_app.send_task(RUN_JOB, args=[job_id], task_id=job_id)
+            except OperationalError as exc:
+                log.warning("could not send queued job %s again: %s", job_id, exc)
+                break
+        if stale:
+            log.info("sent %d queued job(s) to the workers again", len(stale))
+        return len(stale)
 
     def close(self) -> None:
         """Nothing runs here; queued jobs wait in the broker for the workers."""

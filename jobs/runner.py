@@ -49,13 +49,14 @@ def run_job(store: JobStore, handlers: Mapping[str, Handler], job_id: str,
     try:
         result = handlers[job.kind](job, JobContext(store, job_id))
     except JobCancelled as exc:
-        store.finish(job_id, JobStatus.CANCELLED, error=str(exc) or "cancelled")
+        ended = store.finish(job_id, JobStatus.CANCELLED, error=str(exc) or "cancelled")
     except Exception as exc:  # the job fails; the worker goes on to the next one
         log.exception("job %s (%s) failed", job_id, job.kind)
-        store.finish(job_id, JobStatus.FAILED, error=str(exc) or type(exc).__name__)
+        ended = store.finish(job_id, JobStatus.FAILED, error=str(exc) or type(exc).__name__)
     else:
-        store.finish(job_id, JobStatus.SUCCEEDED, result=result)
-    if on_finished is not None:
+        ended = store.finish(job_id, JobStatus.SUCCEEDED, result=result)
+    # Only whoever ended the job notifies: a returning worker of the same name may have settled it first.
+    if ended and on_finished is not None:
         try:
             on_finished(store.get(job_id))
         except Exception:  # a failed notification must not kill the worker

@@ -148,6 +148,7 @@ def init_app(app: Flask) -> JobQueue:
 
         runner = CeleryRunner(celery_init_app(app, app.config["TRENDTOK_BROKER_URL"]), store,
                               queue_size=queue_size)
+        runner.resend_stale()
     else:
         runner = ThreadRunner(store, kinds, threads=int(app.config["TRENDTOK_JOB_THREADS"]),
                               queue_size=queue_size, on_finished=callbacks)

@@ -114,9 +114,11 @@ class JobStore:
         return self._db().execute("SELECT COUNT(*) FROM jobs WHERE status = ?",
                                   (JobStatus.QUEUED.value,)).fetchone()[0]
 
-    def queued_ids(self) -> list[str]:
-        rows = self._db().execute("SELECT id FROM jobs WHERE status = ? ORDER BY created_at, rowid",
-                                  (JobStatus.QUEUED.value,)).fetchall()
+    def queued_ids(self, *, created_before: float | None = None) -> list[str]:
+        """Queued jobs, oldest first; with ``created_before`` (UNIX seconds), only those created earlier."""
+        rows = self._db().execute("SELECT id FROM jobs WHERE status = ? AND created_at < ? ORDER BY created_at, rowid",
+                                  (JobStatus.QUEUED.value, float("inf") if created_before is None
+                                   else created_before)).fetchall()
         return [r["id"] for r in rows]
 
     # -- a job's life -------------------------------------------------------------------------
@@ -137,8 +139,9 @@ class JobStore:
                 _record_event(db, job_id)
 
     def finish(self, job_id: str, status: JobStatus, *, result: dict[str, Any] | None = None,
-               error: str | None = None) -> None:
-        """Record how a job ended; a job that already ended keeps its first ending."""
+               error: str | None = None) -> bool:
+        """Record how a job ended; a job that already ended keeps its first ending (and this
+        returns False)."""
         if not status.finished:
             raise ValueError(f"status: {status.value} is not an ending")
         with self._write() as db:
@@ -150,6 +153,8 @@ class JobStore:
                  time.time(), status is JobStatus.SUCCEEDED, job_id, JobStatus.QUEUED.value, JobStatus.RUNNING.value),
             ).rowcount:
                 _record_event(db, job_id)
+                return True
+        return False
 
     def cancel(self, job_id: str, *, owner: str) -> Job:
         """Cancel a queued job now, or ask a running one to stop at its next stage boundary."""

@@ -151,6 +151,22 @@ def test_a_search_job_runs_on_a_worker_and_lands_in_the_shared_store(server, key
     assert {"videos", "text", "summary", "music", "image"} <= stages
 
 
+def test_a_queued_job_whose_message_was_lost_runs_once_a_server_starts(server, config, worker):
+    import sqlite3
+
+    # A job the store holds as queued but Redis never got (or lost in a restart without persistence).
+    store = server.extensions["jobs"].store
+    lost, _ = store.create(kind="search", owner="celery-tests", params={"tags": ["Tech"], "duration": 5, "seed": 1})
+    with sqlite3.connect(store.path) as db:
+        db.execute("UPDATE jobs SET created_at = created_at - 3600 WHERE id = ?", (lost.id,))
+    restarted = _server(config)  # a server (or a worker) starting sends stale queued jobs again
+    try:
+        job = _wait_for(lambda: (j := store.get(lost.id)).status.finished and j, 120, "the lost job to run")
+        assert job.status is JobStatus.SUCCEEDED and job.worker.startswith("trendtok-test@")
+    finally:
+        restarted.extensions["studio"].close()
+
+
 def test_beyond_the_queue_size_a_job_is_refused_with_429_and_not_kept(config, redis_server):
     # Database 1 of the same redis: no worker listens there, so jobs stay queued.
     app = _server(config, TRENDTOK_BROKER_URL=f"{redis_server}/1", TRENDTOK_QUEUE_SIZE=1,
