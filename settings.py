@@ -35,7 +35,7 @@ DEFAULTS: dict[str, Any] = {
     "TRENDTOK_UPLOAD_MAX_SECONDS": 180,      # longest clip accepted (checked by decoding, not by name)
     "TRENDTOK_UPLOAD_TTL_S": 3600,           # an upload URL's life, and an unused upload's
     "TRENDTOK_UPLOAD_KEEP_S": 86400,         # a used upload is kept this long after its last job
-    "TRENDTOK_UPLOAD_QUOTA_MB": 1000,        # what one caller's live uploads may hold at once; 0 = no limit
+    "TRENDTOK_UPLOAD_QUOTA_MB": 1000,        # what one caller's unused uploads may hold at once; 0 = no limit
     "TRENDTOK_S3_BUCKET": None,              # uploads go to this bucket via presigned URLs; empty = this server
     "TRENDTOK_S3_ENDPOINT_URL": None,        # an S3-compatible store (MinIO, Ceph); empty = AWS
     "TRENDTOK_CALLBACK_HOSTS": None,         # hosts a job's callback_url may name (comma-separated); empty = none

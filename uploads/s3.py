@@ -5,11 +5,14 @@ Credentials come the way boto3 always finds them (environment, config files, ins
 """
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import utils
 
 from ._types import UploadRefused
+
+log = logging.getLogger(__name__)
 
 PREFIX = "uploads/"
 #: What a caller is told when the store fails: the upload is fine, the store is not (503, retry).
@@ -67,4 +70,12 @@ class S3Storage:
         return True
 
     def delete(self, upload_id: str) -> None:
-        self.client.delete_object(Bucket=self.bucket, Key=self.key(upload_id))
+        """Remove the object; a store that fails is logged (a bucket lifecycle rule on ``uploads/``
+        is the backstop), so one unreachable store does not stop the sweep."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            self.client.delete_object(Bucket=self.bucket, Key=self.key(upload_id))
+        except (BotoCoreError, ClientError) as exc:
+            log.warning("upload %s: could not delete it from S3 (%s); it stays until a lifecycle rule ends it",
+                        upload_id, exc)

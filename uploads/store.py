@@ -93,21 +93,24 @@ class Uploads:
             raise UploadError("size", f"a whole number of bytes from 1 to {self.max_bytes} "
                                       f"({self.max_bytes // MIB} MiB), not {size!r}")
         now = time.time() if now is None else now
-        self.sweep(now=now)  # what has expired no longer counts against the quota
         upload_id = utils.new_run_id()
         with self.db.write() as db:
             if self.quota_bytes is not None:
-                held = db.execute("SELECT COALESCE(SUM(size), 0) FROM uploads WHERE owner = ? AND status IN (?, ?, ?)",
+                # Uploads no job has used yet and whose URL still lives: a used clip is the job's to keep
+                # (its runs link it), and the sweeper deletes the expired ones on its own schedule.
+                held = db.execute("SELECT COALESCE(SUM(size), 0) FROM uploads WHERE owner = ? AND status IN (?, ?, ?) "
+                                  "AND used_at IS NULL AND expires_at >= ?",
                                   (owner, UploadStatus.WAITING.value, UploadStatus.RECEIVING.value,
-                                   UploadStatus.READY.value)).fetchone()[0]
+                                   UploadStatus.READY.value, now)).fetchone()[0]
                 if held + size > self.quota_bytes:
-                    raise UploadRefused("size", f"your uploads already hold {held / MIB:.0f} MiB of the "
-                                                f"{self.quota_bytes / MIB:.0f} MiB one caller may keep; space frees "
-                                                f"as they expire", status=429)
+                    raise UploadRefused("size", f"your unused uploads already hold {held / MIB:.0f} MiB of the "
+                                                f"{self.quota_bytes / MIB:.0f} MiB one caller may have waiting; "
+                                                f"use them in a job or let their URLs expire", status=429)
             db.execute("INSERT INTO uploads (id, owner, filename, content_type, size, status, created_at, expires_at) "
                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                        (upload_id, owner, filename, content_type, size, UploadStatus.WAITING.value, now,
                         now + self.ttl_s))
+        # Expired uploads are the sweeper thread's: a request must not wait on deleting them (from S3).
         return self._row(upload_id)  # nothing can have arrived yet: no need to ask S3
 
     def signature(self, upload: Upload) -> str:

@@ -117,6 +117,8 @@ def create_job():
         params = check_params(payload.get("kind"), payload, owner=g.owner, uploads=get_uploads(),
                               runs_dir=current_app.extensions["studio"].runs_dir,
                               callback_hosts=get_jobs().callback_hosts)
+    except UploadRefused as exc:  # the upload store (S3) did not answer: 503, not the caller's fault
+        raise ApiError(exc.status, str(exc)) from None
     except (UnknownKind, InputError, UploadError) as exc:
         raise ApiError(400, str(exc)) from None
     try:

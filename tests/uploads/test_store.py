@@ -180,12 +180,17 @@ def test_one_callers_live_uploads_are_capped_and_space_frees_as_they_expire(tmp_
                       ttl_s=600, keep_s=3600, quota_bytes=25 * MiB)
     first = uploads.create(owner="key:1", filename="a.mp4", content_type="video/mp4", size=10 * MiB, now=1000)
     uploads.create(owner="key:1", filename="b.mp4", content_type="video/mp4", size=10 * MiB, now=1001)
-    with pytest.raises(UploadRefused, match="^size: your uploads already hold 20 MiB of the 25 MiB") as caught:
+    with pytest.raises(UploadRefused, match="^size: your unused uploads already hold 20 MiB of the 25 MiB") as caught:
         uploads.create(owner="key:1", filename="c.mp4", content_type="video/mp4", size=10 * MiB, now=1002)
     assert caught.value.status == 429
     # Another caller has a quota of their own; 5 MiB more still fits the first one's.
     uploads.create(owner="key:2", filename="c.mp4", content_type="video/mp4", size=10 * MiB, now=1002)
     uploads.create(owner="key:1", filename="d.mp4", content_type="video/mp4", size=5 * MiB, now=1003)
-    # Once the first two expire unused, their space is free again.
+    # Once the first two expire unused, their space is free again (before the sweeper even runs).
     later = first.expires_at + 2
     assert uploads.create(owner="key:1", filename="e.mp4", content_type="video/mp4", size=10 * MiB, now=later)
+    # An upload a job used is the job's: it no longer counts.
+    for name in ("f.mp4", "g.mp4"):
+        uploads.mark_used(uploads.create(owner="key:3", filename=name, content_type="video/mp4", size=10 * MiB,
+                                         now=later).id, now=later)
+    assert uploads.create(owner="key:3", filename="h.mp4", content_type="video/mp4", size=10 * MiB, now=later)

@@ -32,6 +32,8 @@ def fuzz_app(tmp_path_factory):
         "TRENDTOK_DB": str(work / "studio.sqlite3"),
         "TRENDTOK_SECRET_KEY": "fuzz-only-secret",
         "TRENDTOK_BROKER_URL": None,  # the thread runner, whose handlers are swapped below
+        # The fuzzer's uploads would fill a quota the real-resources pass then needs (its 429 is tested apart).
+        "TRENDTOK_UPLOAD_QUOTA_MB": 0,
     })
     jobs = flask_app.extensions["jobs"]
 

@@ -168,5 +168,5 @@ def test_over_the_callers_quota_an_upload_url_is_a_429_naming_size(tmp_path):
     body = {"filename": "a.mp4", "content_type": "video/mp4", "size": 200 << 20}
     assert client.post("/api/uploads", json=body, headers={"X-API-Key": key}).status_code == 201
     refused = client.post("/api/uploads", json=body, headers={"X-API-Key": key})
-    assert refused.status_code == 429 and refused.get_json()["error"].startswith("size: your uploads already hold")
+    assert refused.status_code == 429 and refused.get_json()["error"].startswith("size: your unused uploads already hold")
     app.extensions["jobs"].close()
