@@ -31,29 +31,36 @@ _PLATFORM_BANNER = re.compile(r"\b(?:incoming stitch|stitch with|duet with|repl(
 _SPECIAL_FORM = re.compile(r"^(?:[A-Z][A-Z0-9]+|[A-Za-z]+[a-z][A-Z][A-Za-z]*|[a-z]+[A-Z][A-Za-z]*)$")
 
 
-def candidates(units: Sequence[Unit], tag_phrases: Sequence[str]) -> Counter:
+def candidates(units: Sequence[Unit], tag_phrases: Sequence[str], *,
+               talks: Sequence[bool] | None = None) -> Counter:
     """Phrase → sightings, in first-seen (reading) order. Speech n-grams count only when
     said twice (one sighting is a chance neighbourhood, "pan add"); titles and descriptions
     are the creator's written words, so their n-grams count at once. On-screen captions
-    count at once too, unless the video talks: then a caption phrase nobody says needs a
-    second sighting (one overlay over speech is a banner or a reaction, "BUCK ITS", not the
-    topic). TikTok's format banners ("Incoming Stitch!!") and OCR noise feed nothing.
-    Hashtags count ``_TAG_BONUS`` more.
+    count at once too, unless their video talks (``talks[i]`` for ``units[i]``; default:
+    any unit is speech): then a caption phrase nobody says needs a second sighting (one
+    overlay over speech is a banner or a reaction, "BUCK ITS", not the topic). TikTok's
+    format banners ("Incoming Stitch!!") are cut out of a caption, and OCR noise feeds
+    nothing. Hashtags count ``_TAG_BONUS`` more.
 
     A phrase seen once is a passing mention ("without being a dev"): it stays a candidate
     only while fewer than ``MIN_REPEATED`` phrases are seen twice (a short input, such as
     one 15-second clip, which names its topic once), and then only when all its words are
     English (one sighting of "Porwth" is an OCR slip, not a brand)."""
-    readable = [u for u in units if not u.garbled]
-    speech = _text.candidate_phrases([u.text for u in readable if u.speech])
-    written = _text.candidate_phrases([u.text for u in readable if u.kind in ("title", "description")],
+    if talks is None:
+        talks = [any(u.speech and not u.garbled for u in units)] * len(units)
+    readable = [(u, talking) for u, talking in zip(units, talks) if not u.garbled]
+    speech = _text.candidate_phrases([u.text for u, _ in readable if u.speech])
+    written = _text.candidate_phrases([u.text for u, _ in readable if u.kind in ("title", "description")],
                                       min_phrase_count=1)
-    shown = _text.candidate_phrases([u.text for u in readable if u.kind == "caption"
-                                     and not _PLATFORM_BANNER.search(u.text)], min_phrase_count=1)
-    if speech:
-        shown = Counter({p: n for p, n in shown.items() if n >= 2 or p in speech or p in written})
+
+    def shown(over_speech: bool) -> Counter:
+        return _text.candidate_phrases([_PLATFORM_BANNER.sub(" ", u.text) for u, talking in readable
+                                        if u.kind == "caption" and talking == over_speech], min_phrase_count=1)
+
+    said = speech + written
+    over = Counter({p: n for p, n in shown(True).items() if n >= 2 or p in said})
     kept: Counter = Counter()
-    for phrase, n in (speech + written + shown).items():  # speech first: first-seen order is reading order
+    for phrase, n in (speech + written + shown(False) + over).items():  # speech first: first-seen order is reading order
         if n < 2 and not all(_lexicon.is_known(w) for w in phrase.split()):
             continue
         kept[phrase] = n

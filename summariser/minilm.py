@@ -97,7 +97,10 @@ class MiniLMSummariser:
             units = [units[i] for i in sorted(set(picks.tolist()))]
             warnings.append(f"documents: long input; ranked {len(units)} evenly spaced sentences")
         readable = [u for u in units if not u.garbled]
-        counts = _keywords.candidates(readable, tag_phrases)
+        # Whose captions sit over speech: per video, so a silent video's captions in a search keep their weight.
+        talking = {p.video_id for p in ordered if p.kind == "transcript" and p.text.strip()}
+        counts = _keywords.candidates(readable, tag_phrases,
+                                      talks=[ordered[u.passages[0]].video_id in talking for u in readable])
         # Everything but the keyword candidates in one call: each text is embedded once.
         vectors = self.embed([u.text for u in readable] + tag_phrases)
         unit_vectors, tag_vectors = vectors[:len(readable)], vectors[len(readable):]

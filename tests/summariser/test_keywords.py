@@ -45,6 +45,16 @@ def test_over_speech_a_caption_nobody_says_needs_a_second_sighting_and_banners_n
     # Without speech the captions are all there is: one sighting is enough, but a banner is still a banner.
     silent = candidates(_units(*overlays), [])
     assert "buck" in silent and "barbie" in silent and "stitch" not in silent
+    # Per video: in a search, a silent video's captions keep their weight beside a talking one.
+    units = _units(*talk, *overlays)
+    mixed = candidates(units, [], talks=[u.kind == "transcript" or "BUCK" in u.text.upper() for u in units])
+    assert "buck" not in mixed and "barbie" in mixed
+
+
+def test_a_banner_is_cut_out_of_a_caption_and_the_rest_still_counts():
+    counts = candidates(_units(Passage("Part 2: easy sourdough", "caption", "v", 1.0),
+                              Passage("Replying to @maria sourdough starter", "caption", "v", 3.0)), [])
+    assert counts["sourdough"] == 2 and "part" not in counts and "replying" not in counts
 
 
 def test_weight_favours_repeated_specific_words():
