@@ -27,14 +27,10 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
-@pytest.fixture(scope="session")
-def app(tmp_path_factory):
-    """One studio for the whole session on the default transcriber (Whisper when its pip-installed
-    weights are here, else sphinx) and the embedded summary, music and cover (models load once)."""
-    from app import create_app
-
-    work = tmp_path_factory.mktemp("studio")
-    flask_app = create_app({
+def studio_config(work: Path, **overrides) -> dict:
+    """A test studio's settings: every folder and the database under ``work``, a fixed secret
+    key, the embedded summary, music and cover; ``overrides`` on top."""
+    return {
         "TESTING": True,
         "TRENDTOK_RUNS_DIR": str(work / "runs"),
         "TRENDTOK_CACHE_DIR": str(work / "cache"),
@@ -43,7 +39,17 @@ def app(tmp_path_factory):
         "TRENDTOK_SUMMARISER": "minilm",
         "TRENDTOK_MUSIC": "composer",
         "TRENDTOK_IMAGE": "poster",
-    })
+        **overrides,
+    }
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    """One studio for the whole session on the default transcriber (Whisper when its pip-installed
+    weights are here, else sphinx) and the embedded summary, music and cover (models load once)."""
+    from app import create_app
+
+    flask_app = create_app(studio_config(tmp_path_factory.mktemp("studio")))
     yield flask_app
     flask_app.extensions["studio"].close()
 

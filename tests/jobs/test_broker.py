@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from jobs import INTERRUPTED, JobStatus
+from tests.conftest import studio_config
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -56,18 +57,11 @@ class Worker:
 
 @pytest.fixture(scope="module")
 def config(tmp_path_factory, redis_server):
-    work = tmp_path_factory.mktemp("celery")
-    return {
-        "TRENDTOK_BROKER_URL": f"{redis_server}/0",
-        "TRENDTOK_DB": str(work / "studio.sqlite3"),
-        "TRENDTOK_RUNS_DIR": str(work / "runs"),
-        "TRENDTOK_CACHE_DIR": str(work / "cache"),
-        "TRENDTOK_SECRET_KEY": "test-only-secret",
-        "TRENDTOK_SUMMARISER": "minilm",
-        "TRENDTOK_MUSIC": "composer",
-        "TRENDTOK_IMAGE": "poster",
-        "TRENDTOK_WORKERS": "1",
-    }
+    # Strings only: the worker reads the same settings from its environment.
+    config = studio_config(tmp_path_factory.mktemp("celery"), TRENDTOK_BROKER_URL=f"{redis_server}/0",
+                           TRENDTOK_WORKERS="1")
+    config.pop("TESTING")
+    return config
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,8 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
+from tests.conftest import studio_config
+
 FUZZ = settings(max_examples=100, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
@@ -24,17 +26,12 @@ def fuzz_app(tmp_path_factory):
     hundreds of fuzzed jobs queued there would hold them up."""
     from app import create_app
 
-    work = tmp_path_factory.mktemp("fuzz")
-    flask_app = create_app({
-        "TESTING": True,
-        "TRENDTOK_RUNS_DIR": str(work / "runs"),
-        "TRENDTOK_CACHE_DIR": str(work / "cache"),
-        "TRENDTOK_DB": str(work / "studio.sqlite3"),
-        "TRENDTOK_SECRET_KEY": "fuzz-only-secret",
-        "TRENDTOK_BROKER_URL": None,  # the thread runner, whose handlers are swapped below
+    flask_app = create_app(studio_config(
+        tmp_path_factory.mktemp("fuzz"),
+        TRENDTOK_BROKER_URL=None,  # the thread runner, whose handlers are swapped below
         # The fuzzer's uploads would fill a quota the real-resources pass then needs (its 429 is tested apart).
-        "TRENDTOK_UPLOAD_QUOTA_MB": 0,
-    })
+        TRENDTOK_UPLOAD_QUOTA_MB=0,
+    ))
     jobs = flask_app.extensions["jobs"]
 
     # How /api answers about a job is under test here, not what the job does: a fuzzed job ends at

@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from tests.conftest import studio_config
 from tiktok_videos import LIBRARY_DIR, probe_duration
 
 
@@ -143,9 +144,7 @@ def test_behind_a_proxy_the_upload_url_names_the_address_creators_use(tmp_path):
     from app import create_app
 
     def upload_url(hops):
-        app = create_app({"TESTING": True, "TRENDTOK_DB": str(tmp_path / f"{hops}.sqlite3"),
-                          "TRENDTOK_RUNS_DIR": str(tmp_path / "runs"), "TRENDTOK_CACHE_DIR": str(tmp_path / "cache"),
-                          "TRENDTOK_SECRET_KEY": "s", "TRENDTOK_PROXY_HOPS": hops})
+        app = create_app(studio_config(tmp_path / str(hops), TRENDTOK_PROXY_HOPS=hops))
         key = app.test_cli_runner().invoke(args=["api-key", "create", "proxy"]).output.strip()
         created = app.test_client().post(
             "/api/uploads", json={"filename": "a.mp4", "content_type": "video/mp4", "size": 10},
@@ -160,9 +159,7 @@ def test_behind_a_proxy_the_upload_url_names_the_address_creators_use(tmp_path):
 def test_over_the_callers_quota_an_upload_url_is_a_429_naming_size(tmp_path):
     from app import create_app
 
-    app = create_app({"TESTING": True, "TRENDTOK_DB": str(tmp_path / "q.sqlite3"),
-                      "TRENDTOK_RUNS_DIR": str(tmp_path / "runs"), "TRENDTOK_CACHE_DIR": str(tmp_path / "cache"),
-                      "TRENDTOK_SECRET_KEY": "s", "TRENDTOK_UPLOAD_QUOTA_MB": 300})
+    app = create_app(studio_config(tmp_path, TRENDTOK_UPLOAD_QUOTA_MB=300))
     key = app.test_cli_runner().invoke(args=["api-key", "create", "quota"]).output.strip()
     client = app.test_client()
     body = {"filename": "a.mp4", "content_type": "video/mp4", "size": 200 << 20}
