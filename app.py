@@ -48,6 +48,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     api_keys.init_app(app)
     uploads.init_app(app)  # after sessions: the secret key signs upload URLs
     jobs.init_app(app)
+    import trend_lake
+
+    trend_lake.init_app(app)
     app.register_blueprint(studio_views.bp)
     app.register_blueprint(api.bp)
     app.cli.add_command(search_command)

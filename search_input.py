@@ -91,6 +91,21 @@ def _split_raw_tags(raw: Any) -> list[str]:
     raise InputError("tags", f"expected a list of hashtags or a string, got {type(raw).__name__}")
 
 
+def hashtags_in(text: str) -> list[str]:
+    """The ``#hashtags`` written in ``text`` (NFKC), each the longest run of tag characters after
+    a ``#``, in order, as written ("#fypシ゚viral" → "fypシ", since "゚" is no tag character)."""
+    text = unicodedata.normalize("NFKC", text or "")
+    found, i = [], text.find("#")
+    while i >= 0:
+        end = i + 1
+        while end < len(text) and _is_tag_char(text[end]):
+            end += 1
+        if end > i + 1:
+            found.append(text[i + 1:end])
+        i = text.find("#", end)
+    return found
+
+
 def normalise_tag(raw: str) -> str:
     """``"#Foodie"`` → ``"Foodie"``: NFKC, leading ``#`` removed, characters checked.
 

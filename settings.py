@@ -27,6 +27,7 @@ DEFAULTS: dict[str, Any] = {
     "TRENDTOK_RUNS_DIR": None,               # empty = <instance>/runs
     "TRENDTOK_CACHE_DIR": None,              # empty = <instance>/cache
     "TRENDTOK_DB": None,                     # jobs and API keys (SQLite); empty = <instance>/trendtok.sqlite3
+    "TRENDTOK_LAKE": None,                   # the trend lake's folder (Parquet); empty = <instance>/lake
     "TRENDTOK_JOB_THREADS": 1,               # jobs run at once in the server process (a search uses every core)
     "TRENDTOK_QUEUE_SIZE": 32,               # jobs that may wait; beyond that a new one gets 429 + Retry-After
     "TRENDTOK_BROKER_URL": None,             # redis://host:6379/0 = jobs run on Celery workers; empty = in the server
@@ -95,13 +96,14 @@ def load_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
 
 
 def resolve_folders(settings: dict[str, Any], instance_path: str | os.PathLike) -> dict[str, Any]:
-    """``settings`` with the empty run folder, cache folder and database set to their defaults
-    under ``instance_path``."""
+    """``settings`` with the empty run folder, cache folder, database and lake set to their
+    defaults under ``instance_path``."""
     return {
         **settings,
         "TRENDTOK_RUNS_DIR": settings["TRENDTOK_RUNS_DIR"] or os.path.join(instance_path, "runs"),
         "TRENDTOK_CACHE_DIR": settings["TRENDTOK_CACHE_DIR"] or os.path.join(instance_path, "cache"),
         "TRENDTOK_DB": settings["TRENDTOK_DB"] or os.path.join(instance_path, "trendtok.sqlite3"),
+        "TRENDTOK_LAKE": settings["TRENDTOK_LAKE"] or os.path.join(instance_path, "lake"),
     }
 
 

@@ -74,3 +74,13 @@ def test_request_body_must_be_an_object():
         parse_search_request(["Foodie"])
     request = parse_search_request({"tags": ["Foodie"], "duration": 20})
     assert request.tags == ("Foodie",) and request.duration == 20 and request.seed is None
+
+
+def test_hashtags_in_text_follow_the_tag_rules_as_tiktok_reads_them():
+    from search_input import hashtags_in
+
+    # TikTok's own parse of these captions (the Apify export's hashtag columns) is the reference.
+    assert hashtags_in("Morning! #fyp #fypシ #foryoupage❤️❤️ #famous?") == ["fyp", "fypシ", "foryoupage", "famous"]
+    assert hashtags_in("#fypシ゚viral #trend") == ["fypシ゚viral", "trend"]  # the sound mark combines: one tag
+    assert hashtags_in("#Toothless#nightfury # alone ##") == ["Toothless", "nightfury"]
+    assert hashtags_in("") == [] and hashtags_in("no tags here") == []

@@ -1,0 +1,43 @@
+"""``flask --app app lake ingest|query`` on the session's app, with its own lake folder."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+
+@pytest.fixture
+def runner(app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "TRENDTOK_LAKE", str(tmp_path / "lake"))
+    return app.test_cli_runner()
+
+
+def test_ingest_reports_counts_and_query_prints_every_format(runner, exports, tmp_path):
+    out = runner.invoke(args=["lake", "ingest", str(exports / "trending_tiktokapi.json"),
+                              str(exports / "TikTok_songs_2021.csv"), "--profile", "trending"])
+    assert out.exit_code == 0, out.output
+    assert "trending_tiktokapi.json (tiktokapi → metadata): read 10, imported 10, skipped 0" in out.output
+    assert "TikTok_songs_2021.csv (songs → sounds)" in out.output
+
+    sql = "SELECT uploader, view_count FROM metadata ORDER BY view_count DESC LIMIT 3"
+    table = runner.invoke(args=["lake", "query", sql])
+    assert table.exit_code == 0 and table.output.splitlines()[0].split() == ["uploader", "view_count"]
+    as_json = json.loads(runner.invoke(args=["lake", "query", sql, "--format", "json"]).output)
+    assert len(as_json) == 3 and as_json[0]["view_count"] >= as_json[1]["view_count"]
+    as_csv = runner.invoke(args=["lake", "query", sql, "--format", "csv"]).output.splitlines()
+    assert as_csv[0] == '"uploader","view_count"' and len(as_csv) == 4
+    target = tmp_path / "top.parquet"
+    assert runner.invoke(args=["lake", "query", sql, "--format", "parquet", "--out", str(target)]).exit_code == 0
+    import pyarrow.parquet as pq
+
+    assert pq.read_table(target).num_rows == 3
+
+
+def test_bad_input_is_a_readable_message_and_a_failing_exit(runner, tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text("[{")
+    out = runner.invoke(args=["lake", "ingest", str(broken), "--profile", "p"])
+    assert out.exit_code == 1 and "nothing imported: source: broken.json is broken JSON" in out.output
+    refused = runner.invoke(args=["lake", "query", "DROP VIEW metadata"])
+    assert refused.exit_code == 2 and "sql: only SELECT" in refused.output
+    assert "Error: --out" in runner.invoke(args=["lake", "query", "SELECT 1", "--format", "parquet"]).output

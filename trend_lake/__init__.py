@@ -1,0 +1,25 @@
+"""The trend lake (seed 002): TikTok posts, transcripts and text analysis as Hive-partitioned
+Parquet, queried with SQL through DuckDB — and the one catalog of posts the sounds features read.
+
+    lake = Lake("instance/lake")
+    report = lake.ingest("trending_tiktokapi.json", profile="trending")   # ImportReport
+    run_query(lake, "SELECT count(*) FROM metadata").table                  # a pyarrow Table
+
+``flask --app app lake ingest|query`` is the command line; ``TRENDTOK_LAKE`` (default
+``<instance>/lake``) is where it lives.
+"""
+from __future__ import annotations
+
+from ._types import METADATA, SCHEMAS, ExportError, ImportReport, LakeError, QueryRefused
+from .query import VIEWS, QueryResult, run_query
+from .store import Lake, check_profile
+
+__all__ = ["ExportError", "ImportReport", "Lake", "LakeError", "METADATA", "QueryRefused", "QueryResult",
+           "SCHEMAS", "VIEWS", "check_profile", "init_app", "run_query"]
+
+
+def init_app(app) -> None:
+    """The ``lake`` commands on the app's CLI."""
+    from .cli import lake_cli
+
+    app.cli.add_command(lake_cli)

@@ -1,0 +1,99 @@
+"""``flask --app app lake …``: ingest exports, and query the lake with SQL."""
+from __future__ import annotations
+
+import io
+import json
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from ._types import LakeError
+from .query import run_query
+from .store import Lake
+
+lake_cli = AppGroup("lake", help="The trend lake: TikTok posts, transcripts and analysis as Parquet, queried with SQL.")
+
+
+def get_lake() -> Lake:
+    return Lake(current_app.config["TRENDTOK_LAKE"])
+
+
+@lake_cli.command("ingest")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--profile", required=True, help="The account, or a name for this crawl or import (letters, digits, _).")
+def ingest_command(sources: tuple[str, ...], profile: str) -> None:
+    """Import SOURCES (export files, folders of .info.json, or URLs) as partitions of PROFILE."""
+    from tqdm import tqdm
+
+    lake, failed = get_lake(), 0
+    for source in tqdm(sources, unit="source", file=sys.stderr, disable=len(sources) < 2):
+        try:
+            report = lake.ingest(source, profile=profile)
+        except LakeError as exc:
+            failed += 1
+            click.echo(f"{source}: nothing imported: {exc}", err=True)
+            continue
+        click.echo(f"{report.source} ({report.format} → {report.table}): read {report.read}, "
+                   f"imported {report.imported}, skipped {report.skipped_total}")
+        for reason, n in report.skipped.most_common():
+            click.echo(f"  skipped {n}: {reason} (e.g. {', '.join(report.examples[reason])})")
+    if failed:
+        raise SystemExit(1)
+
+
+def _cell(value) -> str:
+    text = "" if value is None else str(value)
+    text = text.replace("\n", " ")
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _print_table(table) -> None:
+    rows = [[_cell(v) for v in row.values()] for row in table.to_pylist()]
+    names = table.column_names
+    widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
+    click.echo("  ".join(n.ljust(w) for n, w in zip(names, widths)))
+    click.echo("  ".join("-" * w for w in widths))
+    for row in rows:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths)))
+
+
+@lake_cli.command("query")
+@click.argument("sql")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "parquet"]), default="table",
+              show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), help="Write here (needed for parquet).")
+def query_command(sql: str, fmt: str, out: str | None) -> None:
+    """Run one read-only SQL query over the views metadata, transcripts, text_analysis and sounds."""
+    try:
+        result = run_query(get_lake(), sql)
+    except LakeError as exc:
+        raise click.UsageError(str(exc)) from None
+    table = result.table
+    if fmt == "parquet":
+        if not out:
+            raise click.UsageError("--out: parquet is binary; give a file to write")
+        import pyarrow.parquet as pq
+
+        pq.write_table(table, out)
+    elif fmt == "csv":
+        import pyarrow.csv as pacsv
+
+        buffer = io.BytesIO()
+        pacsv.write_csv(table, buffer)
+        _emit(buffer.getvalue().decode().rstrip("\n"), out)
+    elif fmt == "json":
+        _emit(json.dumps(table.to_pylist(), ensure_ascii=False, default=str, indent=1), out)
+    else:
+        _print_table(table)
+    if result.truncated:
+        click.echo(f"(only the first {table.num_rows} rows)", err=True)
+
+
+def _emit(text: str, out: str | None) -> None:
+    if out:
+        with open(out, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        click.echo(text)

@@ -1,0 +1,116 @@
+"""One catalog row from whatever an export says: ids, counts, text and hashtags checked and
+normalised, or a reason to skip the row (``BadRow``), never a half-right row."""
+from __future__ import annotations
+
+import math
+import re
+from datetime import datetime, timezone
+from typing import Any, Mapping
+
+from search_input import InputError, hashtags_in, normalise_tag
+
+MAX_TEXT = 10_000        # characters of a title or description; TikTok allows 4 000
+_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+COUNTS = ("like_count", "repost_count", "comment_count", "view_count")
+
+
+class BadRow(ValueError):
+    """This row cannot be imported; the message is the reason, starting with the column."""
+
+
+def post_id(raw: Any) -> str:
+    value = str(raw).strip() if isinstance(raw, (str, int)) and not isinstance(raw, bool) else ""
+    if not _ID.match(value):
+        raise BadRow("id: missing or not an id" if not value else f"id: {value[:20]!r} is not an id")
+    return value
+
+
+def count(column: str, raw: Any) -> int | None:
+    """A non-negative whole number from an int, a float or a numeric string ("1.2M" is not one)."""
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, bool):
+        raise BadRow(f"{column}: {raw!r} is not a count")
+    try:
+        value = float(raw) if isinstance(raw, (str, float)) else int(raw)
+    except (TypeError, ValueError):
+        raise BadRow(f"{column}: {str(raw)[:20]!r} is not a number") from None
+    if isinstance(value, float) and (not math.isfinite(value) or value != int(value)):
+        raise BadRow(f"{column}: {str(raw)[:20]!r} is not a whole number")
+    if value < 0:
+        raise BadRow(f"{column}: {raw!r} is negative")
+    if value >= 2 ** 63:
+        raise BadRow(f"{column}: {raw!r} is too large")
+    return int(value)
+
+
+def text(column: str, raw: Any) -> str | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, str):
+        raw = str(raw)
+    if len(raw) > MAX_TEXT:
+        raise BadRow(f"{column}: longer than {MAX_TEXT} characters")
+    return raw
+
+
+def flag(raw: Any) -> bool | None:
+    if isinstance(raw, bool) or raw is None:
+        return raw
+    lowered = str(raw).strip().lower()
+    return True if lowered in ("true", "1", "yes") else False if lowered in ("false", "0", "no") else None
+
+
+def hashtag(raw: Any) -> str | None:
+    """A hashtag as the studio matches tags (NFKC, no ``#``, case-folded); None when it is not one."""
+    if not isinstance(raw, str):
+        return None
+    try:
+        return normalise_tag(raw).casefold()
+    except InputError:
+        return None
+
+
+def hashtags(*sources: Any, description: str | None = None) -> list[str]:
+    """The post's hashtags, deduplicated in order: from lists of names, then ``#words`` in its text."""
+    found: list[str] = []
+    for source in sources:
+        for item in source or []:
+            tag = hashtag(item)
+            if tag and tag not in found:
+                found.append(tag)
+    for word in hashtags_in(description or ""):
+        tag = hashtag(word)
+        if tag and tag not in found:
+            found.append(tag)
+    return found
+
+
+def upload_date(timestamp: int | None) -> int | None:
+    """yt-dlp's ``upload_date`` (YYYYMMDD, UTC) as a number, from a UNIX time."""
+    if timestamp is None:
+        return None
+    try:
+        return int(datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y%m%d"))
+    except (OverflowError, OSError, ValueError):
+        raise BadRow(f"timestamp: {timestamp!r} is not a time") from None
+
+
+def metadata_row(raw: Mapping[str, Any], *, source: str) -> dict[str, Any]:
+    """The metadata columns from ``raw`` (already mapped to column names); raises ``BadRow``."""
+    row: dict[str, Any] = {"id": post_id(raw.get("id")), "source": source}
+    for column in ("title", "description", "webpage_url", "channel", "track", "artist", "uploader",
+                   "music_id", "music_url"):
+        row[column] = text(column, raw.get(column))
+    if row["music_id"] is not None and not row["music_id"].strip():
+        row["music_id"] = None
+    for column in (*COUNTS, "duration", "timestamp"):
+        row[column] = count(column, raw.get(column))
+    date = raw.get("upload_date")
+    row["upload_date"] = count("upload_date", date) if date not in (None, "") else upload_date(row["timestamp"])
+    artists = raw.get("artists")
+    row["artists"] = [str(a) for a in artists if a] if isinstance(artists, list) else \
+        ([row["artist"]] if row["artist"] else [])
+    row["music_original"] = flag(raw.get("music_original"))
+    row["hashtags"] = hashtags(raw.get("hashtags"), description=row["description"])
+    return row

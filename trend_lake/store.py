@@ -1,0 +1,152 @@
+"""The lake on disk: Hive-partitioned Parquet, one partition per import or stage run.
+
+    <lake>/videos/<table>/profile=<profile>/processed_at=<timestamp>/<file>.parquet
+
+A partition is written whole into ``<lake>/.staging/`` and renamed into place, so a reader
+(or a crash) never sees half of one. ``processed_at`` is a sortable UTC string
+(``20261124T161500123456Z``), never a date the engine could reinterpret.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import time
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from search_input import InputError, normalise_tag
+
+from ._types import SCHEMAS, TABLES, ImportReport, LakeError
+from .importers import read_export
+from .rows import BadRow, count, metadata_row, post_id, text
+
+_SONG_NUMBERS = ("artist_pop", "track_pop", "mode", "key", "time_signature", "duration_ms")
+_SONG_FLOATS = ("danceability", "energy", "loudness", "speechiness", "acousticness", "instrumentalness",
+                "liveness", "valence", "tempo")
+
+
+def check_profile(raw: Any) -> str:
+    """A profile name as a path segment: a hashtag-shaped name (letters, digits, _), case kept."""
+    if not isinstance(raw, str):
+        raise LakeError("profile: a name is required, such as the account or the hashtag crawled")
+    try:
+        return normalise_tag(raw)
+    except InputError as exc:
+        raise LakeError(f"profile: {str(exc).removeprefix('tags: ')}") from None
+
+
+def processed_at(now: float | None = None) -> str:
+    moment = datetime.fromtimestamp(time.time() if now is None else now, tz=timezone.utc)
+    return moment.strftime("%Y%m%dT%H%M%S%fZ")
+
+
+class Lake:
+    """The lake rooted at ``root`` (a local folder)."""
+
+    def __init__(self, root: str | os.PathLike):
+        self.root = Path(root)
+
+    def table_dir(self, table: str) -> Path:
+        if table not in TABLES:
+            raise LakeError(f"table: one of {', '.join(TABLES)}, not {table!r}")
+        return self.root / "videos" / table
+
+    def glob(self, table: str) -> str:
+        """The pattern DuckDB reads the table with."""
+        return str(self.table_dir(table) / "*" / "*" / TABLES[table])
+
+    def partitions(self, table: str) -> list[tuple[str, str]]:
+        """``(profile, processed_at)`` of every complete partition of ``table``, oldest first."""
+        found = []
+        base = self.table_dir(table)
+        for path in base.glob(f"profile=*/processed_at=*/{TABLES[table]}"):
+            found.append((path.parent.parent.name.split("=", 1)[1], path.parent.name.split("=", 1)[1]))
+        return sorted(found, key=lambda p: (p[1], p[0]))
+
+    def write(self, table: str, profile: str, rows: list[dict[str, Any]], *, now: float | None = None) -> str:
+        """Write ``rows`` as a new partition of ``table`` for ``profile``; its folder, relative to the lake."""
+        profile = check_profile(profile)
+        schema = SCHEMAS[table]
+        batch = pa.Table.from_pylist([{name: row.get(name) for name in schema.names} for row in rows], schema=schema)
+        self._clear_abandoned()
+        staging = self.root / ".staging" / uuid.uuid4().hex
+        staging.mkdir(parents=True)
+        try:
+            pq.write_table(batch, staging / TABLES[table], compression="zstd")
+            stamp = processed_at(now)
+            parent = self.table_dir(table) / f"profile={profile}"
+            parent.mkdir(parents=True, exist_ok=True)
+            while True:
+                target = parent / f"processed_at={stamp}"
+                try:
+                    os.rename(staging, target)  # atomic; fails if a partition of the same instant exists
+                    break
+                except OSError:
+                    if not target.exists():
+                        raise
+                    stamp = processed_at(datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ")
+                                         .replace(tzinfo=timezone.utc).timestamp() + 1e-3)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        return target.relative_to(self.root).as_posix()
+
+    def _clear_abandoned(self, older_than_s: float = 3600) -> None:
+        """Remove what writers killed mid-write left in staging (never visible in any view)."""
+        cutoff = time.time() - older_than_s
+        for left in (self.root / ".staging").glob("*"):
+            try:
+                if left.stat().st_mtime < cutoff:
+                    shutil.rmtree(left, ignore_errors=True)
+            except FileNotFoundError:
+                pass
+
+    def ingest(self, source: str | os.PathLike, *, profile: str, now: float | None = None) -> ImportReport:
+        """Import one export into the lake as one partition; the report says what was read,
+        imported and skipped (with reasons). A source that is unreadable as a whole raises
+        ``ExportError`` and writes nothing."""
+        profile = check_profile(profile)
+        fmt, table, raw_rows = read_export(source)
+        report = ImportReport(source=Path(str(source)).name or str(source), format=fmt, table=table,
+                              read=len(raw_rows))
+        rows: dict[str, dict[str, Any]] = {}
+        for number, raw in enumerate(raw_rows, start=1):
+            where = f"row {number}"
+            try:
+                row = metadata_row(raw, source=fmt) if table == "metadata" else song_row(raw, source=fmt)
+            except BadRow as exc:
+                report.skip(str(exc), where)
+                continue
+            if row["id"] in rows:
+                report.skip("id: repeated in this export (the later row is kept)", where)
+            rows[row["id"]] = row
+        report.imported = len(rows)
+        if rows:
+            report.partition = self.write(table, profile, list(rows.values()), now=now)
+        return report
+
+    def ingest_many(self, sources: Iterable[str | os.PathLike], *, profile: str) -> list[ImportReport]:
+        return [self.ingest(source, profile=profile) for source in sources]
+
+
+def song_row(raw: Mapping[str, Any], *, source: str) -> dict[str, Any]:
+    """A ``sounds`` row from a songs-CSV row; raises ``BadRow``."""
+    if not raw.get("title"):
+        raise BadRow("track_name: missing")
+    row: dict[str, Any] = {"id": post_id(raw.get("id")), "source": source}
+    for column in ("title", "artist", "album"):
+        row[column] = text(column, raw.get(column))
+    for column in _SONG_NUMBERS:
+        row[column] = count(column, raw.get(column)) if column not in ("loudness",) else None
+    for column in _SONG_FLOATS:
+        value = raw.get(column)
+        try:
+            row[column] = float(value) if value not in (None, "") else None
+        except ValueError:
+            raise BadRow(f"{column}: {str(value)[:20]!r} is not a number") from None
+    return row
