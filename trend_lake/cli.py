@@ -97,3 +97,12 @@ def _emit(text: str, out: str | None) -> None:
             handle.write(text)
     else:
         click.echo(text)
+
+
+@lake_cli.command("ddl")
+@click.option("--location", default=None, help="The lake's root URI as Athena sees it (default: TRENDTOK_LAKE).")
+def ddl_command(location: str | None) -> None:
+    """Print Athena/Glue CREATE EXTERNAL TABLE statements for every table of the lake."""
+    from .ddl import create_tables
+
+    click.echo(create_tables(location or str(get_lake().root)), nl=False)

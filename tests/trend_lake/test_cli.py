@@ -41,3 +41,13 @@ def test_bad_input_is_a_readable_message_and_a_failing_exit(runner, tmp_path):
     refused = runner.invoke(args=["lake", "query", "DROP VIEW metadata"])
     assert refused.exit_code == 2 and "sql: only SELECT" in refused.output
     assert "Error: --out" in runner.invoke(args=["lake", "query", "SELECT 1", "--format", "parquet"]).output
+
+
+def test_ddl_describes_every_table_with_string_partition_keys(runner):
+    out = runner.invoke(args=["lake", "ddl", "--location", "s3://team-lake/tiktok/"]).output
+    for view, folder in (("metadata", "metadata"), ("transcripts", "transcripts"), ("text_analysis", "text"),
+                         ("sounds", "sounds")):
+        assert f"CREATE EXTERNAL TABLE IF NOT EXISTS {view} (" in out
+        assert f"LOCATION 's3://team-lake/tiktok/videos/{folder}/';" in out
+    assert out.count("PARTITIONED BY (profile string, processed_at string)") == 4
+    assert "`artists` array<string>" in out and "`view_count` bigint" in out and "`tempo` double" in out
