@@ -18,6 +18,7 @@ import csv
 import hashlib
 import io
 import json
+import math
 import os
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -42,12 +43,33 @@ def _decode(data: bytes, name: str) -> str:
         raise ExportError(f"source: {name} is not UTF-8 text") from None
 
 
+def _obj(value: Any) -> dict[str, Any]:
+    """``value`` when it is a JSON object, else an empty one: an export's sub-object of the wrong
+    shape means its fields are missing, not that the import fails."""
+    return value if isinstance(value, dict) else {}
+
+
+#: A mapped row that could not be read; ``rows.metadata_row`` turns it into a skip with this reason.
+UNREADABLE = "__unreadable__"
+
+
+def _each(mapper, items: Iterable[Any]) -> list[dict[str, Any]]:
+    rows = []
+    for item in items:
+        try:
+            rows.append(mapper(item) if isinstance(item, dict) else {UNREADABLE: "row: not a JSON object"})
+        except Exception as exc:  # one strange row must not sink the export: it is skipped, with why
+            rows.append({UNREADABLE: f"row: unreadable ({type(exc).__name__}: {str(exc)[:60]})"})
+    return rows
+
+
 # -- TikTok-Api ---------------------------------------------------------------------------
 def _tiktokapi(item: dict[str, Any]) -> dict[str, Any]:
-    author, music = item.get("author") or {}, item.get("music") or {}
-    stats, video = item.get("stats") or {}, item.get("video") or {}
-    handle = author.get("uniqueId") if isinstance(author, dict) else None
-    tags = [t.get("hashtagName") for t in item.get("textExtra") or [] if isinstance(t, dict)]
+    author, music = _obj(item.get("author")), _obj(item.get("music"))
+    stats, video = _obj(item.get("stats")), _obj(item.get("video"))
+    handle = author.get("uniqueId")
+    extra = item.get("textExtra")
+    tags = [t.get("hashtagName") for t in extra if isinstance(t, dict)] if isinstance(extra, list) else []
     return {
         "id": item.get("id"), "title": None, "description": item.get("desc"),
         "like_count": stats.get("diggCount"), "repost_count": stats.get("shareCount"),
@@ -62,9 +84,9 @@ def _tiktokapi(item: dict[str, Any]) -> dict[str, Any]:
 
 # -- tiktok-scraper -------------------------------------------------------------------------
 def _scraper(item: dict[str, Any]) -> dict[str, Any]:
-    author, music = item.get("authorMeta") or {}, item.get("musicMeta") or {}
-    video = item.get("videoMeta") or {}
-    tags = [t.get("name") if isinstance(t, dict) else t for t in item.get("hashtags") or []]
+    author, music, video = _obj(item.get("authorMeta")), _obj(item.get("musicMeta")), _obj(item.get("videoMeta"))
+    listed = item.get("hashtags")
+    tags = [t.get("name") if isinstance(t, dict) else t for t in listed] if isinstance(listed, list) else listed
     return {
         "id": item.get("id"), "title": None, "description": item.get("text"),
         "like_count": item.get("diggCount"), "repost_count": item.get("shareCount"),
@@ -77,7 +99,9 @@ def _scraper(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _apify(row: dict[str, str]) -> dict[str, Any]:
-    tags = [row[k] for k in sorted((k for k in row if k.startswith("hashtags/") and k.endswith("/name")),
+    # csv puts a row's surplus fields (an unquoted comma in a caption) under the key None.
+    tags = [row[k] for k in sorted((k for k in row if isinstance(k, str) and k.startswith("hashtags/")
+                                    and k.endswith("/name")),
                                    key=lambda k: int(k.split("/")[1]) if k.split("/")[1].isdigit() else 0)
             if row[k]]
     return {
@@ -102,7 +126,7 @@ def _ytdlp(info: dict[str, Any]) -> dict[str, Any]:
         "repost_count": info.get("repost_count"), "comment_count": info.get("comment_count"),
         "view_count": info.get("view_count"),
         "duration": round(duration) if isinstance(duration, (int, float)) and not isinstance(duration, bool)
-        else duration,
+        and math.isfinite(duration) else duration,
         "webpage_url": info.get("webpage_url"), "channel": info.get("channel"), "timestamp": info.get("timestamp"),
         "track": info.get("track"), "artists": info.get("artists"), "artist": info.get("artist"),
         "uploader": info.get("uploader"), "hashtags": info.get("tags"),
@@ -130,7 +154,7 @@ def _ytdlp_url(url: str) -> list[dict[str, Any]]:
         raise ExportError(f"source: yt-dlp could not read {url}: {exc}") from None
     if not info:
         raise ExportError(f"source: yt-dlp found nothing at {url}")
-    return [_ytdlp(e) for e in _ytdlp_entries(info)]
+    return _each(_ytdlp, _ytdlp_entries(info))
 
 
 # -- songs CSV ---------------------------------------------------------------------------------
@@ -152,15 +176,17 @@ def _song(row: dict[str, str]) -> dict[str, Any]:
 # -- choosing ----------------------------------------------------------------------------------
 def _json_export(value: Any, name: str) -> tuple[str, str, list[dict[str, Any]]]:
     if isinstance(value, dict) and isinstance(value.get("collector"), list):
-        return "scraper", "metadata", [_scraper(i) if isinstance(i, dict) else {} for i in value["collector"]]
+        return "scraper", "metadata", _each(_scraper, value["collector"])
     if isinstance(value, dict) and ("webpage_url" in value or "extractor" in value or "entries" in value):
-        return "ytdlp", "metadata", [_ytdlp(e) for e in _ytdlp_entries(value)]
+        return "ytdlp", "metadata", _each(_ytdlp, _ytdlp_entries(value))
     if isinstance(value, dict) and isinstance(value.get("itemList") or value.get("items"), list):
         value = value.get("itemList") or value.get("items")
+    if isinstance(value, dict) and "stats" in value and "id" in value:  # one item on its own
+        value = [value]
     if isinstance(value, list) and any(isinstance(i, dict) and "stats" in i for i in value):
-        return "tiktokapi", "metadata", [_tiktokapi(i) if isinstance(i, dict) else {} for i in value]
+        return "tiktokapi", "metadata", _each(_tiktokapi, value)
     if isinstance(value, list) and any(isinstance(i, dict) and "authorMeta" in i for i in value):
-        return "scraper", "metadata", [_scraper(i) if isinstance(i, dict) else {} for i in value]
+        return "scraper", "metadata", _each(_scraper, value)
     raise ExportError(f"source: {name} is JSON but not a TikTok-Api, tiktok-scraper or yt-dlp export")
 
 
@@ -170,9 +196,9 @@ def _csv_export(content: str, name: str) -> tuple[str, str, list[dict[str, Any]]
         reader = csv.DictReader(io.StringIO(content, newline=""))
         columns = set(reader.fieldnames or [])
         if _SONG_COLUMNS <= columns:
-            return "songs", "sounds", [_song(r) for r in reader]
+            return "songs", "sounds", _each(_song, reader)
         if _APIFY_COLUMNS <= columns:
-            return "apify", "metadata", [_apify(r) for r in reader]
+            return "apify", "metadata", _each(_apify, reader)
     except csv.Error as exc:
         raise ExportError(f"source: {name} is not a readable CSV ({exc})") from None
     wanted = f"{', '.join(sorted(_APIFY_COLUMNS))} (Apify) or {', '.join(sorted(_SONG_COLUMNS))} (songs)"
@@ -209,6 +235,8 @@ def _loads(content: str, name: str) -> Any:
         return json.loads(content)
     except json.JSONDecodeError as exc:
         raise ExportError(f"source: {name} is broken JSON (line {exc.lineno}: {exc.msg})") from None
+    except ValueError as exc:  # a 5 000-digit number, say
+        raise ExportError(f"source: {name} is JSON this importer cannot read ({str(exc)[:80]})") from None
 
 
 def _parse_json(path: Path) -> Any:

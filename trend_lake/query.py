@@ -8,6 +8,7 @@ is interrupted.
 """
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 
@@ -20,6 +21,8 @@ from .store import Lake
 #: What the views are called (seed 002's names); ``text`` is stored under videos/text/.
 VIEWS = {"metadata": "metadata", "transcripts": "transcripts", "text_analysis": "text", "sounds": "sounds"}
 _ALLOWED = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
+_EXPLAIN = re.compile(r"^\s*EXPLAIN\b", re.IGNORECASE)
+_ANALYZE = re.compile(r"^\s*(?:\(\s*)?ANALY[SZ]E\b", re.IGNORECASE)
 MAX_ROWS = 10_000
 TIMEOUT_S = 30.0
 MEMORY_LIMIT = "1GB"
@@ -46,6 +49,13 @@ def check(sql: str) -> None:
     if statements[0].type not in _ALLOWED:
         raise QueryRefused(f"sql: only SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE and EXPLAIN are allowed, "
                            f"not {statements[0].type.name}")
+    if statements[0].type is duckdb.StatementType.EXPLAIN:
+        # EXPLAIN ANALYZE runs what it explains (a COPY into the lake, say); plain EXPLAIN of a
+        # SELECT only plans it.
+        inner = _EXPLAIN.sub("", statements[0].query, count=1)
+        if _ANALYZE.match(inner):
+            raise QueryRefused("sql: EXPLAIN ANALYZE runs the statement; use EXPLAIN")
+        check(inner)
 
 
 def _empty(table: str) -> pa.Table:
@@ -55,7 +65,8 @@ def _empty(table: str) -> pa.Table:
 
 def connect(lake: Lake) -> duckdb.DuckDBPyConnection:
     """A fresh, locked-down connection with the lake's views (each sees the partitions there now)."""
-    connection = duckdb.connect(config={"threads": 2, "memory_limit": MEMORY_LIMIT})
+    # No spilling to disk: DuckDB's temp folder is outside the lake and ignores the access rules.
+    connection = duckdb.connect(config={"threads": 2, "memory_limit": MEMORY_LIMIT, "temp_directory": ""})
     for view, table in VIEWS.items():
         if lake.partitions(table):
             source = (f"read_parquet('{lake.glob(table)}', hive_partitioning = true, union_by_name = true, "
@@ -78,9 +89,12 @@ def run_query(lake: Lake, sql: str, *, timeout_s: float = TIMEOUT_S, max_rows: i
     """Run one read-only query; ``QueryRefused`` for anything else, for an error in the query,
     and when it runs past ``timeout_s`` or its memory limit."""
     check(sql)
-    if "'" in str(lake.root):
-        raise QueryRefused("lake: the lake's path may not contain a quote")
-    connection = connect(lake)
+    if any(c in str(lake.root.resolve()) for c in "'*?[]"):
+        raise QueryRefused("lake: the lake's path may not contain quotes or glob characters")
+    try:
+        connection = connect(lake)
+    except duckdb.Error as exc:  # an unreadable file in the lake: say which, do not crash
+        raise QueryRefused(f"lake: a table cannot be read: {str(exc).splitlines()[0]}") from None
     timer = threading.Timer(timeout_s, connection.interrupt)
     timer.start()
     try:

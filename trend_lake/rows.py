@@ -2,6 +2,7 @@
 normalised, or a reason to skip the row (``BadRow``), never a half-right row."""
 from __future__ import annotations
 
+import functools
 import math
 import re
 from datetime import datetime, timezone
@@ -18,6 +19,14 @@ class BadRow(ValueError):
     """This row cannot be imported; the message is the reason, starting with the column."""
 
 
+def readable(raw: Any) -> None:
+    """Raise ``BadRow`` for a row the importer could not map (``importers.UNREADABLE``)."""
+    from .importers import UNREADABLE
+
+    if UNREADABLE in raw:
+        raise BadRow(raw[UNREADABLE])
+
+
 def post_id(raw: Any) -> str:
     value = str(raw).strip() if isinstance(raw, (str, int)) and not isinstance(raw, bool) else ""
     if not _ID.match(value):
@@ -29,12 +38,15 @@ def count(column: str, raw: Any) -> int | None:
     """A non-negative whole number from an int, a float or a numeric string ("1.2M" is not one)."""
     if raw is None or raw == "":
         return None
-    if isinstance(raw, bool):
-        raise BadRow(f"{column}: {raw!r} is not a count")
-    try:
-        value = float(raw) if isinstance(raw, (str, float)) else int(raw)
-    except (TypeError, ValueError):
-        raise BadRow(f"{column}: {str(raw)[:20]!r} is not a number") from None
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
+        raise BadRow(f"{column}: {str(raw)[:20]!r} is not a count")
+    try:  # a whole number as written first: through float, ids above 2**53 would round
+        value = int(raw.strip()) if isinstance(raw, str) else raw
+    except ValueError:
+        try:
+            value = float(raw)
+        except ValueError:
+            raise BadRow(f"{column}: {str(raw)[:20]!r} is not a number") from None
     if isinstance(value, float) and (not math.isfinite(value) or value != int(value)):
         raise BadRow(f"{column}: {str(raw)[:20]!r} is not a whole number")
     if value < 0:
@@ -47,6 +59,8 @@ def count(column: str, raw: Any) -> int | None:
 def text(column: str, raw: Any) -> str | None:
     if raw is None:
         return None
+    if isinstance(raw, (dict, list)):
+        raise BadRow(f"{column}: an object where text belongs")
     if not isinstance(raw, str):
         raw = str(raw)
     if len(raw) > MAX_TEXT:
@@ -63,8 +77,11 @@ def flag(raw: Any) -> bool | None:
 
 def hashtag(raw: Any) -> str | None:
     """A hashtag as the studio matches tags (NFKC, no ``#``, case-folded); None when it is not one."""
-    if not isinstance(raw, str):
-        return None
+    return _hashtag(raw) if isinstance(raw, str) else None
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a million posts share a few thousand hashtags
+def _hashtag(raw: str) -> str | None:
     try:
         return normalise_tag(raw).casefold()
     except InputError:
@@ -75,7 +92,9 @@ def hashtags(*sources: Any, description: str | None = None) -> list[str]:
     """The post's hashtags, deduplicated in order: from lists of names, then ``#words`` in its text."""
     found: list[str] = []
     for source in sources:
-        for item in source or []:
+        if isinstance(source, str):  # one tag given as a string, not its characters
+            source = [source]
+        for item in source if isinstance(source, list) else []:
             tag = hashtag(item)
             if tag and tag not in found:
                 found.append(tag)
@@ -98,6 +117,7 @@ def upload_date(timestamp: int | None) -> int | None:
 
 def metadata_row(raw: Mapping[str, Any], *, source: str) -> dict[str, Any]:
     """The metadata columns from ``raw`` (already mapped to column names); raises ``BadRow``."""
+    readable(raw)
     row: dict[str, Any] = {"id": post_id(raw.get("id")), "source": source}
     for column in ("title", "description", "webpage_url", "channel", "track", "artist", "uploader",
                    "music_id", "music_url"):
@@ -109,7 +129,7 @@ def metadata_row(raw: Mapping[str, Any], *, source: str) -> dict[str, Any]:
     date = raw.get("upload_date")
     row["upload_date"] = count("upload_date", date) if date not in (None, "") else upload_date(row["timestamp"])
     artists = raw.get("artists")
-    row["artists"] = [str(a) for a in artists if a] if isinstance(artists, list) else \
+    row["artists"] = [str(a) for a in artists if isinstance(a, str) and a] if isinstance(artists, list) else \
         ([row["artist"]] if row["artist"] else [])
     row["music_original"] = flag(raw.get("music_original"))
     row["hashtags"] = hashtags(raw.get("hashtags"), description=row["description"])

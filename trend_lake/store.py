@@ -8,6 +8,7 @@ A partition is written whole into ``<lake>/.staging/`` and renamed into place, s
 """
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import time
@@ -23,7 +24,7 @@ from search_input import InputError, normalise_tag
 
 from ._types import SCHEMAS, TABLES, ImportReport, LakeError
 from .importers import read_export
-from .rows import BadRow, count, metadata_row, post_id, text
+from .rows import BadRow, count, metadata_row, post_id, readable, text
 
 _SONG_NUMBERS = ("artist_pop", "track_pop", "mode", "key", "time_signature", "duration_ms")
 _SONG_FLOATS = ("danceability", "energy", "loudness", "speechiness", "acousticness", "instrumentalness",
@@ -78,6 +79,8 @@ class Lake:
         staging.mkdir(parents=True)
         try:
             pq.write_table(batch, staging / TABLES[table], compression="zstd")
+            _fsync(staging / TABLES[table])
+            _fsync(staging)  # the file and its folder entry reach the disk before the rename publishes them
             stamp = processed_at(now)
             parent = self.table_dir(table) / f"profile={profile}"
             parent.mkdir(parents=True, exist_ok=True)
@@ -85,6 +88,7 @@ class Lake:
                 target = parent / f"processed_at={stamp}"
                 try:
                     os.rename(staging, target)  # atomic; fails if a partition of the same instant exists
+                    _fsync(parent)
                     break
                 except OSError:
                     if not target.exists():
@@ -134,19 +138,33 @@ class Lake:
         return [self.ingest(source, profile=profile) for source in sources]
 
 
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def song_row(raw: Mapping[str, Any], *, source: str) -> dict[str, Any]:
     """A ``sounds`` row from a songs-CSV row; raises ``BadRow``."""
+    readable(raw)
     if not raw.get("title"):
         raise BadRow("track_name: missing")
     row: dict[str, Any] = {"id": post_id(raw.get("id")), "source": source}
     for column in ("title", "artist", "album"):
         row[column] = text(column, raw.get(column))
     for column in _SONG_NUMBERS:
-        row[column] = count(column, raw.get(column)) if column not in ("loudness",) else None
+        value = raw.get(column)
+        # Spotify's key is -1 when no key was detected: a value, not an error.
+        row[column] = None if column == "key" and str(value).strip() == "-1" else count(column, value)
     for column in _SONG_FLOATS:
         value = raw.get(column)
         try:
-            row[column] = float(value) if value not in (None, "") else None
-        except ValueError:
+            number = float(value) if value not in (None, "") else None
+        except (TypeError, ValueError):
             raise BadRow(f"{column}: {str(value)[:20]!r} is not a number") from None
+        if number is not None and not math.isfinite(number):
+            raise BadRow(f"{column}: {value!r} is not a finite number")
+        row[column] = number
     return row

@@ -1,4 +1,4 @@
-"""A stage killed mid-write leaves no partition and no unreadable file; the re-run finishes the job once."""
+"""A stage killed mid-write leaves no partition and no unreadable file; the re-run imports every row once."""
 from __future__ import annotations
 
 import json
@@ -6,49 +6,52 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+import pyarrow.parquet as pq
 
 from trend_lake import Lake, run_query
 
 ROOT = Path(__file__).resolve().parents[2]
-_CHILD = "import sys; from trend_lake import Lake; Lake(sys.argv[1]).ingest(sys.argv[2], profile='big')"
+# The child imports for real, but its Parquet writer stops half-way through the file and hangs
+# there, so the kill lands mid-write every time (no race with a fast machine).
+_CHILD = """
+import sys, time
+import pyarrow.parquet as pq
+from trend_lake import Lake
 
-
-def _export(path: Path, rows: int) -> None:
-    items = [{"id": str(7_300_000_000_000_000_000 + n), "desc": f"post {n} #dance #fyp", "createTime": 1_700_000_000 + n,
-              "author": {"uniqueId": f"u{n % 97}"}, "music": {"id": f"m{n % 501}", "title": "song"},
-              "stats": {"diggCount": n, "shareCount": 1, "commentCount": 2, "playCount": 10 * n}} for n in range(rows)]
-    path.write_text(json.dumps(items))
+real = pq.write_table
+def half_then_hang(table, where, **kwargs):
+    real(table.slice(0, table.num_rows // 2), where, **kwargs)
+    print("writing", flush=True)
+    time.sleep(120)
+pq.write_table = half_then_hang
+Lake(sys.argv[1]).ingest(sys.argv[2], profile="big")
+"""
 
 
 def test_killed_mid_write_then_rerun_gives_every_row_once(tmp_path):
     lake, export = Lake(tmp_path / "lake"), tmp_path / "big.json"
-    rows = 200_000
-    _export(export, rows)
-    staging = lake.root / ".staging"
-    for _ in range(3):  # the write window is short: try until the kill lands inside it
-        child = subprocess.Popen([sys.executable, "-c", _CHILD, str(lake.root), str(export)], cwd=ROOT,
-                                 env={**os.environ, "PYTHONPATH": str(ROOT)})
-        while child.poll() is None and not (staging.is_dir() and any(staging.iterdir())):
-            time.sleep(0.002)
-        killed_mid_write = child.poll() is None
-        if killed_mid_write:
-            os.kill(child.pid, signal.SIGKILL)
+    rows = 5000
+    export.write_text(json.dumps([
+        {"id": str(7_300_000_000_000_000_000 + n), "desc": f"post {n} #dance", "createTime": 1_700_000_000 + n,
+         "author": {"uniqueId": f"u{n % 97}"}, "music": {"id": f"m{n % 51}"},
+         "stats": {"diggCount": n, "shareCount": 1, "commentCount": 2, "playCount": 10 * n}} for n in range(rows)]))
+    child = subprocess.Popen([sys.executable, "-c", _CHILD, str(lake.root), str(export)], cwd=ROOT,
+                             env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "writing"
+    finally:
+        os.kill(child.pid, signal.SIGKILL)
         child.wait(30)
-        if killed_mid_write:
-            break
-        for partition in lake.table_dir("metadata").glob("profile=*/*"):  # it finished: start again
-            import shutil
 
-            shutil.rmtree(partition)
-    assert killed_mid_write, "the child always finished before the kill"
-
-    # Nothing half-written is visible: no partition, every view readable.
+    # The half-written file exists, but only in staging: no partition, every view readable.
+    assert [p for p in (lake.root / ".staging").rglob("*.parquet")]
     assert lake.partitions("metadata") == []
     assert run_query(lake, "SELECT count(*) AS n FROM metadata").table.to_pylist() == [{"n": 0}]
-    # The re-run imports everything, once.
-    report = lake.ingest(export, profile="big")
-    assert report.imported == rows
+    # The re-run imports everything, once, and every file in the table is a whole Parquet file.
+    assert lake.ingest(export, profile="big").imported == rows
     assert run_query(lake, "SELECT count(*) AS n, count(DISTINCT id) AS ids FROM metadata").table.to_pylist() == \
         [{"n": rows, "ids": rows}]
+    for path in lake.table_dir("metadata").rglob("*.parquet"):
+        assert pq.read_metadata(path).num_rows == rows

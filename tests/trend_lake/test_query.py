@@ -28,15 +28,22 @@ def filled(lake, tmp_path):
     "SELECT 1; DROP VIEW metadata",
     "SELECT * FROM read_csv('/etc/passwd')",
     "SELECT * FROM read_text('../../etc/passwd')",
+    "SELECT * FROM read_parquet('/tmp/*/*.parquet')",
+    "EXPLAIN ANALYZE COPY (SELECT 'x' AS junk) TO 'LAKE/videos/metadata/profile=p/x.parquet'",
+    "EXPLAIN (ANALYZE) SELECT 1",
+    "EXPLAIN ANALYZE CREATE TABLE t AS SELECT 1",
+    "EXPLAIN COPY (SELECT 1) TO '/tmp/x.csv'",
     "SET enable_external_access = true",
     "PRAGMA version",
     "CREATE TABLE t AS SELECT 1",
     "",
 ])
 def test_anything_but_one_read_only_query_is_refused(filled, sql):
+    files = {p: p.read_bytes() for p in filled.root.rglob("*") if p.is_file()}
     with pytest.raises(QueryRefused, match="^sql: "):
-        run_query(filled, sql)
+        run_query(filled, sql.replace("LAKE", str(filled.root)))
     assert run_query(filled, "SELECT count(*) AS n FROM metadata").table.to_pylist() == [{"n": 5}]
+    assert {p: p.read_bytes() for p in filled.root.rglob("*") if p.is_file()} == files  # the lake is untouched
 
 
 @pytest.mark.parametrize("sql", ["SELECT count(*) FROM metadata", "WITH t AS (SELECT 1 AS x) SELECT * FROM t",

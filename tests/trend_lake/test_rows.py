@@ -23,7 +23,11 @@ def _item(**overrides):
     ({"stats": {"diggCount": -5, "playCount": 1}}, "like_count: -5 is negative"),
     ({"stats": {"playCount": "1.2M"}}, "view_count: '1.2M' is not a number"),
     ({"stats": {"playCount": 2.5}}, "view_count: '2.5' is not a whole number"),
-    ({"stats": {"playCount": True}}, "view_count: True is not a count"),
+    ({"stats": {"playCount": True}}, "view_count: 'True' is not a count"),
+    ({"stats": {"playCount": {"n": 1}}}, "view_count: \"{'n': 1}\" is not a count"),
+    ({"desc": {"text": "hi"}}, "description: an object where text belongs"),
+    ({"textExtra": 5, "author": "someone", "music": "orig", "stats": [1, 2], "video": None}, None),
+    ({"stats": {"playCount": 10 ** 30}}, "view_count: 1000000000000000000000000000000 is too large"),
     ({"desc": "x" * (1 << 20)}, f"description: longer than {MAX_TEXT} characters"),
 ])
 def test_a_bad_row_is_skipped_with_its_reason_and_the_rest_imports(lake, tmp_path, bad, reason):
@@ -31,10 +35,36 @@ def test_a_bad_row_is_skipped_with_its_reason_and_the_rest_imports(lake, tmp_pat
     path = tmp_path / "items.json"
     path.write_text(json.dumps(good[:1] + [_item(**bad)] + good[1:]))
     report = lake.ingest(path, profile="p")
+    ids = [r["id"] for r in run_query(lake, "SELECT id FROM metadata ORDER BY id").table.to_pylist()]
+    if reason is None:  # sub-objects of the wrong shape are missing fields: the row goes in without them
+        assert (report.read, report.imported, report.skipped_total) == (4, 4, 0)
+        row = run_query(lake, f"SELECT * FROM metadata WHERE id = '{_item()['id']}'").table.to_pylist()[0]
+        assert row["view_count"] is None and row["uploader"] is None and row["hashtags"] == ["tag"]
+        return
     assert (report.read, report.imported, report.skipped_total) == (4, 3, 1)
     assert dict(report.skipped) == {reason: 1} and report.examples[reason] == ["row 2"]
-    ids = [r["id"] for r in run_query(lake, "SELECT id FROM metadata ORDER BY id").table.to_pylist()]
     assert ids == sorted(i["id"] for i in good)
+
+
+def test_a_row_that_is_not_an_object_or_breaks_a_mapping_is_skipped(lake, tmp_path):
+    path = tmp_path / "scrape.json"
+    path.write_text(json.dumps({"collector": [
+        "just a string", {"id": "7100000000000000009", "hashtags": 7, "videoMeta": {"duration": 3}},
+        {"id": "7100000000000000008", "hashtags": "fyp", "text": "x"}]}))
+    report = lake.ingest(path, profile="p")
+    assert (report.read, report.imported) == (3, 2) and dict(report.skipped) == {"row: not a JSON object": 1}
+    tags = run_query(lake, "SELECT id, hashtags FROM metadata ORDER BY id").table.to_pylist()
+    assert tags == [{"id": "7100000000000000008", "hashtags": ["fyp"]},  # one tag, not its letters
+                    {"id": "7100000000000000009", "hashtags": []}]
+
+
+def test_an_apify_row_with_a_surplus_field_is_read_not_fatal(lake, tmp_path):
+    path = tmp_path / "apify.csv"
+    path.write_text("id,text,diggCount,playCount,shareCount,commentCount,hashtags/0/name\n"
+                    "7100000000000000001,hello,1,2,3,4,fyp\n"
+                    "7100000000000000002,a caption, with a comma,1,2,3,4,fyp,surplus\n")
+    report = lake.ingest(path, profile="p")
+    assert report.read == 2 and report.imported + report.skipped_total == 2
 
 
 def test_an_export_with_no_good_row_writes_no_partition(lake, tmp_path):
