@@ -23,9 +23,14 @@ def get_lake() -> Lake:
 @lake_cli.command("ingest")
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--profile", required=True, help="The account, or a name for this crawl or import (letters, digits, _).")
-def ingest_command(sources: tuple[str, ...], profile: str) -> None:
+@click.option("--videos", type=click.Path(file_okay=False, exists=True), default=None,
+              help="A folder of the posts' videos (file names containing the post id), kept for transcribe.")
+def ingest_command(sources: tuple[str, ...], profile: str, videos: str | None) -> None:
     """Import SOURCES (export files, folders of .info.json, or URLs) as partitions of PROFILE."""
     from tqdm import tqdm
+
+    from .query import run_query
+    from .stages import keep_videos
 
     lake, failed = get_lake(), 0
     for source in tqdm(sources, unit="source", file=sys.stderr, disable=len(sources) < 2):
@@ -39,6 +44,11 @@ def ingest_command(sources: tuple[str, ...], profile: str) -> None:
                    f"imported {report.imported}, skipped {report.skipped_total}")
         for reason, n in report.skipped.most_common():
             click.echo(f"  skipped {n}: {reason} (e.g. {', '.join(report.examples[reason])})")
+        if videos and report.partition and report.table == "metadata":
+            profile_dir, stamp = report.partition.split("/")[-2:]
+            ids = [r["id"] for r in run_query(lake, f"SELECT id FROM metadata WHERE processed_at = "
+                                                    f"'{stamp.split('=', 1)[1]}'").table.to_pylist()]
+            click.echo(f"  kept {keep_videos(lake, videos, ids)} video(s) for transcribe")
     if failed:
         raise SystemExit(1)
 
@@ -106,3 +116,52 @@ def ddl_command(location: str | None) -> None:
     from .ddl import create_tables
 
     click.echo(create_tables(location or str(get_lake().root)), nl=False)
+
+
+def _bar(label: str):
+    from tqdm import tqdm
+
+    bar = tqdm(total=0, unit="partition", desc=label, file=sys.stderr)
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    return bar, progress
+
+
+def _run_stage(name: str) -> int:
+    from .stages import analyse, transcribe
+
+    studio = current_app.extensions["studio"]
+    bar, progress = _bar(name)
+    with bar:
+        if name == "transcribe":
+            return transcribe(get_lake(), extract=studio.extractor, progress=progress)
+        summariser = studio.summariser
+        embed = getattr(summariser, "embed", None)
+        if embed is None:  # an LLM summariser: the packaged MiniLM still files the categories
+            from summariser import load_summariser
+
+            embed = load_summariser("minilm").embed
+        return analyse(get_lake(), summarise=summariser, embed=embed, progress=progress)
+
+
+@lake_cli.command("transcribe")
+def transcribe_command() -> None:
+    """Transcribe the posts of new metadata partitions whose videos the lake keeps."""
+    click.echo(f"transcribe: {_run_stage('transcribe')} partition(s)")
+
+
+@lake_cli.command("analyse")
+def analyse_command() -> None:
+    """Category, summary and keywords for new transcripts partitions."""
+    click.echo(f"analyse: {_run_stage('analyse')} partition(s)")
+
+
+@lake_cli.command("run")
+def run_command() -> None:
+    """Every stage after ingest, in order, each over the partitions it has not done yet."""
+    for name in ("transcribe", "analyse"):
+        click.echo(f"{name}: {_run_stage(name)} partition(s)")

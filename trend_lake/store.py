@@ -41,7 +41,7 @@ def check_profile(raw: Any) -> str:
         raise LakeError(f"profile: {str(exc).removeprefix('tags: ')}") from None
 
 
-def processed_at(now: float | None = None) -> str:
+def _stamp(now: float | None = None) -> str:
     moment = datetime.fromtimestamp(time.time() if now is None else now, tz=timezone.utc)
     return moment.strftime("%Y%m%dT%H%M%S%fZ")
 
@@ -69,8 +69,13 @@ class Lake:
             found.append((path.parent.parent.name.split("=", 1)[1], path.parent.name.split("=", 1)[1]))
         return sorted(found, key=lambda p: (p[1], p[0]))
 
-    def write(self, table: str, profile: str, rows: list[dict[str, Any]], *, now: float | None = None) -> str:
-        """Write ``rows`` as a new partition of ``table`` for ``profile``; its folder, relative to the lake."""
+    def write(self, table: str, profile: str, rows: list[dict[str, Any]], *, now: float | None = None,
+              processed_at: str | None = None) -> str:
+        """Write ``rows`` as a new partition of ``table`` for ``profile``; its folder, relative to the lake.
+
+        A stage passes the ``processed_at`` of the partition it worked from: if that partition
+        already exists (another run finished first), this one is dropped and that one kept.
+        """
         profile = check_profile(profile)
         schema = SCHEMAS[table]
         batch = pa.Table.from_pylist([{name: row.get(name) for name in schema.names} for row in rows], schema=schema)
@@ -81,7 +86,7 @@ class Lake:
             pq.write_table(batch, staging / TABLES[table], compression="zstd")
             _fsync(staging / TABLES[table])
             _fsync(staging)  # the file and its folder entry reach the disk before the rename publishes them
-            stamp = processed_at(now)
+            stamp = processed_at or _stamp(now)
             parent = self.table_dir(table) / f"profile={profile}"
             parent.mkdir(parents=True, exist_ok=True)
             while True:
@@ -93,7 +98,10 @@ class Lake:
                 except OSError:
                     if not target.exists():
                         raise
-                    stamp = processed_at(datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ")
+                    if processed_at is not None:  # the stage's output for that partition is there already
+                        shutil.rmtree(staging, ignore_errors=True)
+                        break
+                    stamp = _stamp(datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ")
                                          .replace(tzinfo=timezone.utc).timestamp() + 1e-3)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)

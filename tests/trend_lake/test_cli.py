@@ -51,3 +51,18 @@ def test_ddl_describes_every_table_with_string_partition_keys(runner):
         assert f"LOCATION 's3://team-lake/tiktok/videos/{folder}/';" in out
     assert out.count("PARTITIONED BY (profile string, processed_at string)") == 4
     assert "`artists` array<string>" in out and "`view_count` bigint" in out and "`tempo` double" in out
+
+
+def test_ingest_keeps_videos_and_run_does_each_stage_once(runner, exports, tmp_path):
+    info = tmp_path / "clip.info.json"
+    info.write_text(json.dumps({"id": "7261314534885870894", "title": "I just be like that sometimes",
+                                "uploader": "malwaretech", "extractor": "TikTok", "webpage_url": "https://x"}))
+    out = runner.invoke(args=["lake", "ingest", str(info), "--profile", "mt", "--videos", str(exports / "videos")])
+    assert out.exit_code == 0 and "kept 1 video(s) for transcribe" in out.output, out.output
+    first = runner.invoke(args=["lake", "run"])
+    assert first.exit_code == 0 and "transcribe: 1 partition(s)" in first.output and "analyse: 1 partition(s)" in first.output
+    again = runner.invoke(args=["lake", "run"])
+    assert "transcribe: 0 partition(s)" in again.output and "analyse: 0 partition(s)" in again.output
+    row = json.loads(runner.invoke(args=["lake", "query", "SELECT category, keywords FROM text_analysis",
+                                         "--format", "json"]).output)[0]
+    assert row["category"] and row["keywords"]
