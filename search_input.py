@@ -91,10 +91,17 @@ def _split_raw_tags(raw: Any) -> list[str]:
     raise InputError("tags", f"expected a list of hashtags or a string, got {type(raw).__name__}")
 
 
+_ASCII_HASHTAG = re.compile(r"#(\w+)", re.ASCII)
+
+
 def hashtags_in(text: str) -> list[str]:
     """The ``#hashtags`` written in ``text`` (NFKC), each the longest run of tag characters after
     a ``#``, in order, as written ("#fypシ゚viral" → "fypシ", since "゚" is no tag character)."""
-    text = unicodedata.normalize("NFKC", text or "")
+    if not text or "#" not in text:
+        return []
+    if text.isascii():  # in ASCII, \w is exactly the tag characters (letters, digits, _): one regex pass
+        return _ASCII_HASHTAG.findall(text)
+    text = unicodedata.normalize("NFKC", text)
     found, i = [], text.find("#")
     while i >= 0:
         end = i + 1

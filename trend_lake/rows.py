@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Mapping
 
 from search_input import InputError, hashtags_in, normalise_tag
@@ -110,9 +110,15 @@ def upload_date(timestamp: int | None) -> int | None:
     if timestamp is None:
         return None
     try:
-        return int(datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y%m%d"))
+        return _day(timestamp // 86400)
     except (OverflowError, OSError, ValueError):
         raise BadRow(f"timestamp: {timestamp!r} is not a time") from None
+
+
+@functools.lru_cache(maxsize=1 << 14)  # posts of one export fall on a few hundred days
+def _day(days: int) -> int:
+    moment = datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(days=days)
+    return moment.year * 10000 + moment.month * 100 + moment.day
 
 
 def metadata_row(raw: Mapping[str, Any], *, source: str) -> dict[str, Any]:

@@ -78,7 +78,8 @@ class Lake:
         """
         profile = check_profile(profile)
         schema = SCHEMAS[table]
-        batch = pa.Table.from_pylist([{name: row.get(name) for name in schema.names} for row in rows], schema=schema)
+        # Column by column: a list per column converts several times faster than a dict per row.
+        batch = pa.table({name: [row.get(name) for row in rows] for name in schema.names}, schema=schema)
         self._clear_abandoned()
         staging = self.root / ".staging" / uuid.uuid4().hex
         staging.mkdir(parents=True)
