@@ -50,8 +50,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     jobs.init_app(app)
     import trend_lake
 
+    from web import lake as lake_views
+
     trend_lake.init_app(app)
     app.register_blueprint(studio_views.bp)
+    app.register_blueprint(lake_views.bp)
     app.register_blueprint(api.bp)
     app.cli.add_command(search_command)
     return app

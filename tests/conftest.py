@@ -35,6 +35,7 @@ def studio_config(work: Path, **overrides) -> dict:
         "TRENDTOK_RUNS_DIR": str(work / "runs"),
         "TRENDTOK_CACHE_DIR": str(work / "cache"),
         "TRENDTOK_DB": str(work / "studio.sqlite3"),
+        "TRENDTOK_LAKE": str(work / "lake"),
         "TRENDTOK_SECRET_KEY": "test-only-secret",
         "TRENDTOK_SUMMARISER": "minilm",
         "TRENDTOK_MUSIC": "composer",

@@ -236,6 +236,9 @@ def test_the_studio_fits_a_phone_screen(browser, base_url):
         browser.get(base_url + "/")
         assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
         _screenshot(browser, "phone.png")
+        browser.get(base_url + "/lake")  # the lake's SQL box and charts fit too
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
+        browser.get(base_url + "/")
         runs = browser.find_elements(By.CSS_SELECTOR, "#history li.succeeded a")
         if runs:  # a run page, with its players and remix buttons, fits too
             browser.get(runs[0].get_attribute("href"))

@@ -1,0 +1,47 @@
+"""The /lake page: SQL box, results, downloads and charts, on a lake filled from the real exports."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import pytest
+
+from trend_lake import Lake
+
+
+@pytest.fixture
+def client(app, tmp_path, monkeypatch, shared_data):
+    lake = Lake(tmp_path / "lake")
+    lake.ingest(shared_data / "tiktok" / "apify_trending.csv", profile="trending")
+    monkeypatch.setitem(app.config, "TRENDTOK_LAKE", str(lake.root))
+    return app.test_client()
+
+
+def test_the_page_runs_a_query_and_draws_the_charts(client):
+    page = client.get("/lake", query_string={"sql": "SELECT uploader, view_count FROM metadata "
+                                                    "ORDER BY view_count DESC LIMIT 5"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "5 rows" in html
+    assert re.findall(r"<th>(\w+)</th>", html)[:2] == ["uploader", "view_count"]
+    # Charts are SVG drawn on the server: one bar per hashtag, the biggest one the widest.
+    hashtags = html[html.index('id="chart-hashtags"'):html.index('id="chart-tracks"')]
+    widths = [float(w) for w in re.findall(r'class="bar"|width="([\d.]+)"', hashtags) if w]
+    assert len(widths) == 12 and widths[0] == max(widths) == 300.0
+    assert 'id="chart-months"' in html and "Nothing yet" in html[html.index('id="chart-categories"'):]
+
+
+def test_downloads_carry_the_whole_result(client):
+    sql = "SELECT id, view_count FROM metadata ORDER BY id"
+    rows = list(csv.DictReader(io.StringIO(client.get("/lake/query.csv", query_string={"sql": sql})
+                                           .get_data(as_text=True))))
+    as_json = json.loads(client.get("/lake/query.json", query_string={"sql": sql}).get_data(as_text=True))
+    assert len(rows) == len(as_json) == 952 and rows[0]["id"] == as_json[0]["id"]
+
+
+@pytest.mark.parametrize("sql", ["DROP VIEW metadata", "SELECT * FROM read_csv('/etc/passwd')"])
+def test_a_refused_query_is_a_readable_message(client, sql):
+    page = client.get("/lake", query_string={"sql": sql})
+    assert page.status_code == 400 and 'id="lake-error"' in page.get_data(as_text=True)
+    assert client.get("/lake/query.csv", query_string={"sql": sql}).status_code == 400
