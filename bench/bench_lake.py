@@ -1,7 +1,7 @@
 """Benchmark of the trend lake: ingest of synthetic posts, the seed-001 hashtag score over
 them, and the lake's size on disk.
 
-    python bench/bench_lake.py                 # 1 000 000 posts (about 2 minutes, 4 GB of memory)
+    python bench/bench_lake.py                 # 1 000 000 posts (about 1.5 minutes on 2 cores)
     python bench/bench_lake.py --posts 100000  # a quick run
 
 The posts are TikTok-Api items (the richest export) with 2 000 hashtags, 5 000 sounds and
