@@ -9,7 +9,7 @@ and nothing is queued) and stored in their normalised form, so a handler only re
 - ``regenerate``: a finished run's soundtrack or cover (``part``) made again with a new seed →
   a new run with the same content (``remix.regenerate``).
 - ``preview``: a finished run's clip (or top video, or cover) with its soundtrack mixed in →
-  ``preview.mp4`` in that run (``remix.render_preview``).
+  a new run with ``preview.mp4`` (``remix.render_preview``).
 
 Every kind's result is a run's result JSON, so a client handles them alike.
 """
@@ -23,9 +23,8 @@ from typing import Any, Callable, Mapping
 import pipeline
 import remix
 import runs
-from search_input import MAX_SEED
-from search_input import (ClipRequest, InputError, SearchRequest, parse_clip_duration, parse_optional_tags,
-                          parse_search_request, parse_seed, parse_title)
+from search_input import (MAX_SEED, ClipRequest, InputError, SearchRequest, parse_clip_duration,
+                          parse_optional_tags, parse_search_request, parse_seed, parse_title)
 from uploads import UploadError, Uploads
 
 from ._types import Job, JobCancelled, UnknownKind

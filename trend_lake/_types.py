@@ -9,6 +9,10 @@ import pyarrow as pa
 from utils import StudioError
 
 
+#: A mapped row the importer could not read; ``rows`` turns it into a skip with this reason.
+UNREADABLE = "__unreadable__"
+
+
 class LakeError(StudioError):
     """Base of the lake's errors; the message starts with the field or argument at fault."""
 

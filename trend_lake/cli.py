@@ -29,7 +29,6 @@ def ingest_command(sources: tuple[str, ...], profile: str, videos: str | None) -
     """Import SOURCES (export files, folders of .info.json, or URLs) as partitions of PROFILE."""
     from tqdm import tqdm
 
-    from .query import run_query
     from .stages import keep_videos
 
     lake, failed = get_lake(), 0
@@ -45,9 +44,8 @@ def ingest_command(sources: tuple[str, ...], profile: str, videos: str | None) -
         for reason, n in report.skipped.most_common():
             click.echo(f"  skipped {n}: {reason} (e.g. {', '.join(report.examples[reason])})")
         if videos and report.partition and report.table == "metadata":
-            profile_dir, stamp = report.partition.split("/")[-2:]
-            ids = [r["id"] for r in run_query(lake, f"SELECT id FROM metadata WHERE processed_at = "
-                                                    f"'{stamp.split('=', 1)[1]}'").table.to_pylist()]
+            key = tuple(part.split("=", 1)[1] for part in report.partition.split("/")[-2:])
+            ids = [r["id"] for r in lake.read("metadata", key, columns=["id"])]
             click.echo(f"  kept {keep_videos(lake, videos, ids)} video(s) for transcribe")
     if failed:
         raise SystemExit(1)

@@ -23,7 +23,7 @@ import os
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from ._types import ExportError
+from ._types import UNREADABLE, ExportError
 
 MAX_EXPORT_BYTES = 512 << 20
 _APIFY_COLUMNS = {"id", "text", "diggCount", "playCount", "shareCount", "commentCount"}
@@ -47,10 +47,6 @@ def _obj(value: Any) -> dict[str, Any]:
     """``value`` when it is a JSON object, else an empty one: an export's sub-object of the wrong
     shape means its fields are missing, not that the import fails."""
     return value if isinstance(value, dict) else {}
-
-
-#: A mapped row that could not be read; ``rows.metadata_row`` turns it into a skip with this reason.
-UNREADABLE = "__unreadable__"
 
 
 def _each(mapper, items: Iterable[Any]) -> list[dict[str, Any]]:

@@ -10,6 +10,8 @@ from typing import Any, Mapping
 
 from search_input import InputError, hashtags_in, normalise_tag
 
+from ._types import UNREADABLE
+
 MAX_TEXT = 10_000        # characters of a title or description; TikTok allows 4 000
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 COUNTS = ("like_count", "repost_count", "comment_count", "view_count")
@@ -20,9 +22,7 @@ class BadRow(ValueError):
 
 
 def readable(raw: Any) -> None:
-    """Raise ``BadRow`` for a row the importer could not map (``importers.UNREADABLE``)."""
-    from .importers import UNREADABLE
-
+    """Raise ``BadRow`` for a row the importer could not map (``UNREADABLE``)."""
     if UNREADABLE in raw:
         raise BadRow(raw[UNREADABLE])
 

@@ -20,9 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import numpy as np
-import pyarrow.parquet as pq
 
-from ._types import TABLES
 from .store import Lake
 
 #: The fixed taxonomy ``analyse`` files every post under, each with the description it is
@@ -92,18 +90,12 @@ def pending(lake: Lake, source: str, target: str) -> list[tuple[str, str]]:
     return [key for key in lake.partitions(source) if key not in done]
 
 
-def _read(lake: Lake, table: str, key: tuple[str, str]) -> list[dict[str, Any]]:
-    profile, stamp = key
-    path = lake.table_dir(table) / f"profile={profile}" / f"processed_at={stamp}" / TABLES[table]
-    return pq.read_table(path).to_pylist()
-
-
 def transcribe(lake: Lake, *, extract: Callable[..., list], progress: Progress | None = None) -> int:
     """Transcribe the posts of every metadata partition not transcribed yet whose video is in
     the lake's media folder; how many partitions were done."""
     todo = pending(lake, "metadata", "transcripts")
     for done, key in enumerate(todo, start=1):
-        rows = [(row["id"], video_of(lake, row["id"])) for row in _read(lake, "metadata", key)]
+        rows = [(row["id"], video_of(lake, row["id"])) for row in lake.read("metadata", key)]
         rows = [(post_id, path) for post_id, path in rows if path is not None]
         texts = extract([path for _, path in rows]) if rows else []
         out = [{"id": post_id, "transcript": text.transcript, "language": text.language, "backend": text.backend}
@@ -132,8 +124,8 @@ def analyse(lake: Lake, *, summarise: Callable[..., Any], embed: Callable[[list[
 
     todo = pending(lake, "transcripts", "text")
     for done, key in enumerate(todo, start=1):
-        transcripts = {row["id"]: row for row in _read(lake, "transcripts", key)}
-        posts = {row["id"]: row for row in _read(lake, "metadata", key) if row["id"] in transcripts}
+        transcripts = {row["id"]: row for row in lake.read("transcripts", key)}
+        posts = {row["id"]: row for row in lake.read("metadata", key) if row["id"] in transcripts}
         out = []
         for post_id, said in transcripts.items():
             post = posts.get(post_id, {})

@@ -69,6 +69,12 @@ class Lake:
             found.append((path.parent.parent.name.split("=", 1)[1], path.parent.name.split("=", 1)[1]))
         return sorted(found, key=lambda p: (p[1], p[0]))
 
+    def read(self, table: str, key: tuple[str, str], *, columns: list[str] | None = None) -> list[dict[str, Any]]:
+        """The rows of one partition ``key`` = ``(profile, processed_at)`` of ``table``."""
+        profile, stamp = key
+        path = self.table_dir(table) / f"profile={profile}" / f"processed_at={stamp}" / TABLES[table]
+        return pq.read_table(path, columns=columns).to_pylist()
+
     def write(self, table: str, profile: str, rows: list[dict[str, Any]], *, now: float | None = None,
               processed_at: str | None = None) -> str:
         """Write ``rows`` as a new partition of ``table`` for ``profile``; its folder, relative to the lake.

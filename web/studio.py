@@ -63,7 +63,8 @@ def _read_payload() -> dict[str, Any]:
 
 HISTORY = 10
 #: How the history names a job that has neither a title nor tags.
-_KIND_NAMES = {"regenerate": {"music": "New soundtrack", "image": "New cover"}, "preview": "Preview video"}
+_KIND_NAMES = {("regenerate", "music"): "New soundtrack", ("regenerate", "image"): "New cover",
+               ("preview", None): "Preview video"}
 
 
 def _history() -> list[dict[str, Any]]:
@@ -71,8 +72,7 @@ def _history() -> list[dict[str, Any]]:
     rows = []
     for job in get_jobs().list(owner=sessions.browser_owner(), limit=HISTORY):
         params = job.params
-        named = _KIND_NAMES.get(job.kind, job.kind)
-        named = named.get(params.get("part"), job.kind) if isinstance(named, dict) else named
+        named = _KIND_NAMES.get((job.kind, params.get("part")), job.kind)
         what = params.get("title") or " ".join(f"#{t}" for t in params.get("tags") or []) or named
         run_id = (job.result or {}).get("run_id")
         rows.append({"what": what, "kind": job.kind, "status": job.status.value, "error": job.error,
