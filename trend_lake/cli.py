@@ -130,20 +130,11 @@ def _bar(label: str):
 
 
 def _run_stage(name: str) -> int:
-    from .stages import analyse, transcribe
+    from .stages import run_stage
 
-    studio = current_app.extensions["studio"]
     bar, progress = _bar(name)
     with bar:
-        if name == "transcribe":
-            return transcribe(get_lake(), extract=studio.extractor, progress=progress)
-        summariser = studio.summariser
-        embed = getattr(summariser, "embed", None)
-        if embed is None:  # an LLM summariser: the packaged MiniLM still files the categories
-            from summariser import load_summariser
-
-            embed = load_summariser("minilm").embed
-        return analyse(get_lake(), summarise=summariser, embed=embed, progress=progress)
+        return run_stage(get_lake(), name, studio=current_app.extensions["studio"], progress=progress)
 
 
 @lake_cli.command("transcribe")
@@ -161,5 +152,7 @@ def analyse_command() -> None:
 @lake_cli.command("run")
 def run_command() -> None:
     """Every stage after ingest, in order, each over the partitions it has not done yet."""
-    for name in ("transcribe", "analyse"):
+    from .stages import STAGES
+
+    for name in STAGES:
         click.echo(f"{name}: {_run_stage(name)} partition(s)")

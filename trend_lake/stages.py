@@ -21,6 +21,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from ._types import LakeError
 from .store import Lake
 
 #: The fixed taxonomy ``analyse`` files every post under, each with the description it is
@@ -143,3 +144,23 @@ def analyse(lake: Lake, *, summarise: Callable[..., Any], embed: Callable[[list[
         if progress:
             progress(done, len(todo))
     return len(todo)
+
+
+#: The stages after ingest, in the order ``lake run`` takes them.
+STAGES = ("transcribe", "analyse")
+
+
+def run_stage(lake: Lake, name: str, *, studio: Any, progress: Progress | None = None) -> int:
+    """Run stage ``name`` (one of ``STAGES``) with the studio's parts (``studio.extractor``,
+    ``studio.summariser``); how many partitions it did. The one door the CLI and the jobs use."""
+    if name == "transcribe":
+        return transcribe(lake, extract=studio.extractor, progress=progress)
+    if name != "analyse":
+        raise LakeError(f"stage: one of {', '.join(STAGES)}, not {name!r}")
+    summariser = studio.summariser
+    embed = getattr(summariser, "embed", None)
+    if embed is None:  # an LLM summariser: the packaged MiniLM still files the categories
+        from summariser import load_summariser
+
+        embed = load_summariser("minilm").embed
+    return analyse(lake, summarise=summariser, embed=embed, progress=progress)
