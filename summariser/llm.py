@@ -42,6 +42,10 @@ def validate_call_settings(*, timeout_s: float, retries: int) -> tuple[float, in
     return float(timeout_s), retries
 
 
+class ChatError(SummaryError):
+    """``chat`` got no reply from the model; the message says why (never the key, never a reply)."""
+
+
 class _ChatSummariser:
     """Shared call logic: prompt, bounded retries, reply repair, offline fallback."""
 
@@ -55,12 +59,38 @@ class _ChatSummariser:
         self._fallback = fallback
         self._secret = secret or None
 
-    def _complete(self, messages: list[dict[str, str]]) -> str:
+    def _complete(self, messages: list[dict[str, str]], *, temperature: float) -> str:
         """The reply text for ``messages``; raises ``_CallFailed``."""
         raise NotImplementedError
 
     def _redact(self, text: str) -> str:
         return text.replace(self._secret, "***") if self._secret else text
+
+    @property
+    def offline(self) -> MiniLMSummariser:
+        """The offline MiniLM summariser this one falls back on (and grounds its replies with)."""
+        return self._fallback
+
+    def chat(self, messages: Sequence[dict[str, str]], *, temperature: float = 0.0) -> str:
+        """The model's reply text to ``messages`` (``[{"role", "content"}, ...]``, OpenAI's chat
+        format), through this backend's client, time-out and bounded retries, asking for JSON
+        where the backend can (so the messages should ask for a JSON object). The caller reads
+        the reply. Raises ``ChatError`` (with every attempt's reason, redacted) when none comes.
+        """
+        if not messages or not all(isinstance(m, dict) and isinstance(m.get("role"), str)
+                                   and isinstance(m.get("content"), str) for m in messages):
+            raise SummaryError("messages: a non-empty list of {'role': str, 'content': str}")
+        messages = [{"role": m["role"], "content": m["content"]} for m in messages]
+        failures: list[str] = []
+        for attempt in range(1 + self.retries):
+            try:
+                return self._complete(messages, temperature=float(temperature))
+            except _CallFailed as failure:
+                failures.append(self._redact(failure.reason))
+                logger.warning("%s chat: attempt %d failed: %s", self.backend, attempt + 1, failures[-1])
+                if not failure.retryable:
+                    break
+        raise ChatError(f"{self.backend} gave no reply ({'; '.join(failures)})")
 
     def __call__(self, *, documents: Sequence[str | Passage], tags: Sequence[str],
                  progress: Callable[[int, int], None] | None = None) -> Summary:
@@ -80,7 +110,7 @@ class _ChatSummariser:
         for attempt in range(1 + self.retries):
             report(attempt, total)
             try:
-                reply = self._complete(messages)
+                reply = self._complete(messages, temperature=self.temperature)
             except _CallFailed as failure:
                 failures.append(self._redact(failure.reason))
                 logger.warning("%s summariser: attempt %d failed: %s", self.backend, attempt + 1, failures[-1])
@@ -129,12 +159,12 @@ class OpenAISummariser(_ChatSummariser):
         self._url = base_url.rstrip("/") + "/chat/completions"
         self.model = model
 
-    def _complete(self, messages):
+    def _complete(self, messages, *, temperature):
         requests = self._requests
         headers = {"Content-Type": "application/json"}
         if self._secret:
             headers["Authorization"] = f"Bearer {self._secret}"
-        payload = {"model": self.model, "messages": messages, "temperature": self.temperature,
+        payload = {"model": self.model, "messages": messages, "temperature": temperature,
                    "response_format": {"type": "json_object"}}
         try:
             response = requests.post(self._url, json=payload, headers=headers,
@@ -171,8 +201,8 @@ class LlamaAPISummariser(_ChatSummariser):
         self._client = LlamaAPI(api_key, hostname=base_url.rstrip("/"))
         self.model = model
 
-    def _complete(self, messages):
-        request = {"model": self.model, "messages": messages, "temperature": self.temperature, "stream": False}
+    def _complete(self, messages, *, temperature):
+        request = {"model": self.model, "messages": messages, "temperature": temperature, "stream": False}
         outcome: dict = {}
 
         def send():
@@ -212,11 +242,11 @@ class LlamaCppSummariser(_ChatSummariser):
         self._llm = llama_cpp.Llama(model_path=str(gguf_path), n_ctx=n_ctx, verbose=False,
                                     n_gpu_layers=-1 if device in ("cuda", "mps") else 0)
 
-    def _complete(self, messages):
+    def _complete(self, messages, *, temperature):
         try:
             with self._lock:
                 out = self._llm.create_chat_completion(
-                    messages=messages, temperature=self.temperature, max_tokens=800,
+                    messages=messages, temperature=temperature, max_tokens=800,
                     response_format={"type": "json_object"})
         except Exception as error:  # llama_cpp raises ValueError/RuntimeError on context overflow etc.
             raise _CallFailed(f"generation failed ({type(error).__name__})", retryable=False) from None

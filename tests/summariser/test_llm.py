@@ -212,3 +212,43 @@ def test_the_fallback_result_carries_evidence_too(server, minilm, clip):
     result = openai(server, minilm)(documents=clip.passages, tags=[])
     assert result.backend == "minilm"
     assert len(result.evidence["summary"]) >= 1 and len(result.evidence["keywords"]) == len(result.keywords)
+
+
+# -- chat: the same client for other questions (the lake's category) ----------------------
+CHAT = [{"role": "system", "content": "Answer with a JSON object."}, {"role": "user", "content": "Which one?"}]
+
+
+def test_chat_returns_the_reply_text_through_the_same_client(server, minilm):
+    server.answer = {"category": "food"}
+    summariser = openai(server, minilm)
+    assert json.loads(summariser.chat(CHAT)) == {"category": "food"}
+    (request,) = server.requests
+    assert request["path"] == "/v1/chat/completions" and request["auth"] == f"Bearer {SECRET}"
+    body = request["json"]
+    assert body["messages"] == CHAT and body["temperature"] == 0.0
+    assert body["response_format"] == {"type": "json_object"}
+    assert summariser.offline is minilm
+
+
+def test_chat_retries_are_bounded_and_the_error_names_each_reason_without_the_key(server, minilm):
+    from summariser.llm import ChatError
+
+    server.replies = ["http500"]
+    with pytest.raises(ChatError) as raised:
+        openai(server, minilm, retries=2).chat(CHAT)
+    assert len(server.requests) == 3 and str(raised.value).count("HTTP 500") == 3
+    assert SECRET not in str(raised.value)
+    server.requests.clear()
+    server.replies = ["http500", "valid"]
+    assert openai(server, minilm, retries=1).chat(CHAT) and len(server.requests) == 2
+
+
+def test_chat_does_not_retry_a_timeout_and_refuses_malformed_messages(server, minilm):
+    from summariser.llm import ChatError
+
+    server.replies = ["hang"]
+    with pytest.raises(ChatError, match="no reply within 1 s"):
+        openai(server, minilm, retries=2).chat(CHAT)
+    assert len(server.requests) == 1
+    with pytest.raises(SummaryError, match="messages"):
+        openai(server, minilm).chat([{"role": "user"}])
