@@ -23,6 +23,8 @@ import os
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+import orjson
+
 from ._types import UNREADABLE, ExportError
 
 MAX_EXPORT_BYTES = 512 << 20
@@ -227,6 +229,10 @@ def read_export(source: str | os.PathLike) -> tuple[str, str, list[dict[str, Any
 
 
 def _loads(content: str, name: str) -> Any:
+    try:  # orjson is the fast path; what it refuses (NaN, an int past 64 bits) json reads or explains
+        return orjson.loads(content)
+    except orjson.JSONDecodeError:
+        pass
     try:
         return json.loads(content)
     except json.JSONDecodeError as exc:

@@ -8,14 +8,13 @@ A partition is written whole into ``<lake>/.staging/`` and renamed into place, s
 """
 from __future__ import annotations
 
-import math
 import os
 import shutil
 import time
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -24,11 +23,7 @@ from search_input import InputError, normalise_tag
 
 from ._types import SCHEMAS, TABLES, ImportReport, LakeError
 from .importers import read_export
-from .rows import BadRow, count, metadata_row, post_id, readable, text
-
-_SONG_NUMBERS = ("artist_pop", "track_pop", "mode", "key", "time_signature", "duration_ms")
-_SONG_FLOATS = ("danceability", "energy", "loudness", "speechiness", "acousticness", "instrumentalness",
-                "liveness", "valence", "tempo")
+from .rows import check_metadata, check_sounds
 
 
 def check_profile(raw: Any) -> str:
@@ -75,9 +70,10 @@ class Lake:
         path = self.table_dir(table) / f"profile={profile}" / f"processed_at={stamp}" / TABLES[table]
         return pq.read_table(path, columns=columns).to_pylist()
 
-    def write(self, table: str, profile: str, rows: list[dict[str, Any]], *, now: float | None = None,
-              processed_at: str | None = None) -> str:
-        """Write ``rows`` as a new partition of ``table`` for ``profile``; its folder, relative to the lake.
+    def write(self, table: str, profile: str, rows: Sequence[Mapping[str, Any]] | Mapping[str, list[Any]], *,
+              now: float | None = None, processed_at: str | None = None) -> str:
+        """Write ``rows`` (row mappings, or columns: name → values) as a new partition of ``table``
+        for ``profile``; its folder, relative to the lake.
 
         A stage passes the ``processed_at`` of the partition it worked from: if that partition
         already exists (another run finished first), this one is dropped and that one kept.
@@ -85,7 +81,11 @@ class Lake:
         profile = check_profile(profile)
         schema = SCHEMAS[table]
         # Column by column: a list per column converts several times faster than a dict per row.
-        batch = pa.table({name: [row.get(name) for row in rows] for name in schema.names}, schema=schema)
+        if isinstance(rows, Mapping):
+            size = len(next(iter(rows.values()), []))
+            batch = pa.table({name: rows.get(name, [None] * size) for name in schema.names}, schema=schema)
+        else:
+            batch = pa.table({name: [row.get(name) for row in rows] for name in schema.names}, schema=schema)
         self._clear_abandoned()
         staging = self.root / ".staging" / uuid.uuid4().hex
         staging.mkdir(parents=True)
@@ -133,20 +133,21 @@ class Lake:
         fmt, table, raw_rows = read_export(source)
         report = ImportReport(source=Path(str(source)).name or str(source), format=fmt, table=table,
                               read=len(raw_rows))
-        rows: dict[str, dict[str, Any]] = {}
-        for number, raw in enumerate(raw_rows, start=1):
-            where = f"row {number}"
-            try:
-                row = metadata_row(raw, source=fmt) if table == "metadata" else song_row(raw, source=fmt)
-            except BadRow as exc:
-                report.skip(str(exc), where)
-                continue
-            if row["id"] in rows:
-                report.skip("id: repeated in this export (the later row is kept)", where)
-            rows[row["id"]] = row
-        report.imported = len(rows)
-        if rows:
-            report.partition = self.write(table, profile, list(rows.values()), now=now)
+        checked = (check_metadata if table == "metadata" else check_sounds)(raw_rows, source=fmt)
+        skipped = list(checked.bad)
+        latest: dict[str, int] = {}
+        for at, post in enumerate(checked.columns.get("id", [])):
+            if post in latest:
+                skipped.append((checked.index[at], "id: repeated in this export (the later row is kept)"))
+            latest[post] = at
+        for at, reason in sorted(skipped):
+            report.skip(reason, f"row {at + 1}")
+        report.imported = len(latest)
+        if len(latest) < len(checked.index):
+            keep = sorted(latest.values())
+            checked.columns = {name: [values[i] for i in keep] for name, values in checked.columns.items()}
+        if latest:
+            report.partition = self.write(table, profile, checked.columns, now=now)
         return report
 
     def ingest_many(self, sources: Iterable[str | os.PathLike], *, profile: str) -> list[ImportReport]:
@@ -159,27 +160,3 @@ def _fsync(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def song_row(raw: Mapping[str, Any], *, source: str) -> dict[str, Any]:
-    """A ``sounds`` row from a songs-CSV row; raises ``BadRow``."""
-    readable(raw)
-    if not raw.get("title"):
-        raise BadRow("track_name: missing")
-    row: dict[str, Any] = {"id": post_id(raw.get("id")), "source": source}
-    for column in ("title", "artist", "album"):
-        row[column] = text(column, raw.get(column))
-    for column in _SONG_NUMBERS:
-        value = raw.get(column)
-        # Spotify's key is -1 when no key was detected: a value, not an error.
-        row[column] = None if column == "key" and str(value).strip() == "-1" else count(column, value)
-    for column in _SONG_FLOATS:
-        value = raw.get(column)
-        try:
-            number = float(value) if value not in (None, "") else None
-        except (TypeError, ValueError):
-            raise BadRow(f"{column}: {str(value)[:20]!r} is not a number") from None
-        if number is not None and not math.isfinite(number):
-            raise BadRow(f"{column}: {value!r} is not a finite number")
-        row[column] = number
-    return row

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from trend_lake import run_query
-from trend_lake.rows import MAX_TEXT
+from trend_lake.rows import MAX_TEXT, BadRow, check_metadata, count, text
 
 
 def _item(**overrides):
@@ -81,3 +81,34 @@ def test_a_profile_that_is_no_safe_name_is_refused_before_reading(lake, profile)
 
     with pytest.raises(LakeError, match="^profile: "):
         lake.ingest("/nonexistent", profile=profile)
+
+
+def _outcome(check, column, value):
+    try:
+        return check(column, value)
+    except BadRow as exc:
+        return str(exc)
+
+
+@pytest.mark.parametrize("values", [
+    [1, 1.0, "2", -1, 2 ** 63, True, None, "", " 3 ", 2.5, float("nan")],  # mixed: value by value
+    [5, None, -3, 0, 2 ** 40],                                             # plain ints: Arrow's pass
+])
+def test_the_column_checks_agree_with_the_per_value_check(values):
+    rows = [{"id": f"id{n}", "view_count": v} for n, v in enumerate(values)]
+    checked = check_metadata(rows, source="test")
+    kept = dict(zip(checked.index, checked.columns["view_count"]))
+    reasons = dict(checked.bad)
+    for n, value in enumerate(values):
+        expected = _outcome(count, "view_count", value)
+        assert (kept[n] if n in kept else reasons[n]) == expected
+
+
+@pytest.mark.parametrize("values", [["ok", None, "x" * (MAX_TEXT + 1), ""], ["ok", 12, {"a": 1}, "y" * (MAX_TEXT + 1)]])
+def test_the_text_checks_agree_with_the_per_value_check(values):
+    rows = [{"id": f"id{n}", "description": v} for n, v in enumerate(values)]
+    checked = check_metadata(rows, source="test")
+    kept = dict(zip(checked.index, checked.columns["description"]))
+    reasons = dict(checked.bad)
+    for n, value in enumerate(values):
+        assert (kept[n] if n in kept else reasons[n]) == _outcome(text, "description", value)
