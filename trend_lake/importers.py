@@ -20,6 +20,7 @@ import io
 import json
 import math
 import os
+import re
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -30,6 +31,7 @@ from ._types import UNREADABLE, ExportError
 MAX_EXPORT_BYTES = 512 << 20
 _APIFY_COLUMNS = {"id", "text", "diggCount", "playCount", "shareCount", "commentCount"}
 _SONG_COLUMNS = {"track_name", "artist_name"}
+_LONG_NUMBER = re.compile(r"[0-9]{20}")
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -229,10 +231,13 @@ def read_export(source: str | os.PathLike) -> tuple[str, str, list[dict[str, Any
 
 
 def _loads(content: str, name: str) -> Any:
-    try:  # orjson is the fast path; what it refuses (NaN, an int past 64 bits) json reads or explains
-        return orjson.loads(content)
-    except orjson.JSONDecodeError:
-        pass
+    # orjson is the fast path, but reads an integer past 64 bits as a float (a rounded id): a run
+    # of 20 digits anywhere sends the file to json, which keeps it exact, as does what orjson refuses.
+    if not _LONG_NUMBER.search(content):
+        try:
+            return orjson.loads(content)
+        except orjson.JSONDecodeError:
+            pass
     try:
         return json.loads(content)
     except json.JSONDecodeError as exc:
