@@ -1,9 +1,11 @@
-"""The lake on disk: Hive-partitioned Parquet, one partition per import or stage run.
+"""The lake's files: Hive-partitioned Parquet, one partition per import or stage run.
 
     <lake>/videos/<table>/profile=<profile>/processed_at=<timestamp>/<file>.parquet
 
-A partition is written whole into ``<lake>/.staging/`` and renamed into place, so a reader
-(or a crash) never sees half of one. ``processed_at`` is a sortable UTC string
+The lake is a local folder or ``s3://bucket/prefix``, both through a pyarrow filesystem. On
+disk a partition is written whole into ``<lake>/.staging/`` and renamed into place; on S3 its
+one object appears when its upload completes; either way a reader (or a crash) never sees
+half of one. ``processed_at`` is a sortable UTC string
 (``20261124T161500123456Z``), never a date the engine could reinterpret.
 """
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 import pyarrow as pa
+import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 from search_input import InputError, normalise_tag
@@ -24,6 +27,9 @@ from search_input import InputError, normalise_tag
 from ._types import SCHEMAS, TABLES, ImportReport, LakeError
 from .importers import read_export
 from .rows import check_metadata, check_sounds
+
+#: Row groups of 128 Ki rows: readers (DuckDB, Athena) scan a partition's row groups in parallel.
+WRITE_OPTIONS = {"compression": "zstd", "row_group_size": 1 << 17}
 
 
 def check_profile(raw: Any) -> str:
@@ -41,34 +47,77 @@ def _stamp(now: float | None = None) -> str:
     return moment.strftime("%Y%m%dT%H%M%S%fZ")
 
 
+def _later(stamp: str) -> str:
+    """The stamp a millisecond after ``stamp``: a partition of the same instant exists already."""
+    return _stamp(datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=timezone.utc).timestamp() + 1e-3)
+
+
 class Lake:
-    """The lake rooted at ``root`` (a local folder)."""
+    """The lake rooted at ``root``: a local folder, or ``s3://bucket/prefix`` (through pyarrow's
+    S3 filesystem; ``endpoint_url`` for an S3-compatible store, credentials from the usual
+    ``AWS_*`` variables)."""
 
-    def __init__(self, root: str | os.PathLike):
-        self.root = Path(root)
+    def __init__(self, root: str | os.PathLike, *, endpoint_url: str | None = None):
+        text = str(root)
+        if text.startswith("s3://"):
+            bucket_path = text[len("s3://"):].strip("/")
+            if not bucket_path:
+                raise LakeError(f"lake: {text!r} names no bucket")
+            options: dict[str, Any] = {}
+            if endpoint_url:
+                scheme, _, host = endpoint_url.partition("://")
+                options.update(endpoint_override=host.rstrip("/"), scheme=scheme)
+            # A lake that cannot be reached answers within seconds, not after the SDK's minutes of retries.
+            self.fs: pafs.FileSystem = pafs.S3FileSystem(connect_timeout=5, request_timeout=30,
+                                                         retry_strategy=pafs.AwsStandardS3RetryStrategy(2),
+                                                         **options)
+            self.base, self.uri, self.root = bucket_path, f"s3://{bucket_path}", None
+        elif "://" in text:
+            raise LakeError(f"lake: a folder or an s3:// URI, not {text!r}")
+        else:
+            self.fs = pafs.LocalFileSystem()
+            self.root: Path | None = Path(root).resolve()
+            self.base = self.uri = str(self.root)
 
-    def table_dir(self, table: str) -> Path:
+    @property
+    def local(self) -> bool:
+        return self.root is not None
+
+    def path(self, *parts: str) -> str:
+        """A path inside the lake, as its filesystem (``self.fs``) names it."""
+        return "/".join((self.base, *parts))
+
+    def table_dir(self, table: str) -> str:
         if table not in TABLES:
             raise LakeError(f"table: one of {', '.join(TABLES)}, not {table!r}")
-        return self.root / "videos" / table
+        return self.path("videos", table)
 
-    def glob(self, table: str) -> str:
-        """The pattern DuckDB reads the table with."""
-        return str(self.table_dir(table) / "*" / "*" / TABLES[table])
+    def partition_dir(self, table: str, key: tuple[str, str]) -> str:
+        return f"{self.table_dir(table)}/profile={key[0]}/processed_at={key[1]}"
 
     def partitions(self, table: str) -> list[tuple[str, str]]:
         """``(profile, processed_at)`` of every complete partition of ``table``, oldest first."""
-        found = []
         base = self.table_dir(table)
-        for path in base.glob(f"profile=*/processed_at=*/{TABLES[table]}"):
-            found.append((path.parent.parent.name.split("=", 1)[1], path.parent.name.split("=", 1)[1]))
+        try:
+            infos = self.fs.get_file_info(pafs.FileSelector(base, recursive=True, allow_not_found=True))
+        except OSError as exc:
+            raise LakeError(f"lake: {self.uri} cannot be listed: {str(exc).splitlines()[0]}") from None
+        found = []
+        for info in infos:
+            parts = info.path[len(base):].strip("/").split("/")
+            if (info.type == pafs.FileType.File and len(parts) == 3 and parts[2] == TABLES[table]
+                    and parts[0].startswith("profile=") and parts[1].startswith("processed_at=")):
+                found.append((parts[0].split("=", 1)[1], parts[1].split("=", 1)[1]))
         return sorted(found, key=lambda p: (p[1], p[0]))
+
+    def read_table(self, table: str, key: tuple[str, str], *, columns: list[str] | None = None) -> pa.Table:
+        """One partition ``key`` = ``(profile, processed_at)`` of ``table`` as an Arrow table."""
+        return pq.read_table(f"{self.partition_dir(table, key)}/{TABLES[table]}", columns=columns,
+                             filesystem=self.fs)
 
     def read(self, table: str, key: tuple[str, str], *, columns: list[str] | None = None) -> list[dict[str, Any]]:
         """The rows of one partition ``key`` = ``(profile, processed_at)`` of ``table``."""
-        profile, stamp = key
-        path = self.table_dir(table) / f"profile={profile}" / f"processed_at={stamp}" / TABLES[table]
-        return pq.read_table(path, columns=columns).to_pylist()
+        return self.read_table(table, key, columns=columns).to_pylist()
 
     def write(self, table: str, profile: str, rows: Sequence[Mapping[str, Any]] | Mapping[str, list[Any]], *,
               now: float | None = None, processed_at: str | None = None) -> str:
@@ -86,34 +135,55 @@ class Lake:
             batch = pa.table({name: rows.get(name, [None] * size) for name in schema.names}, schema=schema)
         else:
             batch = pa.table({name: [row.get(name) for row in rows] for name in schema.names}, schema=schema)
+        stamp = processed_at or _stamp(now)
+        if self.local:
+            stamp = self._write_local(table, profile, batch, stamp, fixed=processed_at is not None)
+        else:
+            stamp = self._write_remote(table, profile, batch, stamp, fixed=processed_at is not None)
+        return f"videos/{table}/profile={profile}/processed_at={stamp}"
+
+    def _write_local(self, table: str, profile: str, batch: pa.Table, stamp: str, *, fixed: bool) -> str:
         self._clear_abandoned()
         staging = self.root / ".staging" / uuid.uuid4().hex
         staging.mkdir(parents=True)
         try:
-            pq.write_table(batch, staging / TABLES[table], compression="zstd")
+            pq.write_table(batch, staging / TABLES[table], **WRITE_OPTIONS)
             _fsync(staging / TABLES[table])
             _fsync(staging)  # the file and its folder entry reach the disk before the rename publishes them
-            stamp = processed_at or _stamp(now)
-            parent = self.table_dir(table) / f"profile={profile}"
+            parent = Path(self.table_dir(table)) / f"profile={profile}"
             parent.mkdir(parents=True, exist_ok=True)
             while True:
                 target = parent / f"processed_at={stamp}"
                 try:
                     os.rename(staging, target)  # atomic; fails if a partition of the same instant exists
                     _fsync(parent)
-                    break
+                    return stamp
                 except OSError:
                     if not target.exists():
                         raise
-                    if processed_at is not None:  # the stage's output for that partition is there already
+                    if fixed:  # the stage's output for that partition is there already
                         shutil.rmtree(staging, ignore_errors=True)
-                        break
-                    stamp = _stamp(datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ")
-                                         .replace(tzinfo=timezone.utc).timestamp() + 1e-3)
+                        return stamp
+                    stamp = _later(stamp)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        return target.relative_to(self.root).as_posix()
+
+    def _write_remote(self, table: str, profile: str, batch: pa.Table, stamp: str, *, fixed: bool) -> str:
+        # An object store has no rename: the partition's one object appears whole when its upload
+        # completes (a single PUT, or a multipart upload's completion), never half-written.
+        while True:
+            target = f"{self.partition_dir(table, (profile, stamp))}/{TABLES[table]}"
+            if self.fs.get_file_info(target).type == pafs.FileType.NotFound:
+                break
+            if fixed:
+                return stamp
+            stamp = _later(stamp)
+        try:
+            pq.write_table(batch, target, filesystem=self.fs, **WRITE_OPTIONS)
+        except OSError as exc:
+            raise LakeError(f"lake: {self.uri} cannot be written: {str(exc).splitlines()[0]}") from None
+        return stamp
 
     def _clear_abandoned(self, older_than_s: float = 3600) -> None:
         """Remove what writers killed mid-write left in staging (never visible in any view)."""

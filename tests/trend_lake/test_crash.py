@@ -53,5 +53,5 @@ def test_killed_mid_write_then_rerun_gives_every_row_once(tmp_path):
     assert lake.ingest(export, profile="big").imported == rows
     assert run_query(lake, "SELECT count(*) AS n, count(DISTINCT id) AS ids FROM metadata").table.to_pylist() == \
         [{"n": rows, "ids": rows}]
-    for path in lake.table_dir("metadata").rglob("*.parquet"):
+    for path in Path(lake.table_dir("metadata")).rglob("*.parquet"):
         assert pq.read_metadata(path).num_rows == rows
