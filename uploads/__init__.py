@@ -6,7 +6,10 @@
     uploads.clip(upload.id, owner=..., media="video").id                   # a job reads it
 
 Every upload is checked by its content (magic bytes, then ffmpeg), capped in size and length,
-stored under a name we made, and deleted when its lifetime ends.
+stored under a name we made, and deleted when its lifetime ends. An upload declared as a JSON
+or CSV export (``EXPORT_TYPES``) is checked as one instead (UTF-8 text opening as JSON or with
+a CSV header line, up to the trend lake's ``MAX_EXPORT_BYTES``) and is ``media="export"``:
+``uploads.clip(upload.id, media="export")`` is what a ``lake_import`` job reads.
 """
 from __future__ import annotations
 
@@ -17,11 +20,13 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from ._types import Upload, UploadError, UploadNotFound, UploadRefused, UploadRejected, UploadStatus
-from .content import AUDIO_FORMATS, VIDEO_FORMATS, MediaInfo, inspect, sniff
+from .content import (AUDIO_FORMATS, EXPORT_TYPES, VIDEO_FORMATS, MediaInfo, inspect, inspect_export, is_export,
+                      sniff, sniff_export)
 from .store import Uploads
 
-__all__ = ["AUDIO_FORMATS", "MediaInfo", "Upload", "UploadError", "UploadNotFound", "UploadRefused", "UploadRejected",
-           "UploadStatus", "Uploads", "VIDEO_FORMATS", "get_uploads", "init_app", "inspect", "sniff"]
+__all__ = ["AUDIO_FORMATS", "EXPORT_TYPES", "MediaInfo", "Upload", "UploadError", "UploadNotFound", "UploadRefused",
+           "UploadRejected", "UploadStatus", "Uploads", "VIDEO_FORMATS", "get_uploads", "init_app", "inspect",
+           "inspect_export", "is_export", "sniff", "sniff_export"]
 
 SWEEP_EVERY_S = 60.0
 
@@ -34,7 +39,9 @@ def uploads_dir(config) -> Path:
 
 def init_app(app: Flask) -> Uploads:
     """Open the uploads table and folder (after ``sessions.init_app``: the app's secret key signs
-    upload URLs) and sweep expired uploads once a minute."""
+    upload URLs) and sweep expired uploads once a minute. Exports are capped as the lake caps them."""
+    from trend_lake.importers import MAX_EXPORT_BYTES
+
     s3 = None
     if app.config.get("TRENDTOK_S3_BUCKET"):
         from .s3 import S3Storage
@@ -47,7 +54,7 @@ def init_app(app: Flask) -> Uploads:
         max_seconds=float(app.config["TRENDTOK_UPLOAD_MAX_SECONDS"]),
         ttl_s=float(app.config["TRENDTOK_UPLOAD_TTL_S"]), keep_s=float(app.config["TRENDTOK_UPLOAD_KEEP_S"]),
         quota_bytes=int(app.config["TRENDTOK_UPLOAD_QUOTA_MB"]) << 20 if app.config["TRENDTOK_UPLOAD_QUOTA_MB"] else None,
-        s3=s3)
+        s3=s3, max_export_bytes=MAX_EXPORT_BYTES)
     app.extensions["uploads"] = uploads
     stop = threading.Event()
 

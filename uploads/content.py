@@ -1,11 +1,16 @@
-"""What an uploaded file really is: its magic bytes first, then ffmpeg reading its streams.
+"""What an uploaded file really is: its magic bytes first, then ffmpeg reading its streams;
+or, for an export meant for the trend lake, UTF-8 text that opens as JSON or a CSV header.
 
-Names and declared types decide nothing: a ``.mp4`` that is a ZIP is refused, a ``.bin`` that
-is an MP4 is accepted. ffmpeg decodes the first second, so a file with a valid header and a
-broken body is refused here rather than halfway through a job.
+Names decide nothing: a ``.mp4`` that is a ZIP is refused, a ``.bin`` that is an MP4 is
+accepted, a PNG named ``.json`` is refused. The declared type only says which check applies
+(``is_export``): a clip's or an export's. ffmpeg decodes the first second, so a file with a
+valid header and a broken body is refused here rather than halfway through a job. An export
+is read whole as UTF-8 here; whether its rows are a known export is the lake importer's call.
 """
 from __future__ import annotations
 
+import codecs
+import csv
 import re
 import subprocess
 from dataclasses import dataclass
@@ -17,6 +22,14 @@ from ._types import UploadRejected
 VIDEO_FORMATS = ("mp4", "mov", "webm", "avi")
 AUDIO_FORMATS = ("m4a", "mp3", "wav", "ogg", "flac")
 SNIFF_BYTES = 64
+#: Declared types that ask for the export check (the trend lake's JSON and CSV exports); the
+#: bytes then decide whether it is JSON or CSV, whichever of these was declared.
+EXPORT_TYPES = ("application/json", "text/csv", "text/plain")
+#: How far into an export its opening (the JSON bracket, or the whole CSV header line) must come.
+EXPORT_HEAD_CHARS = 64 << 10
+#: A CSV header's column names are short; a longer "name" is a line of prose, not a header.
+MAX_COLUMN_NAME = 200
+_READ_CHUNK = 1 << 20
 
 _DURATION = re.compile(r"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)")
 _TIME = re.compile(r"time=(\d+):(\d\d):(\d\d(?:\.\d+)?)")
@@ -25,12 +38,13 @@ _STREAM = re.compile(r"Stream #\d+:\d+.*?: (Video|Audio): (.*)")
 
 @dataclass(frozen=True)
 class MediaInfo:
-    """``media``: ``"video"`` when a picture stream is there, else ``"audio"``; ``format`` from the
-    magic bytes; ``duration_s`` in seconds."""
+    """``media``: ``"video"`` when a picture stream is there, else ``"audio"`` (or ``"export"`` for
+    a trend-lake export); ``format`` from the magic bytes (``json`` or ``csv`` for an export);
+    ``duration_s`` in seconds (``None`` for an export)."""
 
     media: str
     format: str
-    duration_s: float
+    duration_s: float | None
 
 
 def sniff(head: bytes) -> str | None:
@@ -94,3 +108,59 @@ def inspect(path: Path, *, max_seconds: float) -> MediaInfo:
     if seconds > max_seconds:
         raise UploadRejected("duration", f"{seconds:.1f} s is longer than the {max_seconds:.0f} s this studio takes")
     return MediaInfo(media=media, format=fmt, duration_s=round(seconds, 3))
+
+
+def is_export(content_type: str) -> bool:
+    """Whether a declared (normalised) content type asks for the export check rather than a clip's."""
+    return content_type in EXPORT_TYPES
+
+
+def sniff_export(head: str) -> str | None:
+    """``"json"`` or ``"csv"`` for the opening of an export's text (a BOM already removed), or
+    ``None``: JSON opens with ``{`` or ``[`` (after blank space); a CSV's first line is a header
+    of comma-separated column names, at least two of them named and none over ``MAX_COLUMN_NAME``
+    characters (an unnamed index column, as pandas writes, is allowed)."""
+    if head.lstrip()[:1] in ("{", "["):
+        return "json"
+    line, newline, _ = head.partition("\n")
+    if not newline and len(head) >= EXPORT_HEAD_CHARS:
+        return None  # no header line ends within the opening
+    try:
+        names = next(csv.reader([line.rstrip("\r")]), [])
+    except csv.Error:
+        return None
+    names = [name.strip() for name in names]
+    if sum(1 for name in names if name) < 2 or any(len(name) > MAX_COLUMN_NAME for name in names):
+        return None
+    return "csv"
+
+
+def inspect_export(path: Path) -> MediaInfo:
+    """Check an export at ``path`` by content: UTF-8 text (a BOM allowed) with no NUL byte, opening
+    as JSON or with a CSV header line (``sniff_export``). Raises ``UploadRejected`` naming
+    ``content``. The size cap was held when the bytes arrived."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")("strict")
+    head, offset = "", 0
+    with open(path, "rb") as handle:
+        while True:
+            chunk = handle.read(_READ_CHUNK)
+            try:
+                text = decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                raise UploadRejected("content", f"not a JSON or CSV export: byte {offset + exc.start} is not UTF-8 "
+                                     "text (checked by its bytes, not its name)") from None
+            if "\x00" in text:
+                raise UploadRejected("content", "not a JSON or CSV export: it holds NUL bytes, as binary files do "
+                                     "(checked by its bytes, not its name)")
+            if len(head) < EXPORT_HEAD_CHARS:
+                head += text[:EXPORT_HEAD_CHARS - len(head)]
+            if not chunk:
+                break
+            offset += len(chunk)
+    if not head.strip():
+        raise UploadRejected("content", "the export is empty")
+    fmt = sniff_export(head)
+    if fmt is None:
+        raise UploadRejected("content", "not a JSON or CSV export: its text opens neither with '{' or '[' (JSON) "
+                             "nor with a header line of comma-separated column names (CSV)")
+    return MediaInfo(media="export", format=fmt, duration_s=None)

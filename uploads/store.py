@@ -19,7 +19,7 @@ from typing import Any, BinaryIO, Callable
 import utils
 
 from ._types import Upload, UploadError, UploadNotFound, UploadRefused, UploadRejected, UploadStatus
-from .content import inspect
+from .content import EXPORT_TYPES, inspect, inspect_export, is_export
 
 MIB = 1 << 20
 
@@ -62,23 +62,27 @@ def _check_filename(raw: Any) -> str:
 
 def _check_content_type(raw: Any) -> str:
     value = raw.split(";")[0].strip().lower() if isinstance(raw, str) else raw
-    if not isinstance(value, str) or not _CONTENT_TYPE.match(value):
-        raise UploadError("content_type", f"a video/* or audio/* media type, such as video/mp4, not {raw!r}")
+    if not isinstance(value, str) or not (_CONTENT_TYPE.match(value) or is_export(value)):
+        raise UploadError("content_type", f"a video/* or audio/* media type, such as video/mp4, or for a trend-lake "
+                                          f"export one of {', '.join(EXPORT_TYPES)}; not {raw!r}")
     return value
 
 
 class Uploads:
     """The uploads table and folder. ``secret`` signs local upload URLs; sizes in bytes, times in
-    seconds; ``s3`` (an ``S3Storage``) moves the upload target to a bucket."""
+    seconds; ``s3`` (an ``S3Storage``) moves the upload target to a bucket. ``max_bytes`` caps a
+    clip, ``max_export_bytes`` (default: the same) an export declared as one of ``EXPORT_TYPES``."""
 
     def __init__(self, db_path: str | os.PathLike, folder: str | os.PathLike, *, secret: bytes, max_bytes: int,
-                 max_seconds: float, ttl_s: float, keep_s: float, quota_bytes: int | None = None, s3=None):
+                 max_seconds: float, ttl_s: float, keep_s: float, quota_bytes: int | None = None, s3=None,
+                 max_export_bytes: int | None = None):
         self.db = utils.Database(db_path, _SCHEMA)
         self.quota_bytes = quota_bytes  # what one caller's live uploads may hold at once; None = no limit
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.secret = secret
         self.max_bytes = max_bytes
+        self.max_export_bytes = max_bytes if max_export_bytes is None else max_export_bytes
         self.max_seconds = max_seconds
         self.ttl_s = ttl_s
         self.keep_s = keep_s
@@ -89,9 +93,11 @@ class Uploads:
                now: float | None = None) -> Upload:
         """A new upload waiting for its bytes; raises ``UploadError`` naming the bad field."""
         filename, content_type = _check_filename(filename), _check_content_type(content_type)
-        if isinstance(size, bool) or not isinstance(size, int) or not 0 < size <= self.max_bytes:
-            raise UploadError("size", f"a whole number of bytes from 1 to {self.max_bytes} "
-                                      f"({self.max_bytes // MIB} MiB), not {size!r}")
+        cap = self.max_export_bytes if is_export(content_type) else self.max_bytes
+        if isinstance(size, bool) or not isinstance(size, int) or not 0 < size <= cap:
+            raise UploadError("size", f"a whole number of bytes from 1 to {cap} "
+                                      f"({cap // MIB} MiB{' for an export' if cap != self.max_bytes else ''}), "
+                                      f"not {size!r}")
         now = time.time() if now is None else now
         upload_id = utils.new_run_id()
         with self.db.write() as db:
@@ -112,6 +118,11 @@ class Uploads:
                         now + self.ttl_s))
         # Expired uploads are the sweeper thread's: a request must not wait on deleting them (from S3).
         return self._row(upload_id)  # nothing can have arrived yet: no need to ask S3
+
+    @property
+    def largest(self) -> int:
+        """The most bytes any upload may declare (a PUT's body is held to its own upload's size)."""
+        return max(self.max_bytes, self.max_export_bytes)
 
     def signature(self, upload: Upload) -> str:
         """The HMAC that makes ``upload``'s local PUT URL valid until its ``expires_at``."""
@@ -163,14 +174,15 @@ class Uploads:
 
     def _check(self, upload_id: str, now: float) -> Upload:
         final = self.path(upload_id)
+        content_type = self._row(upload_id).content_type
         try:
-            info = inspect(final, max_seconds=self.max_seconds)
+            info = inspect_export(final) if is_export(content_type) else inspect(final, max_seconds=self.max_seconds)
         except Exception as exc:  # ffmpeg timing out or missing must not leave the upload stuck "receiving"
             final.unlink(missing_ok=True)
             error = str(exc) if isinstance(exc, UploadRejected) else f"content: could not be checked ({exc})"
             self._set(upload_id, status=UploadStatus.REJECTED, received_at=now, error=error)
             return self.get(upload_id)
-        declared = self._row(upload_id).content_type.split("/")[0]
+        declared = content_type.split("/")[0]
         if declared == "video" and info.media != "video":
             final.unlink(missing_ok=True)
             self._set(upload_id, status=UploadStatus.REJECTED, received_at=now,

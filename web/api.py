@@ -6,6 +6,7 @@
     GET    /api/jobs/<id>/events    Server-Sent Events, one per progress change
     DELETE /api/jobs/<id>           cancel (queued: now; running: at its next stage)
     POST   /api/uploads             {"filename", "content_type", "size"} → 201 {"upload_id", "upload_url", ...}
+                                    (a clip: video/* or audio/*; a lake export: application/json, text/csv)
     PUT    <upload_url>             the bytes (the signed URL is the credential; used once)
     GET    /api/uploads/<id>        whether it arrived, and what it is
     GET    /api/openapi.json        this API, described
@@ -169,7 +170,7 @@ def create_upload():
 @bp.put("/uploads/<upload_id>/content")
 def put_upload(upload_id: str):
     uploads = get_uploads()
-    request.max_content_length = uploads.max_bytes  # the app's 1 MiB cap is for JSON bodies
+    request.max_content_length = uploads.largest  # the app's 1 MiB cap is for JSON bodies
     try:
         upload = uploads.receive(upload_id, request.stream, length=request.content_length,
                                  expires=request.args.get("expires", ""), signature=request.args.get("signature", ""))
@@ -178,7 +179,7 @@ def put_upload(upload_id: str):
     except UploadNotFound as exc:
         raise ApiError(404, str(exc)) from None
     if upload.status is UploadStatus.REJECTED:
-        raise ApiError(422, upload.error or "content: not a usable clip")
+        raise ApiError(422, upload.error or "content: not a usable clip or export")
     return jsonify(upload.to_dict())
 
 

@@ -194,3 +194,34 @@ def test_one_callers_live_uploads_are_capped_and_space_frees_as_they_expire(tmp_
         uploads.mark_used(uploads.create(owner="key:3", filename=name, content_type="video/mp4", size=10 * MiB,
                                          now=later).id, now=later)
     assert uploads.create(owner="key:3", filename="h.mp4", content_type="video/mp4", size=10 * MiB, now=later)
+
+
+def test_an_export_goes_to_ready_as_an_export_under_its_own_cap(tmp_path, media):
+    uploads = Uploads(tmp_path / "e.sqlite3", tmp_path / "e", secret=b"s", max_bytes=1 * MiB, max_seconds=60,
+                      ttl_s=600, keep_s=3600, max_export_bytes=3 * MiB)
+    data = b'[{"id": "7000000000000000001", "stats": {"playCount": 5}}]'.ljust(2 * MiB)  # bigger than a clip may be
+    upload = uploads.create(owner="key:1", filename="posts.bin", content_type="application/json; charset=utf-8",
+                            size=len(data))
+    assert upload.content_type == "application/json" and uploads.largest == 3 * MiB
+    done = _put(uploads, upload, data)
+    assert (done.status, done.media, done.format, done.duration_s) == (UploadStatus.READY, "export", "json", None)
+    assert uploads.clip(upload.id, owner="key:1", media="export").id == upload.id
+    with pytest.raises(UploadError, match="upload_id: the upload is export; this needs video"):
+        uploads.clip(upload.id, media="video")
+    with pytest.raises(UploadError, match=r"^size: a whole number of bytes from 1 to 3145728 \(3 MiB for an export\)"):
+        uploads.create(owner="key:1", filename="big.csv", content_type="text/csv", size=3 * MiB + 1)
+    with pytest.raises(UploadError, match=r"^size: a whole number of bytes from 1 to 1048576 \(1 MiB\)"):
+        uploads.create(owner="key:1", filename="big.mp4", content_type="video/mp4", size=2 * MiB)
+
+
+def test_a_clip_declared_as_an_export_and_an_export_declared_as_a_clip_are_rejected(uploads, media, tmp_path):
+    as_export = uploads.create(owner="key:1", filename="clip.json", content_type="application/json",
+                               size=media["mp4"].stat().st_size)
+    done = _put(uploads, as_export, media["mp4"].read_bytes())
+    assert done.status is UploadStatus.REJECTED and done.error.startswith("content: not a JSON or CSV export")
+    export = tmp_path / "songs.csv"
+    export.write_text("track_name,artist_name\nSay So,Doja Cat\n")
+    as_clip = _new(uploads, export)
+    done = _put(uploads, as_clip, export.read_bytes())
+    assert done.status is UploadStatus.REJECTED and done.error.startswith("content: not a video or audio file")
+    assert list(uploads.folder.iterdir()) == []
