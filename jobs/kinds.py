@@ -10,8 +10,17 @@ and nothing is queued) and stored in their normalised form, so a handler only re
   a new run with the same content (``remix.regenerate``).
 - ``preview``: a finished run's clip (or top video, or cover) with its soundtrack mixed in →
   a new run with ``preview.mp4`` (``remix.render_preview``).
+- ``lake_import``: the caller's uploaded JSON or CSV export → one partition of the trend lake
+  (``Lake.ingest``); the result is the import's report (``read``, ``imported``, ``skipped``,
+  ``reasons``…). A file no importer can read fails the job with the importer's reason and
+  writes nothing.
+- ``lake_stages``: the lake's stages after ingest (``transcribe``, ``analyse``; default both)
+  over the partitions they have not done → ``{"partitions": {stage: partitions done}}``,
+  with one progress stage per lake stage.
 
-Every kind's result is a run's result JSON, so a client handles them alike.
+The studio's kinds (``search`` … ``preview``) answer with a run's result JSON, so a client
+handles them alike; the lake's kinds answer with what they did to the lake
+(``TRENDTOK_LAKE``), which the ``/lake`` page then shows.
 """
 from __future__ import annotations
 
@@ -25,6 +34,8 @@ import remix
 import runs
 from search_input import (MAX_SEED, ClipRequest, InputError, SearchRequest, parse_clip_duration,
                           parse_optional_tags, parse_search_request, parse_seed, parse_title)
+from trend_lake import ExportError, Lake, LakeError, check_profile
+from trend_lake.stages import STAGES, run_stage
 from uploads import UploadError, Uploads
 
 from ._types import Job, JobCancelled, UnknownKind
@@ -88,6 +99,39 @@ def preview_params(payload: Mapping[str, Any], *, owner: str, uploads: Uploads |
     if not document.get("music"):
         raise InputError("run_id", "this run has no soundtrack to mix in; regenerate the soundtrack first")
     return {"run_id": document["run_id"]}
+
+
+def lake_import_params(payload: Mapping[str, Any], *, owner: str, uploads: Uploads | None,
+                       runs_dir: Path | None) -> dict[str, Any]:
+    """``upload_id`` of the caller's ready export upload and the ``profile`` its posts are filed
+    under (a hashtag-shaped name: the account or crawl); raises ``InputError`` or ``UploadError``."""
+    upload_id = payload.get("upload_id")
+    if not isinstance(upload_id, str) or not upload_id:
+        raise InputError("upload_id", "required: the id POST /api/uploads gave for a JSON or CSV export")
+    if uploads is None:
+        raise InputError("upload_id", "this server takes no uploads")
+    try:
+        profile = check_profile(payload.get("profile"))
+    except LakeError as exc:
+        raise InputError("profile", str(exc).removeprefix("profile: ")) from None
+    upload = uploads.clip(upload_id, owner=owner, media="export")
+    uploads.mark_used(upload.id)  # a job waiting in the queue keeps its upload from expiring
+    return {"upload_id": upload.id, "profile": profile}
+
+
+def lake_stages_params(payload: Mapping[str, Any], *, owner: str, uploads: Uploads | None,
+                       runs_dir: Path | None) -> dict[str, Any]:
+    """Optional ``stages``: a list of ``STAGES`` names (default all), run in the lake's order
+    (``analyse`` reads what ``transcribe`` wrote), each once."""
+    if "stages" not in payload:
+        return {"stages": list(STAGES)}
+    raw = payload["stages"]
+    if not isinstance(raw, list) or not raw or not all(isinstance(name, str) for name in raw):
+        raise InputError("stages", f"a list of one or more of {', '.join(STAGES)}, not {raw!r}"[:160])
+    unknown = [name for name in raw if name not in STAGES]
+    if unknown:
+        raise InputError("stages", f"each one of {', '.join(STAGES)}, not {unknown[0][:40]!r}")
+    return {"stages": [name for name in STAGES if name in raw]}
 
 
 def _progress(context: JobContext) -> Callable[[str, int, int], None]:
@@ -158,9 +202,52 @@ def _preview(studio: pipeline.Studio, uploads: Uploads | None) -> Handler:
     return handle
 
 
-#: Job kind → how its params are read from a request body, and what runs it.
+def _lake_import(uploads: Uploads | None, lake: Callable[[], Lake]) -> Handler:
+    def handle(job: Job, context: JobContext) -> dict[str, Any]:
+        if uploads is None:
+            raise UploadError("upload_id", "this server takes no uploads")
+        if context.should_stop():
+            raise JobCancelled("cancelled before the import")
+        upload = uploads.clip(job.params["upload_id"], media="export")  # it may have expired while the job waited
+        uploads.mark_used(upload.id)
+        context.progress("import", 0, 1, 0.0)
+        try:
+            report = lake().ingest(uploads.path(upload.id), profile=job.params["profile"])
+        except ExportError as exc:  # its reason names our file (the upload id): say the creator's name instead
+            raise ExportError(str(exc).replace(upload.id, repr(upload.filename))) from None
+        context.progress("import", 1, 1, 1.0)
+        return {**report.to_dict(), "source": upload.filename, "upload_id": upload.id,
+                "profile": job.params["profile"]}
+
+    return handle
+
+
+def _lake_stages(studio: pipeline.Studio, lake: Callable[[], Lake]) -> Handler:
+    def handle(job: Job, context: JobContext) -> dict[str, Any]:
+        names = list(job.params["stages"])
+        done: dict[str, int] = {}
+        for index, name in enumerate(names):
+            if context.should_stop():
+                raise JobCancelled(f"cancelled before the {name} stage")
+
+            def progress(finished: int, total: int, name: str = name, index: int = index) -> None:
+                share = finished / total if total else 1.0
+                context.progress(name, finished, total, round((index + share) / len(names), 4))
+                if finished < total and context.should_stop():  # a partition is whole once written: stop here
+                    raise JobCancelled(f"cancelled during the {name} stage, after {finished} of {total} partitions")
+
+            context.progress(name, 0, 0, round(index / len(names), 4))
+            done[name] = run_stage(lake(), name, studio=studio, progress=progress)
+            context.progress(name, done[name], done[name], round((index + 1) / len(names), 4))
+        return {"partitions": done}
+
+    return handle
+
+
+#: Job kind → how its params are read from a request body, and (the studio's kinds) what runs it;
+#: ``handlers`` binds the lake's kinds to the lake as well.
 PARAMS = {"search": search_params, "studio": studio_params, "regenerate": regenerate_params,
-          "preview": preview_params}
+          "preview": preview_params, "lake_import": lake_import_params, "lake_stages": lake_stages_params}
 _HANDLERS = {"search": _search, "studio": _studio, "regenerate": _regenerate, "preview": _preview}
 
 
@@ -168,9 +255,9 @@ def check_params(kind: Any, payload: Mapping[str, Any], *, owner: str, uploads: 
                  runs_dir: str | os.PathLike | None = None,
                  callback_hosts: frozenset[str] = frozenset()) -> dict[str, Any]:
     """The normalised params of a ``kind`` job for ``owner``; raises ``UnknownKind``, ``InputError``
-    or ``UploadError`` (an upload that is not theirs, not ready, or not a video). ``runs_dir``
-    is where a remix's ``run_id`` must name a finished run. Any kind may carry a
-    ``callback_url`` on one of ``callback_hosts``."""
+    or ``UploadError`` (an upload that is not theirs, not ready, or not the video or export the
+    kind reads). ``runs_dir`` is where a remix's ``run_id`` must name a finished run. Any kind
+    may carry a ``callback_url`` on one of ``callback_hosts``."""
     if not isinstance(kind, str) or kind not in PARAMS:
         raise UnknownKind(f"kind: must be one of {', '.join(sorted(PARAMS))}, not {kind!r}")
     params = PARAMS[kind](payload, owner=owner, uploads=uploads,
@@ -179,6 +266,12 @@ def check_params(kind: Any, payload: Mapping[str, Any], *, owner: str, uploads: 
     return {**params, "callback_url": callback_url} if callback_url else params
 
 
-def handlers(studio: pipeline.Studio, uploads: Uploads | None = None) -> dict[str, Handler]:
-    """Every kind's handler, bound to this process's studio and uploads."""
-    return {kind: make(studio, uploads) for kind, make in _HANDLERS.items()}
+def handlers(studio: pipeline.Studio, uploads: Uploads | None = None,
+             lake: Callable[[], Lake] | None = None) -> dict[str, Handler]:
+    """Every kind's handler, bound to this process's studio and uploads; ``lake`` gives the trend
+    lake as a job starts (default: the studio's ``TRENDTOK_LAKE``)."""
+    if lake is None:
+        root = studio.config["TRENDTOK_LAKE"]
+        lake = lambda: Lake(root)  # noqa: E731
+    return {**{kind: make(studio, uploads) for kind, make in _HANDLERS.items()},
+            "lake_import": _lake_import(uploads, lake), "lake_stages": _lake_stages(studio, lake)}

@@ -10,6 +10,8 @@ from typing import Any, Callable, Iterator, Mapping
 
 from flask import Flask, current_app
 
+from trend_lake import Lake
+
 from ._types import BrokerUnavailable, Job, JobStatus, QueueFull
 from .callbacks import Callbacks, allowed_hosts
 from .kinds import handlers
@@ -133,14 +135,16 @@ def init_app(app: Flask) -> JobQueue:
     """Open the job store, settle what a restart left behind, and start the runner.
 
     Needs the studio (``app.extensions["studio"]``), whose searches the handlers run, and the
-    uploads (``uploads.init_app``) when clips are to be taken. With ``TRENDTOK_BROKER_URL``
-    jobs go to Celery workers (``jobs.broker``), which settle their own jobs when they restart;
-    else to ``TRENDTOK_JOB_THREADS`` threads here.
+    uploads (``uploads.init_app``) when clips or exports are to be taken; the lake's jobs work on
+    ``TRENDTOK_LAKE``. With ``TRENDTOK_BROKER_URL`` jobs go to Celery workers (``jobs.broker``),
+    which settle their own jobs when they restart; else to ``TRENDTOK_JOB_THREADS`` threads here.
     """
     store = JobStore(app.config["TRENDTOK_DB"])
     callbacks = Callbacks(secret=callback_secret(app),
                           status_url=lambda job_id: f"/api/jobs/{job_id}")
-    kinds = handlers(app.extensions["studio"], app.extensions.get("uploads"))
+    # The lake is read from the app's settings as each job starts, as the /lake page reads it per request.
+    kinds = handlers(app.extensions["studio"], app.extensions.get("uploads"),
+                     lake=lambda: Lake(app.config["TRENDTOK_LAKE"]))
     queue_size = int(app.config["TRENDTOK_QUEUE_SIZE"])
     runner: Runner
     if app.config.get("TRENDTOK_BROKER_URL"):

@@ -5,10 +5,13 @@ rules are those of ``search_input`` and ``jobs.kinds``.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from remix import PARTS
 from search_input import DURATIONS, MATCH, MAX_SEED, MAX_TAG_LENGTH, MAX_TAGS, MAX_TITLE_LENGTH
+from trend_lake.stages import STAGES
+from uploads import EXPORT_TYPES
 
 _ERROR = {"description": "What is wrong, naming the field",
           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -19,9 +22,9 @@ _TAGS = {"description": f"{MAX_TAGS} hashtags at most, of up to {MAX_TAG_LENGTH}
                         "(a list, or one string separated by commas or spaces)",
          "oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]}
 _SEED = {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_SEED}
-_CALLBACK = {"type": "string", "format": "uri", "maxLength": 2000,
+_CALLBACK = {"anyOf": [{"type": "string", "format": "uri", "maxLength": 2000}, {"enum": [None, ""]}],
              "description": "POSTed the final status, signed (X-TrendTok-Signature); its host must be listed in "
-                            "TRENDTOK_CALLBACK_HOSTS"}
+                            "TRENDTOK_CALLBACK_HOSTS (null or empty: no callback)"}
 # One event of the /events stream, as an EventSource reads it: `data` is the job's state at that change.
 _EVENT = {"type": "object", "required": ["id", "event", "data"], "properties": {
     "id": {"type": "string", "pattern": "^[0-9]+$", "description": "Its seq: send it as Last-Event-ID to resume"},
@@ -53,7 +56,9 @@ def openapi_document() -> dict[str, Any]:
                         "schema": {"oneOf": [{"$ref": "#/components/schemas/SearchJob"},
                                              {"$ref": "#/components/schemas/StudioJob"},
                                              {"$ref": "#/components/schemas/RegenerateJob"},
-                                             {"$ref": "#/components/schemas/PreviewJob"}],
+                                             {"$ref": "#/components/schemas/PreviewJob"},
+                                             {"$ref": "#/components/schemas/LakeImportJob"},
+                                             {"$ref": "#/components/schemas/LakeStagesJob"}],
                                    "discriminator": {"propertyName": "kind"}}}}},
                     "responses": {
                         "202": {"description": "Queued (or, with a repeated Idempotency-Key, the earlier job)",
@@ -128,7 +133,8 @@ def openapi_document() -> dict[str, Any]:
                         "responses": {"200": {"description": "Arrived and checked", "content": {"application/json": {
                             "schema": {"$ref": "#/components/schemas/Upload"}}}},
                                       "400": _ERROR, "403": _ERROR, "404": _ERROR, "409": _ERROR, "413": _ERROR,
-                                      "422": {**_ERROR, "description": "Arrived, but not a usable clip (why)"}}},
+                                      "422": {**_ERROR, "description": "Arrived, but not a usable clip or export "
+                                                                       "(why)"}}},
             },
             "/api/openapi.json": {
                 "get": {"summary": "This document", "security": [],
@@ -187,14 +193,49 @@ def openapi_document() -> dict[str, Any]:
                         "callback_url": _CALLBACK,
                     },
                 },
+                "LakeImportJob": {
+                    "type": "object", "required": ["kind", "upload_id", "profile"],
+                    "description": "The caller's uploaded JSON or CSV export imported into the trend lake as one "
+                                   "partition; the result is the import's report (read, imported, skipped, reasons). "
+                                   "A file no importer can read fails the job with the reason and imports nothing",
+                    "properties": {
+                        "kind": {"type": "string", "enum": ["lake_import"]},
+                        "upload_id": {"type": "string", "description": "A ready export upload of the caller's "
+                                                                       "(declared as " + ", ".join(EXPORT_TYPES) + ")"},
+                        "profile": {"type": "string", "minLength": 1,
+                                    "description": f"The account or crawl the posts are filed under: up to "
+                                                   f"{MAX_TAG_LENGTH} letters, digits or '_' (a leading '#' is "
+                                                   "dropped)"},
+                        "callback_url": _CALLBACK,
+                    },
+                },
+                "LakeStagesJob": {
+                    "type": "object", "required": ["kind"],
+                    "description": "The trend lake's stages after ingest, each over the partitions it has not done "
+                                   "yet, with one progress stage per lake stage; the result is "
+                                   "{\"partitions\": {stage: partitions done}}",
+                    "properties": {
+                        "kind": {"type": "string", "enum": ["lake_stages"]},
+                        "stages": {"type": "array", "minItems": 1, "items": {"type": "string", "enum": list(STAGES)},
+                                   "description": "Default: all, run in this order: " + ", ".join(STAGES)},
+                        "callback_url": _CALLBACK,
+                    },
+                },
                 "NewUpload": {
                     "type": "object", "required": ["filename", "content_type", "size"],
                     "properties": {
                         "filename": {"type": "string", "minLength": 1, "maxLength": 255,
                                      "description": "Shown back to you; never used as a path"},
-                        "content_type": {"type": "string", "pattern": "^(video|audio)/[a-z0-9][a-z0-9.+-]{0,60}$",
-                                         "description": "Declared; the bytes are checked for what they are"},
-                        "size": {"type": "integer", "minimum": 1, "description": "Bytes, exactly"},
+                        "content_type": {"type": "string",
+                                         "pattern": "^(?:(video|audio)/[a-z0-9][a-z0-9.+-]{0,60}|"
+                                                    + "|".join(re.escape(t) for t in EXPORT_TYPES) + ")$",
+                                         "description": "Declared: video/* or audio/* for a clip, "
+                                                        + ", ".join(EXPORT_TYPES) + " for a trend-lake export "
+                                                        "(JSON or CSV, whichever is declared); the bytes are "
+                                                        "checked for what they are"},
+                        "size": {"type": "integer", "minimum": 1,
+                                 "description": "Bytes, exactly (a clip up to TRENDTOK_UPLOAD_MAX_MB, an export up "
+                                                "to the lake's 512 MiB)"},
                     },
                 },
                 "UploadTarget": {
@@ -209,8 +250,12 @@ def openapi_document() -> dict[str, Any]:
                         "upload_id": {"type": "string"}, "filename": {"type": "string"},
                         "content_type": {"type": "string"}, "size": {"type": "integer"},
                         "status": {"type": "string", "enum": ["waiting", "receiving", "ready", "rejected", "expired"]},
-                        "arrived": {"type": "boolean"}, "media": {"type": ["string", "null"]},
-                        "format": {"type": ["string", "null"]}, "duration_s": {"type": ["number", "null"]},
+                        "arrived": {"type": "boolean"},
+                        "media": {"type": ["string", "null"], "enum": ["video", "audio", "export", None],
+                                  "description": "What the bytes are, once checked"},
+                        "format": {"type": ["string", "null"],
+                                   "description": "The container (mp4, wav…), or json or csv for an export"},
+                        "duration_s": {"type": ["number", "null"]},
                         "error": {"type": ["string", "null"]}, "created_at": {"type": "number"},
                         "expires_at": {"type": "number"}, "received_at": {"type": ["number", "null"]},
                     },
@@ -231,7 +276,10 @@ def openapi_document() -> dict[str, Any]:
                         "error": {"type": ["string", "null"]},
                         "created_at": {"type": "number"}, "started_at": {"type": ["number", "null"]},
                         "finished_at": {"type": ["number", "null"]},
-                        "result": {"type": "object", "description": "A run's JSON, as POST /search answers (a preview job's run also has `preview`)"},
+                        "result": {"type": "object", "description": "A run's JSON, as POST /search answers (a "
+                                   "preview job's run also has `preview`); for lake_import the import's report "
+                                   "(source, format, table, read, imported, skipped, reasons, examples, partition), "
+                                   "for lake_stages {\"partitions\": {stage: partitions done}}"},
                         "status_url": {"type": "string"}, "events_url": {"type": "string"},
                     },
                 },

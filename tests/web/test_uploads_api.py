@@ -167,3 +167,52 @@ def test_over_the_callers_quota_an_upload_url_is_a_429_naming_size(tmp_path):
     refused = client.post("/api/uploads", json=body, headers={"X-API-Key": key})
     assert refused.status_code == 429 and refused.get_json()["error"].startswith("size: your unused uploads already hold")
     app.extensions["jobs"].close()
+
+
+# -- exports for the trend lake ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("data, content_type, fmt", [
+    (b'[{"id": "7000000000000000001", "desc": "#Foodie", "stats": {"playCount": 5}}]', "application/json", "json"),
+    ("track_name,artist_name,track_pop\nCaf\u00e9 del Mar,Energy 52,70\n".encode(), "text/csv", "csv"),
+    (b"authorMeta/name,text,diggCount\r\ncook,pasta #Foodie,3\r\n", "text/plain", "csv"),
+])
+def test_an_export_upload_is_checked_by_its_bytes_and_ready_as_an_export(client, key, data, content_type, fmt):
+    body, put = _upload(client, key, data, content_type=content_type, filename="export.bin")
+    assert put.status_code == 200, put.get_data(as_text=True)
+    status = client.get(body["status_url"], headers={"X-API-Key": key}).get_json()
+    assert (status["status"], status["media"], status["format"], status["duration_s"]) == ("ready", "export", fmt, None)
+
+
+def test_a_binary_file_named_json_is_refused_naming_the_content_then_the_upload(client, key):
+    png = b"\x89PNG\r\n\x1a\n" + bytes(4000)
+    body, put = _upload(client, key, png, content_type="application/json", filename="posts.json")
+    assert put.status_code == 422 and put.get_json()["error"].startswith("content: not a JSON or CSV export: byte 0")
+    job = client.post("/api/jobs", json={"kind": "lake_import", "upload_id": body["upload_id"], "profile": "cooks"},
+                      headers={"X-API-Key": key})
+    assert job.status_code == 400 and job.get_json()["error"].startswith("upload_id: the upload is rejected")
+
+
+def test_an_export_is_capped_as_the_lake_caps_it_not_as_a_clip(client, key):
+    from trend_lake.importers import MAX_EXPORT_BYTES
+
+    def ask(size, content_type):
+        return client.post("/api/uploads", json={"filename": "posts.csv", "content_type": content_type, "size": size},
+                           headers={"X-API-Key": key})
+
+    over = ask(MAX_EXPORT_BYTES + 1, "text/csv")
+    assert over.status_code == 400 and over.get_json()["error"].startswith(f"size: a whole number of bytes from 1 to "
+                                                                           f"{MAX_EXPORT_BYTES}")
+    clip_cap = client.application.extensions["uploads"].max_bytes
+    assert ask(clip_cap + 1, "video/mp4").status_code == 400  # over a clip's cap, within an export's
+    assert ask(clip_cap + 1, "text/csv").status_code == 201
+
+
+def test_an_export_cannot_feed_a_studio_job_nor_a_clip_an_import(client, key, clip):
+    export, _ = _upload(client, key, b'[{"id": "7000000000000000001", "stats": {}}]', content_type="application/json")
+    studio = client.post("/api/jobs", json={"kind": "studio", "upload_id": export["upload_id"]},
+                         headers={"X-API-Key": key})
+    assert studio.status_code == 400 and studio.get_json()["error"] == "upload_id: the upload is export; this needs video"
+    video, _ = _upload(client, key, clip.read_bytes())
+    lake = client.post("/api/jobs", json={"kind": "lake_import", "upload_id": video["upload_id"], "profile": "cooks"},
+                       headers={"X-API-Key": key})
+    assert lake.status_code == 400 and lake.get_json()["error"] == "upload_id: the upload is video; this needs export"
