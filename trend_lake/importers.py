@@ -5,8 +5,9 @@
 - ``scraper``: tiktok-scraper's ``{"collector": [...]}``; other top-level keys are ignored
   (exports can carry the request headers, cookies included: they are never read into a row).
 - ``apify``: Apify's TikTok scraper as a flattened CSV (``authorMeta/name``, ``hashtags/0/name``…).
-- ``ytdlp``: yt-dlp info JSON (one video, or a playlist with ``entries``), a folder of
-  ``.info.json`` files, or a profile/hashtag/playlist URL read through yt-dlp's Python API.
+- ``ytdlp``: yt-dlp info JSON (one video, or a playlist with ``entries``), ``yt-dlp -j``'s
+  JSON lines (one video per line), a folder of ``.info.json`` files, or a
+  profile/hashtag/playlist URL read through yt-dlp's Python API.
 - ``songs``: the songs CSVs (``track_name``, ``artist_name``, ``track_pop``, ``tempo``…) → ``sounds``.
 
 ``read_export(source)`` returns ``(format, table, rows)`` where each row is a mapping of
@@ -56,6 +57,9 @@ def _obj(value: Any) -> dict[str, Any]:
 def _each(mapper, items: Iterable[Any]) -> list[dict[str, Any]]:
     rows = []
     for item in items:
+        if isinstance(item, dict) and UNREADABLE in item:  # the reader's own verdict (a broken line)
+            rows.append(item)
+            continue
         try:
             rows.append(mapper(item) if isinstance(item, dict) else {UNREADABLE: "row: not a JSON object"})
         except Exception as exc:  # one strange row must not sink the export: it is skipped, with why
@@ -187,6 +191,10 @@ def _json_export(value: Any, name: str) -> tuple[str, str, list[dict[str, Any]]]
         return "tiktokapi", "metadata", _each(_tiktokapi, value)
     if isinstance(value, list) and any(isinstance(i, dict) and "authorMeta" in i for i in value):
         return "scraper", "metadata", _each(_scraper, value)
+    if isinstance(value, list) and any(isinstance(i, dict) and ("webpage_url" in i or "extractor" in i)
+                                       for i in value):  # yt-dlp -j: one info JSON per line
+        return "ytdlp", "metadata", _each(_ytdlp, (entry for item in value for entry in
+                                                   (_ytdlp_entries(item) if isinstance(item, dict) else [item])))
     raise ExportError(f"source: {name} is JSON but not a TikTok-Api, tiktok-scraper or yt-dlp export")
 
 
@@ -226,8 +234,31 @@ def read_export(source: str | os.PathLike) -> tuple[str, str, list[dict[str, Any
         raise ExportError(f"source: no file or folder {text!r}")
     content = _decode(_read_bytes(path), path.name)
     if content.lstrip()[:1] in ("{", "["):
-        return _json_export(_loads(content, path.name), path.name)
+        try:
+            return _json_export(_loads(content, path.name), path.name)
+        except ExportError:
+            lines = _json_lines(content)
+            if lines is None:
+                raise
+            return _json_export(lines, path.name)
     return _csv_export(content, path.name)
+
+
+def _json_lines(content: str) -> list[Any] | None:
+    """The objects of a JSON-lines file (``yt-dlp -j``: one info JSON per line), a broken line
+    becoming an unreadable row; None when the file is not JSON lines (its first line is no object)."""
+    lines = [line for line in content.splitlines() if line.strip()]
+    if len(lines) < 2:
+        return None
+    rows = []
+    for number, line in enumerate(lines, start=1):
+        try:
+            rows.append(json.loads(line))
+        except ValueError:
+            if number == 1:
+                return None
+            rows.append({UNREADABLE: f"row: line {number} is broken JSON"})
+    return rows if isinstance(rows[0], dict) else None
 
 
 def _loads(content: str, name: str) -> Any:

@@ -148,7 +148,20 @@ def test_yt_dlp_info_json_files_and_folders(lake, tmp_path):
                                                                                        ["foodtok"])
 
 
+def test_yt_dlp_json_lines_one_video_per_line_and_a_broken_line_skipped(lake, tmp_path):
+    lines = [json.dumps({"id": f"73000000000000000{n}", "title": f"Clip {n}", "view_count": n, "extractor": "TikTok",
+                         "webpage_url": f"https://www.tiktok.com/@a/video/{n}", "tags": ["Dance"]}) for n in (1, 2, 3)]
+    lines.insert(2, '{"id": "broken", "title": ')
+    path = tmp_path / "videos.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    report = lake.ingest(path, profile="a")
+    assert (report.format, report.read, report.imported) == ("ytdlp", 4, 3)
+    assert dict(report.skipped) == {"row: line 3 is broken JSON": 1}
+    assert _rows(lake, "SELECT count(*) AS n, min(hashtags[1]) AS tag FROM metadata") == [{"n": 3, "tag": "dance"}]
+
+
 @pytest.mark.parametrize("content, name, message", [
+    ('{"id": "1", "stats": {\n{"id": "2"}', "broken.jsonl", "broken JSON"),
     ('[{"id": "1", "stats": {', "broken.json", "broken JSON"),
     ("a,b,c\n1,2,3\n", "other.csv", "lacks the columns of a known export"),
     ('{"hello": "world"}', "odd.json", "not a TikTok-Api, tiktok-scraper or yt-dlp export"),
