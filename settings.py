@@ -27,7 +27,7 @@ DEFAULTS: dict[str, Any] = {
     "TRENDTOK_RUNS_DIR": None,               # empty = <instance>/runs
     "TRENDTOK_CACHE_DIR": None,              # empty = <instance>/cache
     "TRENDTOK_DB": None,                     # jobs and API keys (SQLite); empty = <instance>/trendtok.sqlite3
-    "TRENDTOK_LAKE": None,                   # the trend lake's folder (Parquet); empty = <instance>/lake
+    "TRENDTOK_LAKE": None,                   # the trend lake: a folder or s3://bucket/prefix; empty = <instance>/lake
     "TRENDTOK_JOB_THREADS": 1,               # jobs run at once in the server process (a search uses every core)
     "TRENDTOK_QUEUE_SIZE": 32,               # jobs that may wait; beyond that a new one gets 429 + Retry-After
     "TRENDTOK_BROKER_URL": None,             # redis://host:6379/0 = jobs run on Celery workers; empty = in the server
@@ -38,7 +38,7 @@ DEFAULTS: dict[str, Any] = {
     "TRENDTOK_UPLOAD_KEEP_S": 86400,         # a used upload is kept this long after its last job
     "TRENDTOK_UPLOAD_QUOTA_MB": 1000,        # what one caller's unused uploads may hold at once; 0 = no limit
     "TRENDTOK_S3_BUCKET": None,              # uploads go to this bucket via presigned URLs; empty = this server
-    "TRENDTOK_S3_ENDPOINT_URL": None,        # an S3-compatible store (MinIO, Ceph); empty = AWS
+    "TRENDTOK_S3_ENDPOINT_URL": None,        # an S3-compatible store (MinIO, Ceph) for uploads and the lake; empty = AWS
     "TRENDTOK_CALLBACK_HOSTS": None,         # hosts a job's callback_url may name (comma-separated); empty = none
     "TRENDTOK_CALLBACK_SECRET": None,        # signs callbacks (X-TrendTok-Signature); empty = derived from the secret key
     "TRENDTOK_PROXY_HOPS": 0,                # reverse proxies in front (X-Forwarded-*); 0 = none, trust no header

@@ -223,6 +223,23 @@ def redis_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def s3_endpoint():
+    """moto's real S3 server on a free loopback port, with the test credentials in the environment."""
+    from moto.server import ThreadedMotoServer
+
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in (("AWS_ACCESS_KEY_ID", "testing"), ("AWS_SECRET_ACCESS_KEY", "testing"),
+                            ("AWS_DEFAULT_REGION", "us-east-1")):
+            patch.setenv(name, value)
+        patch.delenv("AWS_PROFILE", raising=False)
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        server.start()
+        host, port = server.get_host_and_port()
+        yield f"http://{host}:{port}"
+        server.stop()
+
+
+@pytest.fixture(scope="session")
 def wait_job():
     """``wait_job(client, key, job_id, timeout=180)``: poll ``/api/jobs/<id>`` until the job ends; its JSON."""
     def wait(client, key, job_id, timeout=180):

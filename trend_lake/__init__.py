@@ -5,17 +5,17 @@ Parquet, queried with SQL through DuckDB — and the one catalog of posts the so
     report = lake.ingest("trending_tiktokapi.json", profile="trending")   # ImportReport
     run_query(lake, "SELECT count(*) FROM metadata").table                  # a pyarrow Table
 
-``flask --app app lake ingest|query`` is the command line; ``TRENDTOK_LAKE`` (default
-``<instance>/lake``) is where it lives.
+``flask --app app lake ingest|query|…`` is the command line; ``TRENDTOK_LAKE`` (default
+``<instance>/lake``, or ``s3://bucket/prefix``) is where it lives: ``open_lake(app.config)``.
 """
 from __future__ import annotations
 
 from ._types import METADATA, SCHEMAS, ExportError, ImportReport, LakeError, QueryRefused
 from .query import VIEWS, QueryResult, run_query
-from .store import Lake, check_profile
+from .store import Lake, check_profile, open_lake
 
 __all__ = ["ExportError", "ImportReport", "Lake", "LakeError", "METADATA", "QueryRefused", "QueryResult",
-           "SCHEMAS", "VIEWS", "check_profile", "init_app", "run_query"]
+           "SCHEMAS", "VIEWS", "check_profile", "init_app", "open_lake", "run_query"]
 
 
 def init_app(app) -> None:

@@ -11,13 +11,13 @@ from flask.cli import AppGroup
 
 from ._types import LakeError
 from .query import run_query
-from .store import Lake
+from .store import Lake, open_lake
 
 lake_cli = AppGroup("lake", help="The trend lake: TikTok posts, transcripts and analysis as Parquet, queried with SQL.")
 
 
 def get_lake() -> Lake:
-    return Lake(current_app.config["TRENDTOK_LAKE"])
+    return open_lake(current_app.config)
 
 
 @lake_cli.command("ingest")

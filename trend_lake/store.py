@@ -42,6 +42,12 @@ def check_profile(raw: Any) -> str:
         raise LakeError(f"profile: {str(exc).removeprefix('tags: ')}") from None
 
 
+def open_lake(config: Mapping[str, Any]) -> Lake:
+    """The lake an app's settings name: ``TRENDTOK_LAKE`` (a folder or ``s3://bucket/prefix``)
+    and, for an S3-compatible store, ``TRENDTOK_S3_ENDPOINT_URL`` (shared with uploads)."""
+    return Lake(config["TRENDTOK_LAKE"], endpoint_url=config.get("TRENDTOK_S3_ENDPOINT_URL"))
+
+
 def _stamp(now: float | None = None) -> str:
     moment = datetime.fromtimestamp(time.time() if now is None else now, tz=timezone.utc)
     return moment.strftime("%Y%m%dT%H%M%S%fZ")
