@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import json
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -29,16 +30,25 @@ def ingest_command(sources: tuple[str, ...], profile: str, videos: str | None) -
     """Import SOURCES (export files, folders of .info.json, or URLs) as partitions of PROFILE."""
     from tqdm import tqdm
 
-    from .stages import keep_videos
+    from .media import keep_videos
+    from .store import INGEST_STEPS
 
     lake, failed = get_lake(), 0
-    for source in tqdm(sources, unit="source", file=sys.stderr, disable=len(sources) < 2):
+    bar = tqdm(total=len(sources) * len(INGEST_STEPS), unit="step", file=sys.stderr, leave=False)
+    for number, source in enumerate(sources):
+        def progress(step: str, done: int, total: int, number: int = number, source: str = source) -> None:
+            bar.set_description(f"{Path(source).name or source}: {step}")
+            bar.n = number * total + done
+            bar.refresh()
+
         try:
-            report = lake.ingest(source, profile=profile)
+            report = lake.ingest(source, profile=profile, progress=progress)
         except LakeError as exc:
             failed += 1
+            bar.clear()
             click.echo(f"{source}: nothing imported: {exc}", err=True)
             continue
+        bar.clear()
         click.echo(f"{report.source} ({report.format} → {report.table}): read {report.read}, "
                    f"imported {report.imported}, skipped {report.skipped_total}")
         for reason, n in report.skipped.most_common():
@@ -47,6 +57,7 @@ def ingest_command(sources: tuple[str, ...], profile: str, videos: str | None) -
             key = tuple(part.split("=", 1)[1] for part in report.partition.split("/")[-2:])
             ids = [r["id"] for r in lake.read("metadata", key, columns=["id"])]
             click.echo(f"  kept {keep_videos(lake, videos, ids)} video(s) for transcribe")
+    bar.close()
     if failed:
         raise SystemExit(1)
 
@@ -129,12 +140,15 @@ def _bar(label: str):
     return bar, progress
 
 
-def _run_stage(name: str) -> int:
+def _run_stage(name: str, *, lake: Lake | None = None, quiet: bool = False) -> int:
     from .stages import run_stage
 
+    lake = lake or get_lake()
+    if quiet:  # a watcher's idle polls draw no empty bars
+        return run_stage(lake, name, studio=current_app.extensions["studio"])
     bar, progress = _bar(name)
     with bar:
-        return run_stage(get_lake(), name, studio=current_app.extensions["studio"], progress=progress)
+        return run_stage(lake, name, studio=current_app.extensions["studio"], progress=progress)
 
 
 @lake_cli.command("transcribe")
@@ -156,3 +170,32 @@ def run_command() -> None:
 
     for name in STAGES:
         click.echo(f"{name}: {_run_stage(name)} partition(s)")
+
+
+@lake_cli.command("watch")
+@click.option("--interval", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              help="Seconds between looks at the lake for new partitions.")
+@click.option("--once", is_flag=True, help="Run what is pending now, then stop.")
+def watch_command(interval: float, once: bool) -> None:
+    """Run every stage as new partitions land, until interrupted (the seed ran it on S3 events).
+
+    Several watchers (or lake jobs on several workers) share the work: each takes partitions
+    no other runner has claimed."""
+    import time
+
+    from .stages import STAGES
+
+    lake = get_lake()
+    click.echo(f"watching {lake.uri} every {interval:g} s (Ctrl+C stops)" if not once else f"running {lake.uri}",
+               err=True)
+    try:
+        while True:
+            for name in STAGES:
+                done = _run_stage(name, lake=lake, quiet=True)
+                if done:
+                    click.echo(f"{name}: {done} partition(s)")
+            if once:
+                return
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)

@@ -16,7 +16,7 @@ import time
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import pyarrow as pa
 import pyarrow.fs as pafs
@@ -28,6 +28,9 @@ from ._types import SCHEMAS, TABLES, ImportReport, LakeError
 from .importers import read_export
 from .rows import check_metadata, check_sounds
 
+#: What ``Lake.ingest`` reports progress on: reading and mapping the export, checking its rows,
+#: writing the partition.
+INGEST_STEPS = ("read", "check", "write")
 #: Row groups of 128 Ki rows: readers (DuckDB, Athena) scan a partition's row groups in parallel.
 WRITE_OPTIONS = {"compression": "zstd", "row_group_size": 1 << 17}
 
@@ -201,12 +204,17 @@ class Lake:
             except FileNotFoundError:
                 pass
 
-    def ingest(self, source: str | os.PathLike, *, profile: str, now: float | None = None) -> ImportReport:
+    def ingest(self, source: str | os.PathLike, *, profile: str, now: float | None = None,
+               progress: Callable[[str, int, int], None] | None = None) -> ImportReport:
         """Import one export into the lake as one partition; the report says what was read,
         imported and skipped (with reasons). A source that is unreadable as a whole raises
-        ``ExportError`` and writes nothing."""
+        ``ExportError`` and writes nothing. ``progress(step, done, total)`` hears each of the
+        ``INGEST_STEPS`` as it starts (a million-post export takes a while)."""
         profile = check_profile(profile)
+        tell = progress or (lambda step, done, total: None)
+        tell("read", 0, len(INGEST_STEPS))
         fmt, table, raw_rows = read_export(source)
+        tell("check", 1, len(INGEST_STEPS))
         report = ImportReport(source=Path(str(source)).name or str(source), format=fmt, table=table,
                               read=len(raw_rows))
         checked = (check_metadata if table == "metadata" else check_sounds)(raw_rows, source=fmt)
@@ -222,12 +230,11 @@ class Lake:
         if len(latest) < len(checked.index):
             keep = sorted(latest.values())
             checked.columns = {name: [values[i] for i in keep] for name, values in checked.columns.items()}
+        tell("write", 2, len(INGEST_STEPS))
         if latest:
             report.partition = self.write(table, profile, checked.columns, now=now)
+        tell("write", 3, len(INGEST_STEPS))
         return report
-
-    def ingest_many(self, sources: Iterable[str | os.PathLike], *, profile: str) -> list[ImportReport]:
-        return [self.ingest(source, profile=profile) for source in sources]
 
 
 def _fsync(path: Path) -> None:
