@@ -1,5 +1,9 @@
 """The ``/lake`` page: a SQL box over the trend lake with a results table and downloads, and
-the charts people would rather look at than read (server-rendered SVG, no chart library)."""
+the charts people would rather look at than read (server-rendered SVG, no chart library).
+
+The page also starts the lake's jobs through ``/api`` with its session (``web/static/lake.js``):
+an uploaded export → a ``lake_import`` job → its counts; and a ``lake_stages`` job on a
+stage-by-stage bar. Both then redraw the partitions, results and charts from this page."""
 from __future__ import annotations
 
 import io
@@ -8,6 +12,8 @@ import json
 from flask import Blueprint, Response, current_app, render_template, request
 
 from trend_lake import Lake, LakeError, run_query
+from trend_lake.stages import STAGES
+from uploads import EXPORT_TYPES
 
 bp = Blueprint("lake", __name__, template_folder="templates")
 
@@ -18,20 +24,24 @@ EXAMPLE = ("SELECT unnest(hashtags) AS hashtag, count(*) AS posts, sum(view_coun
 CHARTS = {
     "hashtags": ("Top hashtags by views",
                  "SELECT unnest(hashtags) AS label, sum(view_count) AS value FROM metadata "
-                 "GROUP BY label ORDER BY value DESC NULLS LAST LIMIT 12", "views"),
+                 "GROUP BY label ORDER BY value DESC NULLS LAST, label LIMIT 12", "views"),
     "tracks": ("Top sounds (plays + 2·likes + 3·comments + 4·shares)",
                "SELECT coalesce(track, 'unknown') || ' — ' || coalesce(artist, '?') AS label, "
                "sum(coalesce(view_count, 0) + 2 * coalesce(like_count, 0) + 3 * coalesce(comment_count, 0) "
                "+ 4 * coalesce(repost_count, 0)) AS value FROM metadata GROUP BY coalesce(music_id, track, artist), "
-               "label ORDER BY value DESC LIMIT 12", "score"),
+               "label ORDER BY value DESC, label LIMIT 12", "score"),
     "categories": ("Views by category",
                    "SELECT t.category AS label, sum(m.view_count) AS value FROM text_analysis t "
-                   "JOIN metadata m USING (id) GROUP BY label ORDER BY value DESC NULLS LAST", "views"),
+                   "JOIN metadata m USING (id) GROUP BY label ORDER BY value DESC NULLS LAST, label", "views"),
     "months": ("Uploads per month",
                "SELECT printf('%d-%02d', upload_date // 10000, upload_date // 100 % 100) AS label, "
                "count(*) AS value FROM metadata "
                "WHERE upload_date IS NOT NULL GROUP BY label ORDER BY label DESC LIMIT 24", "posts"),
 }
+
+
+#: What the stage-by-stage bar calls each of the lake's stages (a stage not listed shows its name).
+STAGE_LABELS = {"transcribe": "Transcribe the kept videos", "analyse": "Category, summary and keywords"}
 
 
 def _lake() -> Lake:
@@ -67,7 +77,9 @@ def page():
                            total=result.table.num_rows if result else 0, truncated=bool(result and result.truncated),
                            shown=SHOWN_ROWS, charts=[_chart(name) for name in CHARTS],
                            partitions={t: len(_lake().partitions(t)) for t in ("metadata", "transcripts", "text",
-                                                                                "sounds")}), status
+                                                                                "sounds")},
+                           stages={name: STAGE_LABELS.get(name, name) for name in STAGES}, export_types=list(EXPORT_TYPES),
+                           max_export_bytes=current_app.extensions["uploads"].max_export_bytes), status
 
 
 @bp.get("/lake/query.<fmt>")

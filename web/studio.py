@@ -64,7 +64,8 @@ def _read_payload() -> dict[str, Any]:
 HISTORY = 10
 #: How the history names a job that has neither a title nor tags.
 _KIND_NAMES = {("regenerate", "music"): "New soundtrack", ("regenerate", "image"): "New cover",
-               ("preview", None): "Preview video"}
+               ("preview", None): "Preview video", ("lake_import", None): "Trend lake import",
+               ("lake_stages", None): "Trend lake stages"}
 
 
 def _history() -> list[dict[str, Any]]:
@@ -73,11 +74,16 @@ def _history() -> list[dict[str, Any]]:
     for job in get_jobs().list(owner=sessions.browser_owner(), limit=HISTORY):
         params = job.params
         named = _KIND_NAMES.get((job.kind, params.get("part")), job.kind)
+        if job.kind == "lake_import" and (job.result or {}).get("source"):
+            named = f"{named}: {job.result['source']}"
         what = params.get("title") or " ".join(f"#{t}" for t in params.get("tags") or []) or named
         run_id = (job.result or {}).get("run_id")
+        url = url_for("studio.run_page", run_id=run_id) if run_id else None
+        if url is None and job.kind.startswith("lake_") and job.status is JobStatus.SUCCEEDED:
+            url = url_for("lake.page")  # what a lake job did shows on the lake's page
         rows.append({"what": what, "kind": job.kind, "status": job.status.value, "error": job.error,
                      "created_at": time.strftime("%d %b %H:%M", time.localtime(job.created_at)),
-                     "url": url_for("studio.run_page", run_id=run_id) if run_id else None})
+                     "url": url})
     return rows
 
 

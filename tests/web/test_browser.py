@@ -246,3 +246,94 @@ def test_the_studio_fits_a_phone_screen(browser, base_url):
             _screenshot(browser, "phone-run.png")
     finally:
         browser.set_window_size(1200, 2000)
+
+
+@pytest.fixture
+def page_lake(app, tmp_path, monkeypatch):
+    """A lake of this test's own for the /lake page and the jobs it starts (they read TRENDTOK_LAKE as they run)."""
+    from trend_lake import Lake
+
+    monkeypatch.setitem(app.config, "TRENDTOK_LAKE", str(tmp_path / "lake"))
+    return Lake(tmp_path / "lake")
+
+
+def test_the_lake_page_imports_an_export_then_runs_the_stages(browser, base_url, page_lake, shared_data, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from trend_lake import Lake
+    from trend_lake.stages import STAGES
+
+    source = shared_data / "tiktok" / "trending_tiktokapi.json"
+    expected = Lake(tmp_path / "direct").ingest(source, profile="trending").to_dict()
+    browser.get(base_url + "/lake")
+    assert "Nothing yet" in browser.find_element(By.ID, "chart-hashtags").text
+    browser.find_element(By.ID, "export-file").send_keys(str(source))
+    browser.find_element(By.ID, "export-profile").send_keys("trending")
+    button = browser.find_element(By.ID, "import-go")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    button.click()
+    report, error = browser.find_element(By.ID, "import-report"), browser.find_element(By.ID, "import-error")
+    WebDriverWait(browser, 120).until(lambda d: report.is_displayed() or error.is_displayed())
+    assert not error.is_displayed(), error.text
+    counts = {name: int(browser.find_element(By.ID, f"import-{name}").text) for name in ("read", "imported", "skipped")}
+    assert counts == {name: expected[name] for name in ("read", "imported", "skipped")}
+    assert "trending_tiktokapi.json (tiktokapi → metadata)" in browser.find_element(By.ID, "import-counts").text
+    reasons = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#import-reasons li")]
+    assert len(reasons) == len(expected["reasons"])
+    for reason, n in expected["reasons"].items():
+        assert any(text.startswith(f"{n} row") and reason in text for text in reasons), (reason, reasons)
+    # The partitions and the charts are redrawn from the lake as it is now, with the report still shown.
+    WebDriverWait(browser, 30).until(lambda d: "metadata 1" in d.find_element(By.ID, "lake-partitions").text)
+    assert browser.find_elements(By.CSS_SELECTOR, "#chart-hashtags rect.bar")
+    assert report.is_displayed() and page_lake.partitions("metadata")
+    _screenshot(browser, "lake-import.png")
+    browser.set_window_size(390, 844)
+    try:  # the report and both job cards fit a phone too
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
+        _screenshot(browser, "lake-phone.png")
+    finally:
+        browser.set_window_size(1200, 2000)
+
+    # Run stages: no videos are kept, so each stage marks the partition done with no rows.
+    button = browser.find_element(By.ID, "stages-go")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    button.click()
+    result, error = browser.find_element(By.ID, "stages-result"), browser.find_element(By.ID, "stages-error")
+    WebDriverWait(browser, 120).until(lambda d: result.is_displayed() or error.is_displayed())
+    assert not error.is_displayed(), error.text
+    assert result.text == " · ".join(f"{stage}: 1 partition" for stage in STAGES)
+    done = browser.find_elements(By.CSS_SELECTOR, "#stages-progress .stages li.done")
+    assert [li.get_attribute("data-stage") for li in done] == list(STAGES)
+    assert browser.find_element(By.CSS_SELECTOR, "#stages-progress .bar").get_attribute("aria-valuenow") == "100"
+    assert page_lake.partitions("text") == page_lake.partitions("metadata")
+    WebDriverWait(browser, 30).until(lambda d: "text 1" in d.find_element(By.ID, "lake-partitions").text)
+    _screenshot(browser, "lake-stages.png")
+
+
+def test_the_lake_page_shows_the_apis_reason_for_a_bad_export_or_profile(browser, base_url, page_lake, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def attempt(path, profile):
+        browser.get(base_url + "/lake")
+        browser.find_element(By.ID, "export-file").send_keys(str(path))
+        browser.find_element(By.ID, "export-profile").send_keys(profile)
+        button = browser.find_element(By.ID, "import-go")
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+        button.click()
+        error = browser.find_element(By.ID, "import-error")
+        WebDriverWait(browser, 60).until(lambda d: error.is_displayed())
+        assert button.is_enabled() and not browser.find_element(By.ID, "import-report").is_displayed()
+        return error.text
+
+    picture = tmp_path / "posts.json"  # a PNG, whatever the name says
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(2000))
+    assert attempt(picture, "trending").startswith("content: not a JSON or CSV export"), "by its bytes"
+    export = tmp_path / "songs.csv"
+    export.write_text("track_name,artist_name,track_pop\nSay So,Doja Cat,80\n")
+    assert attempt(export, "../up").startswith("profile: '../up' may contain only letters, digits and _")
+    broken = tmp_path / "cut.json"
+    broken.write_text('[{"id": "7000000000000000001", "stats": {}},')
+    assert attempt(broken, "trending").startswith("Nothing was imported: source: 'cut.json' is broken JSON")
+    assert page_lake.partitions("metadata") == [] and page_lake.partitions("sounds") == []

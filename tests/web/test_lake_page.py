@@ -45,3 +45,36 @@ def test_a_refused_query_is_a_readable_message(client, sql):
     page = client.get("/lake", query_string={"sql": sql})
     assert page.status_code == 400 and 'id="lake-error"' in page.get_data(as_text=True)
     assert client.get("/lake/query.csv", query_string={"sql": sql}).status_code == 400
+
+
+def test_the_page_imports_through_its_session_and_the_history_names_the_job(app, tmp_path, monkeypatch):
+    """What lake.js does, with the page's own session and CSRF token: upload URL → PUT → lake_import → counts."""
+    import time
+
+    from trend_lake.stages import STAGES
+
+    monkeypatch.setitem(app.config, "TRENDTOK_LAKE", str(tmp_path / "lake"))
+    browser = app.test_client()
+    html = browser.get("/lake").get_data(as_text=True)
+    csrf = re.search(r'<meta name="csrf-token" content="([^"]+)"', html).group(1)
+    assert 'id="import-form"' in html and 'data-jobs="/api/jobs"' in html and 'data-uploads="/api/uploads"' in html
+    assert re.findall(r'<li data-stage="(\w+)"', html) == list(STAGES)
+    data = "track_name,artist_name,track_pop\nSay So,Doja Cat,80\nSay So,Doja Cat,81\n".encode()
+    headers = {"X-CSRF-Token": csrf}
+    assert browser.post("/api/uploads", json={"filename": "songs.csv", "content_type": "text/csv",
+                                              "size": len(data)}).status_code == 403  # no token, no upload
+    target = browser.post("/api/uploads", json={"filename": "songs.csv", "content_type": "text/csv",
+                                                 "size": len(data)}, headers=headers).get_json()
+    assert browser.put(target["upload_url"], data=data, headers={"Content-Type": "text/csv"}).status_code == 200
+    job = browser.post("/api/jobs", json={"kind": "lake_import", "upload_id": target["upload_id"], "profile": "songs"},
+                       headers=headers).get_json()
+    deadline = time.monotonic() + 60
+    while (state := browser.get(job["status_url"]).get_json())["status"] in ("queued", "running"):
+        assert time.monotonic() < deadline, state
+        time.sleep(0.1)
+    assert state["status"] == "succeeded", state["error"]
+    assert {k: state["result"][k] for k in ("format", "table", "read", "imported", "skipped")} == \
+        {"format": "songs", "table": "sounds", "read": 2, "imported": 1, "skipped": 1}
+    history = browser.get("/").get_data(as_text=True)
+    assert re.search(r'<a href="/lake">Trend lake import: songs.csv</a>', history), "the home page's history names it"
+    assert "sounds 1" in browser.get("/lake").get_data(as_text=True)

@@ -4,7 +4,7 @@
 (function () {
   const form = document.getElementById("clip-form");
   if (!form) return;
-  const { call, follow } = window.trendtokJobs;
+  const { call, put, arrived, follow } = window.trendtokJobs;
   const fileInput = document.getElementById("clip");
   const errorBox = document.getElementById("clip-error");
   const button = document.getElementById("clip-go");
@@ -20,39 +20,9 @@
     progress.panel.hidden = true;
   }
 
-  // XMLHttpRequest, not fetch: only it reports upload progress.
-  function put(target, file) {
-    return new Promise((resolve, reject) => {
-      const xhr = new XMLHttpRequest();
-      xhr.open(target.method || "PUT", target.upload_url);
-      Object.entries(target.headers || {}).forEach(([name, value]) => xhr.setRequestHeader(name, value));
-      xhr.upload.onprogress = (e) => {
-        if (!e.lengthComputable) return;
-        const percent = Math.round((100 * e.loaded) / e.total);
-        uploadFill.style.width = percent + "%";
-        uploadBar.setAttribute("aria-valuenow", String(percent));
-      };
-      xhr.onload = () => {
-        if (xhr.status >= 200 && xhr.status < 300) return resolve();
-        let message = "The upload was refused (" + xhr.status + ")";
-        try { message = JSON.parse(xhr.responseText).error || message; } catch (e) { /* S3 answers XML */ }
-        reject(new Error(message));
-      };
-      xhr.onerror = () => reject(new Error("The upload did not get through; check your connection and try again."));
-      xhr.send(file);
-    });
-  }
-
-  async function arrived(statusUrl) {
-    for (let i = 0; i < 120; i++) {
-      const upload = await call("GET", statusUrl);
-      if (upload.status === "ready") return upload;
-      if (upload.status === "rejected" || upload.status === "expired") {
-        throw new Error(upload.error || "The upload is " + upload.status);
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    throw new Error("The upload did not arrive; please try again.");
+  function showUpload(percent) {
+    uploadFill.style.width = percent + "%";
+    uploadBar.setAttribute("aria-valuenow", String(percent));
   }
 
   form.addEventListener("submit", async (submit) => {
@@ -68,7 +38,7 @@
     try {
       const target = await call("POST", form.dataset.uploads,
         { filename: file.name, content_type: file.type || "video/mp4", size: file.size });
-      await put(target, file);
+      await put(target, file, showUpload);
       await arrived(target.status_url);
       const duration = document.getElementById("clip-duration").value;
       const tags = document.getElementById("clip-tags").value.trim();

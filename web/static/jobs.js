@@ -1,5 +1,7 @@
-// Talking to /api from the page: JSON calls with the session's CSRF token, and following a
-// job's Server-Sent Events to its end. Shared by the clip form and the run page's remix buttons.
+// Talking to /api from the page: JSON calls with the session's CSRF token, PUTting a file to an
+// upload URL with its progress, waiting for an upload's checks, and following a job's
+// Server-Sent Events to its end. Shared by the clip form, the run page's remix buttons and
+// the lake page's import and stages.
 (function () {
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
 
@@ -14,6 +16,40 @@
     try { data = await response.json(); } catch (e) { /* not JSON */ }
     if (!response.ok) throw new Error(data.error || "The studio answered " + response.status);
     return data;
+  }
+
+  // PUT the file to the target POST /api/uploads gave; onProgress gets the percent sent.
+  // XMLHttpRequest, not fetch: only it reports upload progress.
+  function put(target, file, onProgress) {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open(target.method || "PUT", target.upload_url);
+      Object.entries(target.headers || {}).forEach(([name, value]) => xhr.setRequestHeader(name, value));
+      xhr.upload.onprogress = (e) => {
+        if (e.lengthComputable) onProgress(Math.round((100 * e.loaded) / e.total));
+      };
+      xhr.onload = () => {
+        if (xhr.status >= 200 && xhr.status < 300) return resolve();
+        let message = "The upload was refused (" + xhr.status + ")";
+        try { message = JSON.parse(xhr.responseText).error || message; } catch (e) { /* S3 answers XML */ }
+        reject(new Error(message));
+      };
+      xhr.onerror = () => reject(new Error("The upload did not get through; check your connection and try again."));
+      xhr.send(file);
+    });
+  }
+
+  // Resolves with the upload once its bytes arrived and passed the checks; rejects with why not.
+  async function arrived(statusUrl) {
+    for (let i = 0; i < 120; i++) {
+      const upload = await call("GET", statusUrl);
+      if (upload.status === "ready") return upload;
+      if (upload.status === "rejected" || upload.status === "expired") {
+        throw new Error(upload.error || "The upload is " + upload.status);
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    throw new Error("The upload did not arrive; please try again.");
   }
 
   // Resolves with the job's final state (GET status_url); onProgress gets each progress event.
@@ -35,5 +71,5 @@
     });
   }
 
-  window.trendtokJobs = { call: call, follow: follow };
+  window.trendtokJobs = { call: call, put: put, arrived: arrived, follow: follow };
 })();
