@@ -34,7 +34,7 @@ import remix
 import runs
 from search_input import (MAX_SEED, ClipRequest, InputError, SearchRequest, parse_clip_duration,
                           parse_optional_tags, parse_search_request, parse_seed, parse_title)
-from trend_lake import ExportError, Lake, LakeError, check_profile
+from trend_lake import ExportError, Lake, LakeError, check_profile, open_lake
 from trend_lake.stages import STAGES, run_stage
 from uploads import UploadError, Uploads
 
@@ -269,9 +269,8 @@ def check_params(kind: Any, payload: Mapping[str, Any], *, owner: str, uploads: 
 def handlers(studio: pipeline.Studio, uploads: Uploads | None = None,
              lake: Callable[[], Lake] | None = None) -> dict[str, Handler]:
     """Every kind's handler, bound to this process's studio and uploads; ``lake`` gives the trend
-    lake as a job starts (default: the studio's ``TRENDTOK_LAKE``)."""
+    lake as a job starts (default: the one the studio's settings name, ``TRENDTOK_LAKE``)."""
     if lake is None:
-        root = studio.config["TRENDTOK_LAKE"]
-        lake = lambda: Lake(root)  # noqa: E731
+        lake = lambda: open_lake(studio.config)  # noqa: E731
     return {**{kind: make(studio, uploads) for kind, make in _HANDLERS.items()},
             "lake_import": _lake_import(uploads, lake), "lake_stages": _lake_stages(studio, lake)}

@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterator, Mapping
 
 from flask import Flask, current_app
 
-from trend_lake import Lake
+from trend_lake import open_lake
 
 from ._types import BrokerUnavailable, Job, JobStatus, QueueFull
 from .callbacks import Callbacks, allowed_hosts
@@ -144,7 +144,7 @@ def init_app(app: Flask) -> JobQueue:
                           status_url=lambda job_id: f"/api/jobs/{job_id}")
     # The lake is read from the app's settings as each job starts, as the /lake page reads it per request.
     kinds = handlers(app.extensions["studio"], app.extensions.get("uploads"),
-                     lake=lambda: Lake(app.config["TRENDTOK_LAKE"]))
+                     lake=lambda: open_lake(app.config))
     queue_size = int(app.config["TRENDTOK_QUEUE_SIZE"])
     runner: Runner
     if app.config.get("TRENDTOK_BROKER_URL"):

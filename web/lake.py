@@ -11,7 +11,7 @@ import json
 
 from flask import Blueprint, Response, current_app, render_template, request
 
-from trend_lake import Lake, LakeError, run_query
+from trend_lake import Lake, LakeError, open_lake, run_query
 from trend_lake.stages import STAGES
 from uploads import EXPORT_TYPES
 
@@ -45,7 +45,7 @@ STAGE_LABELS = {"transcribe": "Transcribe the kept videos", "analyse": "Category
 
 
 def _lake() -> Lake:
-    return Lake(current_app.config["TRENDTOK_LAKE"])
+    return open_lake(current_app.config)  # as the lake's jobs open it
 
 
 def _chart(name: str) -> dict:
