@@ -21,18 +21,14 @@ import io
 import json
 import math
 import os
-import re
 from pathlib import Path
 from typing import Any, Iterable, Iterator
-
-import orjson
 
 from ._types import UNREADABLE, ExportError
 
 MAX_EXPORT_BYTES = 512 << 20
 _APIFY_COLUMNS = {"id", "text", "diggCount", "playCount", "shareCount", "commentCount"}
 _SONG_COLUMNS = {"track_name", "artist_name"}
-_LONG_NUMBER = re.compile(r"[0-9]{20}")
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -262,13 +258,6 @@ def _json_lines(content: str) -> list[Any] | None:
 
 
 def _loads(content: str, name: str) -> Any:
-    # orjson is the fast path, but reads an integer past 64 bits as a float (a rounded id): a run
-    # of 20 digits anywhere sends the file to json, which keeps it exact, as does what orjson refuses.
-    if not _LONG_NUMBER.search(content):
-        try:
-            return orjson.loads(content)
-        except orjson.JSONDecodeError:
-            pass
     try:
         return json.loads(content)
     except json.JSONDecodeError as exc:
