@@ -124,7 +124,7 @@ def ddl_command(location: str | None) -> None:
     """Print Athena/Glue CREATE EXTERNAL TABLE statements for every table of the lake."""
     from .ddl import create_tables
 
-    click.echo(create_tables(location or str(get_lake().root)), nl=False)
+    click.echo(create_tables(location or get_lake().uri), nl=False)
 
 
 def _bar(label: str):

@@ -7,82 +7,33 @@ does the work once, and a stage killed mid-way leaves no partition (``Lake.write
 whole one into place) and is finished by the next run. A partition with nothing to do still
 gets an (empty) output partition, which marks it done.
 
+Several runners (``lake watch`` on two machines, Celery workers running stage jobs) share the
+work: each claims a partition (``trend_lake.claims``) before working on it and passes over
+those another runner holds.
+
 The stages get the studio's parts as arguments, never import the pipeline: ``extract`` is the
 text stage (paths → objects with ``transcript``, ``language``, ``backend``), ``summarise`` the
 summariser (``documents=``, ``tags=`` → an object with ``summary``, ``keywords``) and
-``embed`` a sentence embedder (texts → unit vectors) for the zero-shot category.
+``categoriser`` a ``trend_lake.categories`` categoriser (texts → category names), or ``embed``
+a sentence embedder (texts → unit vectors) for the zero-shot one.
 """
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-from typing import Any, Callable, Sequence
+import logging
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
 from ._types import LakeError
+from .categories import CATEGORIES, Categoriser, LLMCategoriser, ZeroShot, categorise
+from .claims import claim, release
+from .media import local_videos
 from .store import Lake
 
-#: The fixed taxonomy ``analyse`` files every post under, each with the description it is
-#: compared with (zero-shot: the closest description to the post's text wins).
-CATEGORIES: dict[str, str] = {
-    "comedy": "a funny skit, a prank, a joke or a meme",
-    "dance": "a dance, a choreography or a dance challenge",
-    "music": "singing, a song cover, an instrument or a music performance",
-    "food": "cooking, a recipe, food, a restaurant or a drink",
-    "beauty": "makeup, skincare, hair or nails",
-    "fashion": "an outfit, clothes, style or shopping haul",
-    "fitness": "a workout, the gym, sport or health",
-    "tech": "technology: a phone, a gadget, an unboxing, an app, software or a computer",
-    "education": "a lesson, facts, science, history or advice that teaches something",
-    "travel": "travel, a trip, a city, a beach or a landscape",
-    "animals": "a pet, a dog, a cat or wild animals",
-    "gaming": "a video game, gameplay or esports",
-    "relationships": "dating, a couple, friends, family or opinions on men and women",
-    "lifestyle": "a day in the life, a vlog, a routine or home",
-}
-VIDEO_SUFFIXES = (".mp4", ".mov", ".webm", ".mkv", ".m4v")
+__all__ = ["CATEGORIES", "STAGES", "analyse", "categorise", "pending", "run_stage", "transcribe"]
+logger = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
-
-
-def media_dir(lake: Lake) -> Path:
-    """Where the videos of posts are kept for ``transcribe``: ``<lake>/media/<post id>.<ext>``."""
-    return lake.root / "media"
-
-
-def keep_videos(lake: Lake, folder: str | os.PathLike, ids: Sequence[str]) -> int:
-    """Link (or copy) each video in ``folder`` whose file name contains one of ``ids`` into the
-    lake's media folder as ``<id><suffix>``; how many. Names come from our ids, never the files."""
-    target = media_dir(lake)
-    target.mkdir(parents=True, exist_ok=True)
-    wanted = {i for i in ids if len(i) >= 6}  # a short id would match too many names
-    kept = 0
-    for path in sorted(Path(folder).iterdir()):
-        suffix = path.suffix.lower()
-        if suffix not in VIDEO_SUFFIXES or not path.is_file():
-            continue
-        match = next((i for i in wanted if i in path.stem), None)
-        if match is None:
-            continue
-        dest = target / f"{match}{suffix}"
-        if dest.exists():
-            continue
-        try:
-            os.link(path, dest)
-        except OSError:
-            shutil.copyfile(path, dest)
-        kept += 1
-    return kept
-
-
-def video_of(lake: Lake, post_id: str) -> Path | None:
-    for suffix in VIDEO_SUFFIXES:
-        path = media_dir(lake) / f"{post_id}{suffix}"
-        if path.is_file():
-            return path
-    return None
 
 
 def pending(lake: Lake, source: str, target: str) -> list[tuple[str, str]]:
@@ -91,43 +42,59 @@ def pending(lake: Lake, source: str, target: str) -> list[tuple[str, str]]:
     return [key for key in lake.partitions(source) if key not in done]
 
 
-def transcribe(lake: Lake, *, extract: Callable[..., list], progress: Progress | None = None) -> int:
-    """Transcribe the posts of every metadata partition not transcribed yet whose video is in
-    the lake's media folder; how many partitions were done."""
-    todo = pending(lake, "metadata", "transcripts")
+def _claimed(lake: Lake, stage: str, source: str, target: str,
+             progress: Progress | None) -> Iterator[tuple[str, str]]:
+    """Each pending partition of ``source`` that this runner claims for ``stage``, released once
+    the loop body (which writes the output) is done; partitions another runner holds, or
+    finished since the listing, are passed over. The bar counts both."""
+    todo = pending(lake, source, target)
     for done, key in enumerate(todo, start=1):
-        rows = [(row["id"], video_of(lake, row["id"])) for row in lake.read("metadata", key)]
-        rows = [(post_id, path) for post_id, path in rows if path is not None]
-        texts = extract([path for _, path in rows]) if rows else []
+        if claim(lake, stage, key):
+            try:
+                if key not in lake.partitions(target):  # another runner may have finished it meanwhile
+                    yield key
+            finally:
+                release(lake, stage, key)
+        else:
+            logger.info("%s: %s/%s is another runner's, passed over", stage, *key)
+        if progress:
+            progress(done, len(todo))
+
+
+def transcribe(lake: Lake, *, extract: Callable[..., list], progress: Progress | None = None) -> int:
+    """Transcribe the posts of every metadata partition not transcribed yet whose video the lake
+    keeps (``trend_lake.media``); how many partitions this runner did."""
+    count = 0
+    for key in _claimed(lake, "transcribe", "metadata", "transcripts", progress):
+        ids = [row["id"] for row in lake.read("metadata", key)]
+        with local_videos(lake, ids) as videos:
+            rows = [(post_id, videos[post_id]) for post_id in ids if post_id in videos]
+            texts = extract([path for _, path in rows]) if rows else []
         out = [{"id": post_id, "transcript": text.transcript, "language": text.language, "backend": text.backend}
                for (post_id, _), text in zip(rows, texts)]
         lake.write("transcripts", key[0], out, processed_at=key[1])
-        if progress:
-            progress(done, len(todo))
-    return len(todo)
+        count += 1
+    return count
 
 
-def categorise(texts: Sequence[str], *, embed: Callable[[list[str]], np.ndarray]) -> list[str]:
-    """The closest ``CATEGORIES`` entry to each text (cosine of unit vectors; ties to the first listed)."""
-    names = list(CATEGORIES)
-    labels = embed([f"A TikTok video about {d}." for d in CATEGORIES.values()])
-    if not texts:
-        return []
-    scores = embed(list(texts)) @ labels.T
-    return [names[int(np.argmax(row))] for row in scores]
-
-
-def analyse(lake: Lake, *, summarise: Callable[..., Any], embed: Callable[[list[str]], np.ndarray],
-            progress: Progress | None = None) -> int:
+def analyse(lake: Lake, *, summarise: Callable[..., Any], categoriser: Categoriser | None = None,
+            embed: Callable[[list[str]], np.ndarray] | None = None, progress: Progress | None = None) -> int:
     """Category, summary and keywords for the posts of every transcripts partition not analysed
-    yet, with their metadata (title, description, hashtags); how many partitions were done."""
+    yet, with their metadata (title, description, hashtags); how many partitions this runner did.
+
+    The category is ``categoriser``'s (texts → names in ``CATEGORIES``, one call per
+    partition), or the zero-shot pick with ``embed`` when no categoriser is given."""
     from summariser import Passage
 
-    todo = pending(lake, "transcripts", "text")
-    for done, key in enumerate(todo, start=1):
+    if categoriser is None:
+        if embed is None:
+            raise LakeError("analyse: give a categoriser or an embed function for the category")
+        categoriser = ZeroShot(embed)
+    count = 0
+    for key in _claimed(lake, "analyse", "transcripts", "text", progress):
         transcripts = {row["id"]: row for row in lake.read("transcripts", key)}
         posts = {row["id"]: row for row in lake.read("metadata", key) if row["id"] in transcripts}
-        out = []
+        out, texts = [], []
         for post_id, said in transcripts.items():
             post = posts.get(post_id, {})
             documents = [Passage(t, kind, post_id) for t, kind in ((said.get("transcript"), "transcript"),
@@ -135,15 +102,16 @@ def analyse(lake: Lake, *, summarise: Callable[..., Any], embed: Callable[[list[
                                                                    (post.get("description"), "description"))
                          if t and t.strip()]
             result = summarise(documents=documents, tags=list(post.get("hashtags") or []))
-            text = " ".join(p.text for p in documents) or " ".join(post.get("hashtags") or [])
+            texts.append(" ".join(p.text for p in documents) or " ".join(post.get("hashtags") or []))
             out.append({"id": post_id, "uploader": post.get("uploader"), "description": post.get("description"),
                         "title": post.get("title"), "transcript": said.get("transcript"),
-                        "language": said.get("language"), "category": categorise([text], embed=embed)[0],
+                        "language": said.get("language"), "category": None,
                         "summary": result.summary, "keywords": list(result.keywords)})
+        for row, category in zip(out, categoriser(texts) if texts else [], strict=True):
+            row["category"] = category
         lake.write("text", key[0], out, processed_at=key[1])
-        if progress:
-            progress(done, len(todo))
-    return len(todo)
+        count += 1
+    return count
 
 
 #: The stages after ingest, in the order ``lake run`` takes them.
@@ -152,15 +120,27 @@ STAGES = ("transcribe", "analyse")
 
 def run_stage(lake: Lake, name: str, *, studio: Any, progress: Progress | None = None) -> int:
     """Run stage ``name`` (one of ``STAGES``) with the studio's parts (``studio.extractor``,
-    ``studio.summariser``); how many partitions it did. The one door the CLI and the jobs use."""
+    ``studio.summariser``); how many partitions it did. The one door the CLI and the jobs use.
+
+    ``analyse`` files categories with the studio's LLM when its summariser is one (it has
+    ``chat``), falling back per post to the zero-shot MiniLM, else zero-shot; a warning is
+    logged for each fallback and a count at the end."""
     if name == "transcribe":
         return transcribe(lake, extract=studio.extractor, progress=progress)
     if name != "analyse":
         raise LakeError(f"stage: one of {', '.join(STAGES)}, not {name!r}")
     summariser = studio.summariser
-    embed = getattr(summariser, "embed", None)
-    if embed is None:  # an LLM summariser: the packaged MiniLM still files the categories
+    offline = getattr(summariser, "offline", None)  # an LLM summariser's MiniLM fallback
+    embed = getattr(summariser, "embed", None) or getattr(offline, "embed", None)
+    if embed is None:  # a summariser with no MiniLM of its own: the packaged one files the categories
         from summariser import load_summariser
 
         embed = load_summariser("minilm").embed
-    return analyse(lake, summarise=summariser, embed=embed, progress=progress)
+    categoriser: Categoriser = ZeroShot(embed)
+    chat = getattr(summariser, "chat", None)
+    if chat is not None:
+        categoriser = LLMCategoriser(chat, fallback=categoriser, backend=getattr(summariser, "backend", "llm"))
+    done = analyse(lake, summarise=summariser, categoriser=categoriser, progress=progress)
+    if isinstance(categoriser, LLMCategoriser) and categoriser.fallbacks:
+        logger.warning("analyse categories: %s", categoriser.report())
+    return done

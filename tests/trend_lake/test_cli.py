@@ -66,3 +66,35 @@ def test_ingest_keeps_videos_and_run_does_each_stage_once(runner, exports, tmp_p
     row = json.loads(runner.invoke(args=["lake", "query", "SELECT category, keywords FROM text_analysis",
                                          "--format", "json"]).output)[0]
     assert row["category"] and row["keywords"]
+
+
+def test_watch_runs_the_stages_when_a_partition_lands(tmp_path, exports):
+    """``flask lake watch`` in its own process, as it runs beside the studio: an import made
+    while it waits is transcribed and analysed on its next poll, and Ctrl+C stops it cleanly."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from trend_lake import Lake
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root), "TRENDTOK_LAKE": str(tmp_path / "lake"),
+           "TRENDTOK_RUNS_DIR": str(tmp_path / "runs"), "TRENDTOK_CACHE_DIR": str(tmp_path / "cache"),
+           "TRENDTOK_DB": str(tmp_path / "studio.sqlite3")}
+    watcher = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "lake", "watch", "--interval", "0.2"],
+                               cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        said = iter(watcher.stderr.readline, "")  # start-up may log a warning or two first
+        assert any(line.startswith("watching ") for line in said)  # the app is up and polling
+        Lake(tmp_path / "lake").ingest(exports / "trending_tiktokapi.json", profile="trending")
+        lines = [watcher.stdout.readline().strip() for _ in range(2)]
+        assert lines == ["transcribe: 1 partition(s)", "analyse: 1 partition(s)"]
+    finally:
+        watcher.send_signal(signal.SIGINT)
+        out, err = watcher.communicate(timeout=60)
+    assert watcher.returncode == 0 and "stopped" in err, err
+    assert out == ""  # idle polls print nothing
+    lake = Lake(tmp_path / "lake")
+    assert lake.partitions("text") == lake.partitions("metadata")

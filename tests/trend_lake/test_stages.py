@@ -7,7 +7,8 @@ import json
 import pytest
 
 from trend_lake import Lake, run_query
-from trend_lake.stages import analyse, categorise, keep_videos, pending, transcribe
+from trend_lake.media import keep_videos
+from trend_lake.stages import analyse, categorise, pending, transcribe
 
 CLIP_ID = "7261314534885870894"
 
