@@ -33,6 +33,7 @@ bench: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/bench_backends.py
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/bench_jobs.py
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/bench_lake.py
+	HF_HUB_OFFLINE=1 $(BIN)/python bench/bench_categories.py
 
 # Regenerates the bundled demo videos (needs Debian's flite: apt-get install flite).
 demo-library: $(STAMP)
