@@ -1,0 +1,35 @@
+"""The sounds package's one exception hierarchy, drawn here first, and the shared contracts its
+parts import (the engagement score's weights, the audio caps).
+
+    SoundsError            a sounds feature cannot do what was asked; ``field`` names the input
+    ├── AudioError         an audio file that is unreadable, empty, too long or too large
+    └── CatalogError       catalog rows (from the trend lake) without the columns a feature needs
+"""
+from __future__ import annotations
+
+
+class SoundsError(ValueError):
+    """A sounds feature cannot do what was asked; ``field`` names the input at fault, so the web
+    layer answers ``400 {"error": "<field>: <message>"}`` and the CLI prints the same line."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class AudioError(SoundsError):
+    """An audio file that cannot be used: not audio, empty, silent, over the length cap."""
+
+
+class CatalogError(SoundsError):
+    """Catalog rows that lack a column the feature reads."""
+
+
+#: Seed 001's engagement score per post: ``playCount + 2·diggCount + 3·commentCount +
+#: 4·shareCount``, in the lake's metadata column names.
+SCORE_WEIGHTS: dict[str, int] = {"view_count": 1, "like_count": 2, "comment_count": 3, "repost_count": 4}
+
+#: The longest audio a sounds feature reads (seconds) and the largest file (bytes).
+MAX_AUDIO_SECONDS = 600.0
+MAX_AUDIO_BYTES = 50 * 1024 * 1024
