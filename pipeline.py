@@ -211,6 +211,23 @@ class Studio:
         ))
 
     @property
+    def embed(self):
+        """The packaged MiniLM's sentence embedder (texts → unit vectors): the summariser's own, an
+        LLM summariser's offline fallback's, else one loaded for it — one MiniLM in memory for the
+        lake's categories and the sound suggestions alike."""
+        summariser = self.summariser
+        embed = getattr(summariser, "embed", None) or getattr(getattr(summariser, "offline", None), "embed", None)
+        if embed is not None:
+            return embed
+
+        def make():
+            from summariser import load_summariser
+
+            return load_summariser("minilm", device=self.config.get("TRENDTOK_DEVICE")).embed
+
+        return self._stage("embed", make)
+
+    @property
     def music(self):
         from music_gen import load_music_generator
 

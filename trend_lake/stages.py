@@ -130,12 +130,7 @@ def run_stage(lake: Lake, name: str, *, studio: Any, progress: Progress | None =
     if name != "analyse":
         raise LakeError(f"stage: one of {', '.join(STAGES)}, not {name!r}")
     summariser = studio.summariser
-    offline = getattr(summariser, "offline", None)  # an LLM summariser's MiniLM fallback
-    embed = getattr(summariser, "embed", None) or getattr(offline, "embed", None)
-    if embed is None:  # a summariser with no MiniLM of its own: the packaged one files the categories
-        from summariser import load_summariser
-
-        embed = load_summariser("minilm").embed
+    embed = studio.embed  # the packaged MiniLM, however the summary is made
     categoriser: Categoriser = ZeroShot(embed)
     chat = getattr(summariser, "chat", None)
     if chat is not None:

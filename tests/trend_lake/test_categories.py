@@ -175,7 +175,7 @@ def _transcribed_lake(tmp_path) -> Lake:
 def test_analyse_asks_the_llm_when_the_summariser_is_one(llm, tmp_path):
     lake = _transcribed_lake(tmp_path)
     llm.server.answer = {"category": "lifestyle"}      # no summary in it: the summary falls back to MiniLM
-    assert stages.run_stage(lake, "analyse", studio=SimpleNamespace(summariser=llm.summariser)) == 1
+    assert stages.run_stage(lake, "analyse", studio=SimpleNamespace(summariser=llm.summariser, embed=llm.summariser.offline.embed)) == 1
     row = run_query(lake, "SELECT * FROM text_analysis").table.to_pylist()[0]
     assert row["category"] == "lifestyle" and row["summary"]
     prompts = [r["json"]["messages"][0]["content"] for r in llm.server.requests]
@@ -185,7 +185,7 @@ def test_analyse_asks_the_llm_when_the_summariser_is_one(llm, tmp_path):
 def test_analyse_falls_back_per_post_and_logs_the_count(llm, tmp_path, caplog):
     lake = _transcribed_lake(tmp_path)
     llm.server.answer = {"category": "cats"}
-    assert stages.run_stage(lake, "analyse", studio=SimpleNamespace(summariser=llm.summariser)) == 1
+    assert stages.run_stage(lake, "analyse", studio=SimpleNamespace(summariser=llm.summariser, embed=llm.summariser.offline.embed)) == 1
     assert run_query(lake, "SELECT category FROM text_analysis").table.to_pylist() == [{"category": "animals"}]
     assert f"the zero-shot MiniLM 1 ({NOT_LISTED}: 1)" in caplog.text
 
