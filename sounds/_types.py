@@ -7,8 +7,10 @@ parts import (the engagement score's weights, the audio caps).
 """
 from __future__ import annotations
 
+from utils import StudioError
 
-class SoundsError(ValueError):
+
+class SoundsError(StudioError, ValueError):
     """A sounds feature cannot do what was asked; ``field`` names the input at fault, so the web
     layer answers ``400 {"error": "<field>: <message>"}`` and the CLI prints the same line."""
 
