@@ -43,6 +43,8 @@ DEFAULTS: dict[str, Any] = {
     "TRENDTOK_CALLBACK_SECRET": None,        # signs callbacks (X-TrendTok-Signature); empty = derived from the secret key
     "TRENDTOK_PROXY_HOPS": 0,                # reverse proxies in front (X-Forwarded-*); 0 = none, trust no header
     "TRENDTOK_SECRET_KEY": None,             # signs browser sessions; empty = a key made once beside TRENDTOK_DB
+    "TRENDTOK_SOUNDS_DEMO": True,            # show the embedded demo sounds catalog (lake profile "demo") beside real imports
+    "TRENDTOK_SOUNDS_MUSIC_DB": -12,         # "try it on my clip": the song this many dB under the clip's own sound
     "TRENDTOK_TRANSCRIBER": "auto",          # auto | sphinx | google | whisper
     "TRENDTOK_OCR": True,
     "TRENDTOK_WORKERS": 2,

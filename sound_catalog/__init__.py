@@ -1,0 +1,20 @@
+"""The sounds features over the trend lake: the catalog they read (the lake's posts, the
+embedded demo catalog, local audio, the similar-music index) and each feature end to end, for
+the ``/sounds`` page, the jobs and ``flask --app app sounds …`` alike.
+
+The ``sounds`` package ranks and matches what it is given; this package reads the lake.
+"""
+from __future__ import annotations
+
+from .catalog import DEMO_PROFILE, audio_of, catalog_posts, demo_sounds, seed_demo
+from .service import SimilarMatch, build_index, similar, suggest, trending, try_on
+
+__all__ = ["DEMO_PROFILE", "SimilarMatch", "audio_of", "build_index", "catalog_posts", "demo_sounds", "init_app",
+           "seed_demo", "similar", "suggest", "trending", "try_on"]
+
+
+def init_app(app) -> None:
+    """The ``sounds`` commands on the app's CLI."""
+    from .cli import sounds_cli
+
+    app.cli.add_command(sounds_cli)

@@ -1,0 +1,247 @@
+"""The sounds features end to end, as the web pages, the jobs and the CLI call them: each reads
+the catalog (``catalog``) and hands it to the ``sounds`` package's parts, so all three give the
+same answer for the same question.
+
+    trending(config, tags=["fitness"], limit=10, sort="score")   # [TrendingSound]
+    similar(config, path, limit=10, genre=None)                  # [SimilarMatch]
+    suggest(config, path, extract=…, embed=…, limit=10)          # SuggestResult
+    try_on(config, video, sound_id=…, out=…, keep_original=True) # MixResult
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from sounds import SCORE_WEIGHTS, SoundsError
+
+from .catalog import audio_of, catalog_history, catalog_posts, demo_sounds, index_path, lake_of, load_index
+
+Progress = Callable[[str, int, int], None]
+
+
+# -- trending ---------------------------------------------------------------------------------
+def trending(config: Mapping[str, Any], *, tags: Sequence[str], limit: int = 10, sort: str = "score") -> list:
+    """The catalog's sounds for ``tags`` (``sounds.trending_sounds``), each with ``audio`` (its
+    local file, or None when only an expired TikTok URL is known)."""
+    from sounds.trending import trending_sounds
+
+    lake = lake_of(config)
+    posts = catalog_posts(config, lake=lake)
+    history = catalog_history(config, lake=lake) if sort == "rising" else None
+    return trending_sounds(posts, tags=tags, limit=limit, sort=sort, history=history)
+
+
+# -- the catalog's sounds, for matching titles and features --------------------------------
+@dataclass
+class _Sounds:
+    """One row per catalog sound: id, title, author, its posts' total score; and the matcher
+    fitted on them. Rebuilt when the catalog table changes."""
+
+    posts: pa.Table
+    table: pa.Table
+    matcher: Any = None
+    features: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+_sounds_lock = threading.Lock()
+_sounds: dict[str, _Sounds] = {}
+
+
+def catalog_sounds(config: Mapping[str, Any]) -> _Sounds:
+    lake = lake_of(config)
+    posts = catalog_posts(config, lake=lake)
+    key = f"{lake.uri}|{config.get('TRENDTOK_SOUNDS_DEMO', True)}"
+    with _sounds_lock:
+        known = _sounds.get(key)
+        if known is not None and known.posts is posts:
+            return known
+    table = _sound_table(posts)
+    from sounds.matching import TitleMatcher
+
+    matcher = TitleMatcher(sound_ids=table.column("sound_id").to_pylist(), titles=table.column("title").to_pylist(),
+                           authors=table.column("author").to_pylist()) if table.num_rows else None
+    built = _Sounds(posts=posts, table=table, matcher=matcher, features=_sound_features(config, lake, table))
+    with _sounds_lock:
+        _sounds[key] = built
+    return built
+
+
+def _score(posts: pa.Table) -> pa.Array:
+    total = None
+    for column, weight in SCORE_WEIGHTS.items():
+        part = pc.multiply(pc.fill_null(posts.column(column), 0), weight)
+        total = part if total is None else pc.add(total, part)
+    return total
+
+
+def _sound_table(posts: pa.Table) -> pa.Table:
+    has = posts.filter(pc.is_valid(posts.column("music_id")))
+    scored = pa.table({"sound_id": has.column("music_id"), "title": has.column("track"),
+                       "author": has.column("artist"), "score": _score(has)})
+    return scored.group_by("sound_id", use_threads=False).aggregate([("title", "first"), ("author", "first"), ("score", "sum")]) \
+        .rename_columns(["sound_id", "title", "author", "score"])
+
+
+def _sound_features(config: Mapping[str, Any], lake, table: pa.Table) -> dict[str, dict[str, float]]:
+    """What is known of each sound's music: the demo's tempo from its score; for the rest, the
+    songs CSVs' features (``sounds`` table: tempo, energy, danceability, valence) of the song
+    whose title and artist match the sound's."""
+    known: dict[str, dict[str, float]] = {}
+    for sound_id, sound in demo_sounds().items():
+        known[sound_id] = {"tempo": float(sound["bpm"])}
+    try:
+        from trend_lake.snapshot import latest
+
+        songs = latest(lake, "sounds")
+    except Exception:  # no songs imported: nothing more to know
+        return known
+    if not songs.num_rows or not table.num_rows:
+        return known
+    from sounds.matching import TitleMatcher
+
+    matcher = TitleMatcher(sound_ids=songs.column("id").to_pylist(), titles=songs.column("title").to_pylist(),
+                           authors=songs.column("artist").to_pylist())
+    rows = {row["id"]: row for row in songs.select(["id", "tempo", "energy", "danceability", "valence"]).to_pylist()}
+    ids, titles, authors = (table.column(n).to_pylist() for n in ("sound_id", "title", "author"))
+    pairs = [(title or "", author or "") for title, author in zip(titles, authors)]
+    for sound_id, matches in zip(ids, matcher.match_many(pairs, limit=1)):
+        if matches and sound_id not in known:
+            song = rows[matches[0].sound_id]
+            known[sound_id] = {k: float(song[k]) for k in ("tempo", "energy", "danceability", "valence")
+                               if song.get(k) is not None}
+    return known
+
+
+# -- similar music ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SimilarMatch:
+    """A similar track and the catalog posts that use it (best title/artist match first)."""
+
+    track: Any                   # sounds.similar.SimilarTrack
+    audio: Path | None
+    posts: list[dict]            # sound_id, title, author, title_score, artist_score, total_score, score, posts
+
+    def to_dict(self) -> dict:
+        track = asdict(self.track)
+        track.pop("path", None)  # a server path is nobody's business
+        return {**track, "playable": self.audio is not None, "tiktok": self.posts}
+
+
+def build_index(config: Mapping[str, Any], folders: Sequence[Path] = (), *, progress: Progress | None = None):
+    """Index the demo sounds and every audio file under ``folders`` for similar-music search,
+    saved where ``load_index`` finds it; returns the index and what was skipped, as
+    ``(folder/file, reason)``. A demo track's id is its sound's id (so its posts and audio are
+    found); another track's is ``<folder name>/<path in it>``."""
+    from dataclasses import replace
+
+    from sounds.similar import SimilarityIndex, index_folder
+
+    from .catalog import DEMO_DIR
+
+    records, skipped = [], []
+    sources = [DEMO_DIR / "audio", *map(Path, folders)]
+    for number, folder in enumerate(sources):
+        def heard(done: int, total: int, folder: Path = folder) -> None:
+            if progress:
+                progress(folder.name, done, total)
+
+        index, report = index_folder(folder, progress=heard)
+        demo = number == 0
+        known = demo_sounds()
+        for record in index.records:
+            if demo:
+                sound = known.get(Path(record.id).stem, {})
+                record = replace(record, id=Path(record.id).stem, title=sound.get("title", record.title),
+                                 artist=sound.get("author", record.artist), genre=record.genre or "demo")
+            else:
+                record = replace(record, id=f"{folder.name}/{record.id}")
+            records.append(record)
+        skipped += [(f"{folder.name}/{name}", reason) for name, reason in report.skipped]
+    index = SimilarityIndex(records)
+    path = index_path(config)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    index.save(path)
+    return index, skipped
+
+
+def similar(config: Mapping[str, Any], path: Path, *, limit: int = 10, genre: str | None = None,
+            posts_per_track: int = 3) -> list[SimilarMatch]:
+    """Tracks that sound like the audio at ``path`` (never itself or a copy of it), each with the
+    TikTok posts whose sound's title and artist match it, ranked by match then trend score."""
+    from sounds.audio import load_audio
+    from sounds.features import audio_features
+
+    index = load_index(config)
+    if index is None:
+        index, _ = build_index(config)  # the demo sounds, at least
+    y = load_audio(path)
+    found = index.query(audio_features(y, sr=22050), limit=limit, genre=genre, exclude_digest=_digest(path))
+    sounds = catalog_sounds(config)
+    scores = dict(zip(sounds.table.column("sound_id").to_pylist(), sounds.table.column("score").to_pylist()))
+    pairs = [(t.title or "", t.artist) for t in found]
+    matched = sounds.matcher.match_many(pairs, limit=posts_per_track * 2) if sounds.matcher and pairs else [[] for _ in found]
+    out = []
+    for track, matches in zip(found, matched):
+        ranked = sorted(matches, key=lambda m: (-round(m.total_score, 6), -(scores.get(m.sound_id) or 0), m.sound_id))
+        out.append(SimilarMatch(track=track, audio=audio_of(track.id, config),
+                                posts=[{**asdict(m), "score": scores.get(m.sound_id)} for m in ranked[:posts_per_track]]))
+    return out
+
+
+def _digest(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+# -- suggestions for a video -------------------------------------------------------------------
+def suggest(config: Mapping[str, Any], path: Path, *, extract: Callable[[list[Path]], list], embed,
+            limit: int = 10, progress: Progress | None = None) -> dict:
+    """Sounds that fit the video at ``path``: its text (the studio's text stage), its look and
+    pace (sampled frames) and its own tempo, ranked over the catalog's sounds; JSON-ready."""
+    from sounds.suggest import suggest_sounds
+    from sounds.video import video_features
+
+    steps = ("text", "video", "rank")
+    if progress:
+        progress(steps[0], 0, 3)
+    (said,) = extract([path])
+    text = " ".join(t for t in (said.transcript, " ".join(c.text for c in said.captions)) if t and t.strip())
+    if progress:
+        progress(steps[1], 1, 3)
+    video = video_features(path)
+    if progress:
+        progress(steps[2], 2, 3)
+    sounds = catalog_sounds(config)
+    found = suggest_sounds(text=text, video=video, posts=sounds.posts, embed=embed,
+                           sound_features=sounds.features, limit=limit)
+    if progress:
+        progress(steps[2], 3, 3)
+    return {"text": {"transcript": said.transcript, "language": said.language,
+                     "captions": [c.text for c in said.captions]},
+            "video": asdict(video),
+            "suggestions": [{**asdict(s), "playable": audio_of(s.sound_id, config) is not None} for s in found]}
+
+
+# -- try a sound on a clip ------------------------------------------------------------------
+def try_on(config: Mapping[str, Any], video: Path, *, sound_id: str, out: Path, keep_original: bool = True,
+           progress: Progress | None = None):
+    """The clip with the catalog sound ``sound_id`` (from its hook, fitted to the clip, loudness-
+    matched, ducked under the clip's speech when ``keep_original``) written to ``out``."""
+    from sounds.mix import put_song_on_video
+
+    song = audio_of(sound_id, config)
+    if song is None:
+        raise SoundsError("sound_id", f"{sound_id[:60]!r} has no playable audio here (a TikTok export's "
+                                      "links expire): pick a sound marked playable")
+    return put_song_on_video(video=video, song=song, out=out, keep_original=keep_original,
+                             music_level_db=float(config.get("TRENDTOK_SOUNDS_MUSIC_DB", -12)), progress=progress)
