@@ -48,13 +48,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     api_keys.init_app(app)
     uploads.init_app(app)  # after sessions: the secret key signs upload URLs
     jobs.init_app(app)
+    import sound_catalog
     import trend_lake
 
     from web import lake as lake_views
+    from web import sounds as sounds_views  # adds GET /api/sounds/trending to api.bp: imported before it registers
 
     trend_lake.init_app(app)
+    sound_catalog.init_app(app)
     app.register_blueprint(studio_views.bp)
     app.register_blueprint(lake_views.bp)
+    app.register_blueprint(sounds_views.bp)
     app.register_blueprint(api.bp)
     app.cli.add_command(search_command)
     return app

@@ -1,0 +1,88 @@
+"""The /sounds page and GET /api/sounds/trending on a fresh lake: the demo catalog answers, with
+audio to play; a real export beside it has stats but no audio, and says so; bad input names its
+field; an unknown hashtag is an empty list."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from trend_lake import Lake
+
+
+@pytest.fixture
+def lake_app(app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "TRENDTOK_LAKE", str(tmp_path / "lake"))
+    return app
+
+
+@pytest.fixture
+def client(lake_app):
+    return lake_app.test_client()
+
+
+@pytest.fixture(scope="module")
+def key(app):
+    out = app.test_cli_runner().invoke(args=["api-key", "create", "sounds-test"])
+    assert out.exit_code == 0, out.output
+    return out.output.strip()
+
+
+def test_the_page_lists_the_demo_sounds_with_a_player(client):
+    page = client.get("/sounds", query_string={"tags": "#Foodie, recipeoftheday"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    rows = re.findall(r'<li class="sound" data-sound-id="([^"]+)"', html)
+    assert rows and rows[0] == "demo-sunday-kitchen"  # the niche's hit in the demo posts
+    assert 'id="player-audio"' in html and 'id="player-seek"' in html and 'id="player-next"' in html
+    assert html.count('class="badge demo"') >= len(rows)
+    audio = re.search(r'data-audio="([^"]+)"', html).group(1)
+    served = client.get(audio)
+    assert served.status_code == 200 and served.data[:4] == b"OggS"
+
+
+def test_the_api_ranks_like_the_page_and_rising_marks_new_sounds(client, key):
+    headers = {"X-API-Key": key}
+    answer = client.get("/api/sounds/trending", query_string={"tags": "fashion,ootd", "limit": 3}, headers=headers)
+    assert answer.status_code == 200
+    data = answer.get_json()
+    assert data["sort"] == "score" and len(data["sounds"]) == 3
+    first = data["sounds"][0]
+    assert first["demo"] and first["playable"] and first["audio_url"].endswith(f"/sounds/audio/{first['sound_id']}")
+    assert [s["score"] for s in data["sounds"]] == sorted((s["score"] for s in data["sounds"]), reverse=True)
+    assert {"post_id", "url", "score"} <= set(first["top_posts"][0])
+    rising = client.get("/api/sounds/trending", query_string={"tags": "fashion", "sort": "rising"},
+                        headers=headers).get_json()["sounds"]
+    assert any(s["is_new"] and s["sound_id"] == "demo-fresh-start" for s in rising)
+
+
+@pytest.mark.parametrize("query, field", [({"tags": "fitness", "limit": 0}, "limit"),
+                                          ({"tags": "fitness", "limit": 10000}, "limit"),
+                                          ({"tags": "fitness", "limit": "ten"}, "limit"),
+                                          ({"tags": "fitness", "sort": "newest"}, "sort"),
+                                          ({"tags": ""}, "tags"),
+                                          ({"tags": "fit/ness"}, "tags")])
+def test_bad_input_is_a_400_naming_the_field(client, key, query, field):
+    answer = client.get("/api/sounds/trending", query_string=query, headers={"X-API-Key": key})
+    assert answer.status_code == 400 and answer.get_json()["error"].startswith(f"{field}: ")
+    page = client.get("/sounds", query_string=query)
+    assert page.status_code == 400 and f"{field}: " in page.get_data(as_text=True)
+
+
+def test_an_unknown_hashtag_is_an_empty_list(client, key):
+    answer = client.get("/api/sounds/trending", query_string={"tags": "nosuchtagatall"}, headers={"X-API-Key": key})
+    assert answer.status_code == 200 and answer.get_json()["sounds"] == []
+    assert "No sounds for these hashtags" in client.get("/sounds?tags=nosuchtagatall").get_data(as_text=True)
+
+
+def test_a_real_export_has_stats_but_says_it_has_no_audio(lake_app, client, shared_data):
+    Lake(lake_app.config["TRENDTOK_LAKE"]).ingest(shared_data / "tiktok" / "trending_tiktokapi.json",
+                                                  profile="trending")
+    html = client.get("/sounds", query_string={"tags": "funny"}).get_data(as_text=True)
+    listing = html[html.index('id="trending-list"'):]
+    assert "No audio here" in listing and "badge demo" not in listing
+
+
+def test_unknown_audio_is_a_404(client):
+    assert client.get("/sounds/audio/no-such-sound").status_code == 404
+    assert client.get("/sounds/audio/..%2F..%2Fetc%2Fpasswd").status_code == 404

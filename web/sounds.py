@@ -1,0 +1,78 @@
+"""The ``/sounds`` page: trending sounds for hashtags with a music player, sound suggestions for
+a clip, similar music for a track, and "try it on my clip" — plus ``GET /api/sounds/trending``
+(on the API blueprint, with its keys and sessions) and the local audio of catalog sounds.
+
+The page draws the trending list on the server; the uploads and jobs run from the page with its
+session through ``/api`` (``web/static/sounds.js``), as the lake page's import does.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, send_file, url_for
+
+import sound_catalog
+from sound_catalog.wire import trending_json
+from sounds import SoundsError
+from uploads import AUDIO_FORMATS
+
+from .api import ApiError
+from .api import bp as api_bp
+
+bp = Blueprint("sounds", __name__, template_folder="templates")
+
+DEFAULT_TAGS = "foodie, recipeoftheday"
+
+
+def _audio_url(sound_id: str) -> str:
+    return url_for("sounds.audio", sound_id=sound_id)
+
+
+def _tags(raw: str) -> list[str]:
+    return [t for t in (part.strip() for part in raw.replace(",", " ").split()) if t]
+
+
+def _trending(raw_tags: str, limit: object, sort: str) -> list[dict]:
+    tags = _tags(raw_tags)
+    if not tags:
+        raise SoundsError("tags", "one or more hashtags, such as fitness,workout")
+    try:
+        limit = int(limit)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise SoundsError("limit", f"a whole number from 1 to 100, not {str(limit)[:20]!r}") from None
+    found = sound_catalog.trending(current_app.config, tags=tags, limit=limit, sort=sort)
+    return trending_json(found, current_app.config, audio_url=_audio_url)
+
+
+@bp.get("/sounds")
+def page():
+    raw = request.args.get("tags", DEFAULT_TAGS)
+    sort = request.args.get("sort", "score")
+    sounds, error = [], None
+    try:
+        sounds = _trending(raw, request.args.get("limit", 10), sort)
+    except SoundsError as exc:
+        error = str(exc)
+    return render_template("sounds.html", tags=raw, sort=sort, sounds=sounds, error=error,
+                           demo_shown=bool(current_app.config.get("TRENDTOK_SOUNDS_DEMO", True)),
+                           audio_formats=AUDIO_FORMATS,
+                           max_upload_mb=int(current_app.config["TRENDTOK_UPLOAD_MAX_MB"])), 400 if error else 200
+
+
+@bp.get("/sounds/audio/<sound_id>")
+def audio(sound_id: str):
+    """A catalog sound's local audio; 404 when it has none (the id is looked up, never a path)."""
+    path = sound_catalog.audio_of(sound_id, current_app.config)
+    if path is None:
+        abort(404)
+    return send_file(path, conditional=True, max_age=3600)
+
+
+@api_bp.get("/sounds/trending")
+def api_trending():
+    """``?tags=fitness,workout&limit=10&sort=score|rising`` → ``{"tags", "sort", "sounds": [...]}``."""
+    raw = request.args.get("tags", "")
+    sort = request.args.get("sort", "score")
+    try:
+        sounds = _trending(raw, request.args.get("limit", 10), sort)
+    except SoundsError as exc:
+        raise ApiError(400, str(exc)) from None
+    return jsonify(tags=_tags(raw), sort=sort, sounds=sounds)
