@@ -13,6 +13,7 @@ from typing import Any, Mapping
 
 from animate_text import DEFAULT_SD_MODEL
 from music_gen import DEFAULT_MUSICGEN_MODEL
+from sounds.mix import DEFAULT_MUSIC_LEVEL_DB
 from summariser import DEFAULT_OPENAI_MODEL
 from tiktok_to_text.whisper_weights import DEFAULT_WHISPER_MODEL
 from utils import StudioError
@@ -44,7 +45,7 @@ DEFAULTS: dict[str, Any] = {
     "TRENDTOK_PROXY_HOPS": 0,                # reverse proxies in front (X-Forwarded-*); 0 = none, trust no header
     "TRENDTOK_SECRET_KEY": None,             # signs browser sessions; empty = a key made once beside TRENDTOK_DB
     "TRENDTOK_SOUNDS_DEMO": True,            # show the embedded demo sounds catalog (lake profile "demo") beside real imports
-    "TRENDTOK_SOUNDS_MUSIC_DB": -12,         # "try it on my clip": the song this many dB under the clip's own sound
+    "TRENDTOK_SOUNDS_MUSIC_DB": DEFAULT_MUSIC_LEVEL_DB,  # "try it on my clip": the song this many LU under the clip's sound
     "TRENDTOK_TRANSCRIBER": "auto",          # auto | sphinx | google | whisper
     "TRENDTOK_OCR": True,
     "TRENDTOK_WORKERS": 2,
@@ -79,6 +80,11 @@ def _convert(name: str, raw: str, default: Any) -> Any:
             return int(raw)
         except ValueError:
             raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+    if isinstance(default, float):
+        try:
+            return float(raw)
+        except ValueError:
+            raise SettingsError(f"{name} must be a number, not {raw!r}") from None
     if name.endswith("_SIZE"):
         parse_size(name, raw)  # refuse a bad size when the studio starts, not at its first cover
     return raw

@@ -244,4 +244,4 @@ def try_on(config: Mapping[str, Any], video: Path, *, sound_id: str, out: Path, 
         raise SoundsError("sound_id", f"{sound_id[:60]!r} has no playable audio here (a TikTok export's "
                                       "links expire): pick a sound marked playable")
     return put_song_on_video(video=video, song=song, out=out, keep_original=keep_original,
-                             music_level_db=float(config.get("TRENDTOK_SOUNDS_MUSIC_DB", -12)), progress=progress)
+                             music_level_db=float(config["TRENDTOK_SOUNDS_MUSIC_DB"]), progress=progress)

@@ -34,3 +34,9 @@ def test_sizes_are_width_by_height(raw, size):
 def test_a_bad_size_names_the_setting(raw):
     with pytest.raises(SettingsError, match="SD_SIZE must be WIDTHxHEIGHT"):
         parse_size("SD_SIZE", raw)
+
+
+def test_a_decimal_setting_is_read_as_a_number_or_refused_by_name():
+    assert load_settings({"TRENDTOK_SOUNDS_MUSIC_DB": "9.5"})["TRENDTOK_SOUNDS_MUSIC_DB"] == 9.5
+    with pytest.raises(SettingsError, match="TRENDTOK_SOUNDS_MUSIC_DB must be a number, not 'loud'"):
+        load_settings({"TRENDTOK_SOUNDS_MUSIC_DB": "loud"})
