@@ -13,7 +13,7 @@ Frames are read with OpenCV. Two samplings of the same pass:
 * **analysis**, ``frames_per_second`` (2) a second: brightness (mean luma, 0–1), colourfulness
   (Hasler & Süsstrunk 2003: about 15 is "slightly", 33 "moderately", 45 "quite", 59 "highly"
   colourful) and faces (the share of about ``FACE_SAMPLES`` (24) evenly spread samples in which
-  the Haar frontal-face cascade finds one: ``_FaceCascade``).
+  OpenCV's Haar frontal-face cascade finds one).
 
 The audio is decoded with the ffmpeg binary. **Music** is decided on two cues (``_music``):
 sustained pitched notes — the share of spectral peaks (150–3000 Hz) that hold their frequency
@@ -242,9 +242,9 @@ def _look(path: Path, *, frames_per_second: float, max_seconds: float) -> dict:
 
 
 def _face_share(greys: list[np.ndarray]) -> tuple[float | None, list[str]]:
-    detector = _FaceCascade.load()
+    detector = _face_detector()
     if detector is None:
-        return None, ["faces: no frontal-face cascade found (see _FaceCascade), so faces were not counted"]
+        return None, ["faces: OpenCV's frontal-face cascade did not load, so faces were not counted"]
     return sum(detector(cv2.equalizeHist(grey)) for grey in greys) / len(greys), []
 
 
@@ -321,133 +321,15 @@ def _voice(path: Path, *, max_seconds: float) -> tuple[float | None, list[str]]:
 
 # -- faces ----------------------------------------------------------------------------------------
 
-class _FaceCascade:
-    """OpenCV's Haar frontal-face cascade (Viola–Jones, Lienhart's stump-based 24×24 model).
-
-    OpenCV 5's wheels ship neither the cascade files nor ``CascadeClassifier``, so this reads
-    the XML and evaluates it in NumPy the way OpenCV 4's ``detectMultiScale`` does (an image
-    pyramid, windows variance-normalised over their inner 22×22, stage sums against stage
-    thresholds, neighbours grouped); on the real TikTok clip its raw windows are OpenCV 4's.
-    Where ``cv2.CascadeClassifier`` exists it is used instead (same answers, in C++).
-    The file is looked for in ``_cascade_dirs()``: OpenCV 4's ``cv2.data``, the package's
-    ``data`` folder, Debian's ``opencv-data``.
-    """
-
-    NAME = "haarcascade_frontalface_default.xml"
-    _loaded: dict[str, object] = {}
-
-    def __init__(self, xml: Path):
-        import xml.etree.ElementTree as ET
-
-        cascade = ET.parse(xml).getroot().find("cascade")
-        self.size = int(cascade.find("width").text), int(cascade.find("height").text)
-        rects = [[[float(v) for v in r.text.split()] for r in f.find("rects")] for f in cascade.find("features")]
-        self.rects = np.array([(r + [[0.0] * 5] * 3)[:3] for r in rects])              # (features, 3, x y w h weight)
-        self.stages = []
-        for stage in cascade.find("stages"):
-            weak = [(w.find("internalNodes").text.split(), w.find("leafValues").text.split())
-                    for w in stage.find("weakClassifiers")]
-            self.stages.append((float(stage.find("stageThreshold").text), np.array([int(n[2]) for n, _ in weak]),
-                                np.array([float(n[3]) for n, _ in weak], np.float32),
-                                np.array([[float(v) for v in leaf] for _, leaf in weak], np.float32)))
-
-    @classmethod
-    def load(cls):
-        """A callable grey image → bool (a face found), or None when no cascade file is found."""
-        if "detector" not in cls._loaded:
-            xml = next((d / cls.NAME for d in _cascade_dirs() if (d / cls.NAME).is_file()), None)
-            if xml is None:
-                cls._loaded["detector"] = None
-            elif hasattr(cv2, "CascadeClassifier"):
-                native = cv2.CascadeClassifier(str(xml))
-                cls._loaded["detector"] = lambda grey: len(native.detectMultiScale(
-                    grey, scaleFactor=1.2, minNeighbors=4, minSize=(30, 30))) > 0
-            else:
-                cls._loaded["detector"] = cls(xml).has_face
-        return cls._loaded["detector"]
-
-    def has_face(self, grey: np.ndarray, *, scale_factor: float = 1.2, min_neighbours: int = 4,
-                 min_size: int = 30) -> bool:
-        """Whether a group of more than ``min_neighbours`` similar windows holds a face."""
-        return bool(_groups(self.windows(grey, scale_factor=scale_factor, min_size=min_size), min_neighbours))
-
-    def windows(self, grey: np.ndarray, *, scale_factor: float, min_size: int) -> list[tuple[int, int, int, int]]:
-        height, width = grey.shape
-        out, factor = [], 1.0
-        while True:
-            win = round(self.size[0] * factor), round(self.size[1] * factor)
-            layer = round(width / factor), round(height / factor)
-            if win[0] > width or win[1] > height or layer[0] < self.size[0] or layer[1] < self.size[1]:
-                return out
-            if min(win) >= min_size:
-                image = grey if factor == 1.0 else cv2.resize(grey, layer, interpolation=cv2.INTER_LINEAR_EXACT)
-                out += [(round(x * factor), round(y * factor), *win)
-                        for x, y in self._layer(image, step=1 if factor > 2 else 2)]
-            factor *= scale_factor
-
-    def _layer(self, image: np.ndarray, *, step: int) -> list[tuple[int, int]]:
-        h, w = image.shape
-        ww, wh = self.size
-        pixels = image.astype(np.int64)
-        sums = np.zeros((h + 1, w + 1), np.int64)
-        squares = np.zeros((h + 1, w + 1), np.int64)
-        sums[1:, 1:] = pixels.cumsum(0).cumsum(1)
-        squares[1:, 1:] = (pixels * pixels).cumsum(0).cumsum(1)
-        stride, flat, flat_sq = w + 1, sums.ravel(), squares.ravel()
-        ys, xs = np.meshgrid(np.arange(0, h - wh + 1, step), np.arange(0, w - ww + 1, step), indexing="ij")
-        origin = (ys * stride + xs).ravel()
-
-        def box(table, at, x, y, bw, bh):
-            p = at + (y * stride + x)
-            return table[p] - table[p + bw] - table[p + bh * stride] + table[p + bh * stride + bw]
-
-        area = (ww - 2) * (wh - 2)
-        total, square = box(flat, origin, 1, 1, ww - 2, wh - 2), box(flat_sq, origin, 1, 1, ww - 2, wh - 2)
-        spread = area * square.astype(np.float64) - total.astype(np.float64) ** 2
-        norm = np.where(spread > 0, 1.0 / np.sqrt(np.maximum(spread, 1e-12)), 0.0)
-        alive = np.flatnonzero((spread > 0) & (area * norm < 0.1))   # flat windows (std ≤ 10) hold no face
-        norm = norm.astype(np.float32)
-        for threshold, features, splits, leaves in self.stages:
-            if not len(alive):
-                return []
-            at = origin[alive][:, None]
-            value = np.zeros((len(alive), len(features)), np.float32)
-            for k in range(3):
-                x, y, bw, bh, weight = (self.rects[features, k, i].astype(np.int64) if i < 4
-                                        else self.rects[features, k, i] for i in range(5))
-                if np.any(weight):
-                    value += weight.astype(np.float32) * box(flat, at, x, y, bw, bh).astype(np.float32)
-            value *= norm[alive][:, None]
-            alive = alive[np.where(value < splits, leaves[:, 0], leaves[:, 1]).sum(axis=1) >= threshold]
-        return [(int(p % stride), int(p // stride)) for p in origin[alive]]
+_FACE_CASCADE = "haarcascade_frontalface_default.xml"
+_detector: list = []  # the loaded cascade, once per process
 
 
-def _groups(rects: list[tuple[int, int, int, int]], min_neighbours: int, eps: float = 0.2) -> int:
-    """How many clusters of similar windows have more than ``min_neighbours`` members
-    (OpenCV's groupRectangles similarity: every edge within eps of the smaller size)."""
-    parent = list(range(len(rects)))
-
-    def root(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, a in enumerate(rects):
-        for j in range(i):
-            b = rects[j]
-            delta = eps * (min(a[2], b[2]) + min(a[3], b[3])) * 0.5
-            if (abs(a[0] - b[0]) <= delta and abs(a[1] - b[1]) <= delta and abs(a[0] + a[2] - b[0] - b[2]) <= delta
-                    and abs(a[1] + a[3] - b[1] - b[3]) <= delta):
-                parent[root(i)] = root(j)
-    sizes: dict[int, int] = {}
-    for i in range(len(rects)):
-        sizes[root(i)] = sizes.get(root(i), 0) + 1
-    return sum(n > min_neighbours for n in sizes.values())
-
-
-def _cascade_dirs() -> list[Path]:
-    """Where the cascade file is looked for, in order."""
-    dirs = [Path(cv2.data.haarcascades)] if getattr(getattr(cv2, "data", None), "haarcascades", None) else []
-    return dirs + [Path(__file__).with_name("data"), Path("/usr/share/opencv4/haarcascades"),
-                   Path("/usr/share/opencv/haarcascades")]
+def _face_detector():
+    """OpenCV's own Haar frontal-face cascade (Viola–Jones, from the ``cv2.data`` the
+    opencv-python 4 wheel ships), as a callable grey image → bool; None when it cannot load."""
+    if not _detector:
+        cascade = cv2.CascadeClassifier(str(Path(cv2.data.haarcascades) / _FACE_CASCADE))
+        _detector.append(None if cascade.empty() else lambda grey: len(cascade.detectMultiScale(
+            grey, scaleFactor=1.2, minNeighbors=4, minSize=(30, 30))) > 0)
+    return _detector[0]
