@@ -3,9 +3,47 @@ video, similar music and the TikTok videos that use it (``music_gen`` makes new 
 
 The package reads no store of its own: catalog rows (the trend lake's ``metadata``) and
 feature vectors come in as arguments; the lake, web and job layers do the reading.
+
+    trending_sounds(posts, tags=["fitness"], limit=10, sort="score")   # [TrendingSound]
+    SimilarityIndex(records).query(audio_features(load_audio(path), sr=22050), limit=10)
+    TitleMatcher(sound_ids=…, titles=…, authors=…).match("Levitating", "Dua Lipa")
+    suggest_sounds(text=…, video=video_features(path), posts=…, embed=…)  # [Suggestion]
+    put_song_on_video(video=clip, song=track, out=out)                   # MixResult
+
+Each part is imported when first named (``sounds.TitleMatcher`` loads scikit-learn, not
+OpenCV), so a module that needs one contract, such as a default, stays cheap to import.
 """
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 from ._types import MAX_AUDIO_BYTES, MAX_AUDIO_SECONDS, SCORE_WEIGHTS, AudioError, CatalogError, SoundsError
 
-__all__ = ["AudioError", "CatalogError", "MAX_AUDIO_BYTES", "MAX_AUDIO_SECONDS", "SCORE_WEIGHTS", "SoundsError"]
+_PARTS = {
+    "audio": ("AUDIO_SUFFIXES", "load_audio", "read_audio"),
+    "features": ("FEATURE_DIM", "FEATURE_LAYOUT", "audio_features", "reference_features"),
+    "similar": ("IndexReport", "SimilarTrack", "SimilarityIndex", "TrackRecord", "index_folder"),
+    "trending": ("TopPost", "TrendingSound", "trending_sounds"),
+    "matching": ("TitleMatch", "TitleMatcher", "normalise_title"),
+    "video": ("VideoFeatures", "video_features"),
+    "suggest": ("Suggestion", "suggest_sounds"),
+    "mix": ("DEFAULT_MUSIC_LEVEL_DB", "MixResult", "put_song_on_video"),
+}
+_WHERE = {name: module for module, names in _PARTS.items() for name in names}
+
+__all__ = ["AudioError", "CatalogError", "MAX_AUDIO_BYTES", "MAX_AUDIO_SECONDS", "SCORE_WEIGHTS", "SoundsError",
+           *sorted(_WHERE)]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sounds' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # looked up once
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))
