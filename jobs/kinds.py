@@ -17,6 +17,7 @@ and nothing is queued) and stored in their normalised form, so a handler only re
 - ``lake_stages``: the lake's stages after ingest (``transcribe``, ``analyse``; default both)
   over the partitions they have not done → ``{"partitions": {stage: partitions done}}``,
   with one progress stage per lake stage.
+- ``suggest``, ``try_sound``, ``similar``: the sounds features (``jobs.sound_kinds``).
 
 The studio's kinds (``search`` … ``preview``) answer with a run's result JSON, so a client
 handles them alike; the lake's kinds answer with what they did to the lake
@@ -38,6 +39,7 @@ from trend_lake import ExportError, Lake, LakeError, check_profile, open_lake
 from trend_lake.stages import STAGES, run_stage
 from uploads import UploadError, Uploads
 
+from . import sound_kinds
 from ._types import Job, JobCancelled, UnknownKind
 from .callbacks import check_callback_url
 from .runner import Handler, JobContext
@@ -247,8 +249,10 @@ def _lake_stages(studio: pipeline.Studio, lake: Callable[[], Lake]) -> Handler:
 #: Job kind → how its params are read from a request body, and (the studio's kinds) what runs it;
 #: ``handlers`` binds the lake's kinds to the lake as well.
 PARAMS = {"search": search_params, "studio": studio_params, "regenerate": regenerate_params,
-          "preview": preview_params, "lake_import": lake_import_params, "lake_stages": lake_stages_params}
-_HANDLERS = {"search": _search, "studio": _studio, "regenerate": _regenerate, "preview": _preview}
+          "preview": preview_params, "lake_import": lake_import_params, "lake_stages": lake_stages_params,
+          **sound_kinds.PARAMS}
+_HANDLERS = {"search": _search, "studio": _studio, "regenerate": _regenerate, "preview": _preview,
+             **sound_kinds.HANDLERS}
 
 
 def check_params(kind: Any, payload: Mapping[str, Any], *, owner: str, uploads: Uploads | None = None,

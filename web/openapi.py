@@ -22,6 +22,9 @@ _TAGS = {"description": f"{MAX_TAGS} hashtags at most, of up to {MAX_TAG_LENGTH}
                         "(a list, or one string separated by commas or spaces)",
          "oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]}
 _SEED = {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_SEED}
+_TAG = rf"#?[A-Za-z0-9_]{{1,{MAX_TAG_LENGTH}}}"
+_TAG_LIST = rf"^ ?{_TAG}(?:[ ,]+{_TAG}){{0,{MAX_TAGS - 1}}} ?$"
+_LIMIT = {"type": "integer", "minimum": 1, "maximum": 100, "default": 10}
 _CALLBACK = {"anyOf": [{"type": "string", "format": "uri", "maxLength": 2000}, {"enum": [None, ""]}],
              "description": "POSTed the final status, signed (X-TrendTok-Signature); its host must be listed in "
                             "TRENDTOK_CALLBACK_HOSTS (null or empty: no callback)"}
@@ -58,7 +61,10 @@ def openapi_document() -> dict[str, Any]:
                                              {"$ref": "#/components/schemas/RegenerateJob"},
                                              {"$ref": "#/components/schemas/PreviewJob"},
                                              {"$ref": "#/components/schemas/LakeImportJob"},
-                                             {"$ref": "#/components/schemas/LakeStagesJob"}],
+                                             {"$ref": "#/components/schemas/LakeStagesJob"},
+                                             {"$ref": "#/components/schemas/SuggestJob"},
+                                             {"$ref": "#/components/schemas/TrySoundJob"},
+                                             {"$ref": "#/components/schemas/SimilarJob"}],
                                    "discriminator": {"propertyName": "kind"}}}}},
                     "responses": {
                         "202": {"description": "Queued (or, with a repeated Idempotency-Key, the earlier job)",
@@ -135,6 +141,22 @@ def openapi_document() -> dict[str, Any]:
                                       "400": _ERROR, "403": _ERROR, "404": _ERROR, "409": _ERROR, "413": _ERROR,
                                       "422": {**_ERROR, "description": "Arrived, but not a usable clip or export "
                                                                        "(why)"}}},
+            },
+            "/api/sounds/trending": {
+                "get": {"summary": "The catalog's sounds for hashtags, by seed 001's score or by growth",
+                        "parameters": [
+                            {"name": "tags", "in": "query", "required": True,
+                             "schema": {"type": "string", "pattern": _TAG_LIST},
+                             "description": f"1 to {MAX_TAGS} hashtags, separated by commas or spaces ('#' optional; "
+                                            "letters of any script are taken, the pattern shows ASCII)"},
+                            {"name": "limit", "in": "query", "required": False,
+                             "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10}},
+                            {"name": "sort", "in": "query", "required": False,
+                             "schema": {"type": "string", "enum": ["score", "rising"], "default": "score"}}],
+                        "responses": {"200": {"description": "The sounds, best first (an unknown hashtag: none)",
+                                              "content": {"application/json": {"schema": {
+                                                  "$ref": "#/components/schemas/TrendingSounds"}}}},
+                                      "400": _ERROR, "401": _ERROR}},
             },
             "/api/openapi.json": {
                 "get": {"summary": "This document", "security": [],
@@ -221,6 +243,58 @@ def openapi_document() -> dict[str, Any]:
                         "callback_url": _CALLBACK,
                     },
                 },
+                "SuggestJob": {
+                    "type": "object", "required": ["kind", "upload_id"],
+                    "description": "Catalog sounds that fit the caller's uploaded clip (its speech and captions, look, "
+                                   "pace and tempo), each with a one-line reason; the result has `suggestions`, "
+                                   "`text` and `video`",
+                    "properties": {"kind": {"type": "string", "enum": ["suggest"]},
+                                   "upload_id": {"type": "string", "description": "A ready video upload of the caller's"},
+                                   "limit": _LIMIT, "callback_url": _CALLBACK},
+                },
+                "TrySoundJob": {
+                    "type": "object", "required": ["kind", "upload_id", "sound_id"],
+                    "description": "The caller's clip with a catalog sound from its hook, fitted, loudness-matched and "
+                                   "ducked under the clip's speech; the result has the new run's `video_url`",
+                    "properties": {"kind": {"type": "string", "enum": ["try_sound"]},
+                                   "upload_id": {"type": "string", "description": "A ready video upload of the caller's"},
+                                   "sound_id": {"type": "string", "minLength": 1,
+                                                "description": "A sound marked playable by /api/sounds/trending or "
+                                                               "a suggestion"},
+                                   "keep_original": {"type": "boolean", "default": True},
+                                   "callback_url": _CALLBACK},
+                },
+                "SimilarJob": {
+                    "type": "object", "required": ["kind", "upload_id"],
+                    "description": "Indexed tracks that sound like the caller's uploaded audio (never itself), each with "
+                                   "the catalog sounds matching its title and artist; the result has `similar`",
+                    "properties": {"kind": {"type": "string", "enum": ["similar"]},
+                                   "upload_id": {"type": "string", "description": "A ready audio upload of the caller's"},
+                                   "genre": {"type": ["string", "null"], "maxLength": 60},
+                                   "limit": _LIMIT, "callback_url": _CALLBACK},
+                },
+                "TrendingSounds": {
+                    "type": "object", "required": ["tags", "sort", "sounds"],
+                    "properties": {"tags": {"type": "array", "items": {"type": "string"}},
+                                   "sort": {"type": "string", "enum": ["score", "rising"]},
+                                   "sounds": {"type": "array", "items": {
+                                       "type": "object",
+                                       "required": ["sound_id", "score", "posts", "top_posts", "demo", "playable"],
+                                       "properties": {
+                                           "sound_id": {"type": "string"}, "title": {"type": ["string", "null"]},
+                                           "author": {"type": ["string", "null"]},
+                                           "original": {"type": ["boolean", "null"]}, "score": {"type": "integer"},
+                                           "posts": {"type": "integer"},
+                                           "top_posts": {"type": "array", "items": {"type": "object"}},
+                                           "play_url": {"type": ["string", "null"],
+                                                        "description": "TikTok's link from the export (often expired)"},
+                                           "audio_url": {"type": ["string", "null"],
+                                                         "description": "This server's copy, when it has one"},
+                                           "playable": {"type": "boolean"}, "demo": {"type": "boolean"},
+                                           "posts_per_day": {"type": ["number", "null"]},
+                                           "engagement_per_day": {"type": ["number", "null"]},
+                                           "is_new": {"type": "boolean"}}}}},
+                },
                 "NewUpload": {
                     "type": "object", "required": ["filename", "content_type", "size"],
                     "properties": {
@@ -279,7 +353,9 @@ def openapi_document() -> dict[str, Any]:
                         "result": {"type": "object", "description": "A run's JSON, as POST /search answers (a "
                                    "preview job's run also has `preview`); for lake_import the import's report "
                                    "(source, format, table, read, imported, skipped, reasons, examples, partition), "
-                                   "for lake_stages {\"partitions\": {stage: partitions done}}"},
+                                   "for lake_stages {\"partitions\": {stage: partitions done}}; for suggest {suggestions, "
+                                   "text, video}; for try_sound {run_id, video_url, hook_start_s…}; for similar "
+                                   "{similar}"},
                         "status_url": {"type": "string"}, "events_url": {"type": "string"},
                     },
                 },
