@@ -65,7 +65,9 @@ HISTORY = 10
 #: How the history names a job that has neither a title nor tags.
 _KIND_NAMES = {("regenerate", "music"): "New soundtrack", ("regenerate", "image"): "New cover",
                ("preview", None): "Preview video", ("lake_import", None): "Trend lake import",
-               ("lake_stages", None): "Trend lake stages"}
+               ("lake_stages", None): "Trend lake stages", ("suggest", None): "Sounds for my clip",
+               ("try_sound", None): "A sound on my clip", ("similar", None): "Similar music"}
+_SOUND_KINDS = ("suggest", "try_sound", "similar")
 
 
 def _history() -> list[dict[str, Any]]:
@@ -78,9 +80,14 @@ def _history() -> list[dict[str, Any]]:
             named = f"{named}: {job.result['source']}"
         what = params.get("title") or " ".join(f"#{t}" for t in params.get("tags") or []) or named
         run_id = (job.result or {}).get("run_id")
-        url = url_for("studio.run_page", run_id=run_id) if run_id else None
-        if url is None and job.kind.startswith("lake_") and job.status is JobStatus.SUCCEEDED:
-            url = url_for("lake.page")  # what a lake job did shows on the lake's page
+        url = url_for("studio.run_page", run_id=run_id) if run_id and job.kind != "try_sound" else None
+        if job.status is JobStatus.SUCCEEDED and url is None:
+            if job.kind == "try_sound":  # its run is the one MP4, no run page
+                url = job.result["video_url"]
+            elif job.kind.startswith("lake_"):
+                url = url_for("lake.page")  # what a lake job did shows on the lake's page
+            elif job.kind in _SOUND_KINDS:
+                url = url_for("sounds.page")
         rows.append({"what": what, "kind": job.kind, "status": job.status.value, "error": job.error,
                      "created_at": time.strftime("%d %b %H:%M", time.localtime(job.created_at)),
                      "url": url})
