@@ -34,6 +34,9 @@ bench: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/bench_jobs.py
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/bench_lake.py
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/bench_categories.py
+	HF_HUB_OFFLINE=1 $(BIN)/python bench/bench_sounds_audio.py
+	HF_HUB_OFFLINE=1 $(BIN)/python bench/bench_sounds_catalog.py
+	HF_HUB_OFFLINE=1 $(BIN)/python bench/eval_suggest.py
 
 # Regenerates the bundled demo videos (needs Debian's flite: apt-get install flite).
 demo-library: $(STAMP)
