@@ -57,7 +57,7 @@ def page():
                            max_upload_mb=int(current_app.config["TRENDTOK_UPLOAD_MAX_MB"])), 400 if error else 200
 
 
-@bp.get("/sounds/audio/<sound_id>")
+@bp.get("/sounds/audio/<path:sound_id>")  # an indexed track's id is "<folder>/<file>"
 def audio(sound_id: str):
     """A catalog sound's local audio; 404 when it has none (the id is looked up, never a path)."""
     path = sound_catalog.audio_of(sound_id, current_app.config)

@@ -54,3 +54,14 @@ def test_index_skips_a_broken_file_and_similar_finds_the_rest(runner, tmp_path, 
     assert demo["playable"] and demo["tiktok"] and demo["tiktok"][0]["sound_id"] == demo["id"]
     bad = runner.invoke(args=["sounds", "similar", str(folder / "broken.mp3")])
     assert bad.exit_code == 1 and "Error: file: " in bad.output
+
+
+def test_an_indexed_tracks_audio_plays_from_the_page(runner, app, tmp_path, shared_data):
+    folder = tmp_path / "tracks"
+    folder.mkdir()
+    (folder / "Vibe.ogg").write_bytes((shared_data / "music" / "Kevin_MacLeod_-_Vibe_Ace.ogg").read_bytes())
+    assert runner.invoke(args=["sounds", "index", str(folder)]).exit_code == 0
+    client = app.test_client()
+    served = client.get("/sounds/audio/tracks/Vibe.ogg")
+    assert served.status_code == 200 and served.data[:4] == b"OggS"
+    assert client.get("/sounds/audio/tracks/..%2F..%2Fetc%2Fpasswd").status_code == 404
