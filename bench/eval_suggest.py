@@ -32,7 +32,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 EXPORTS = ROOT.parent / "shared" / "data" / "tiktok"
 
-from sounds.suggest import POPULARITY_ONLY, WEIGHTS, leave_one_out  # noqa: E402
+from sounds.evaluation import leave_one_out  # noqa: E402
+from sounds.suggest import POPULARITY_ONLY, WEIGHTS  # noqa: E402
 from trend_lake import Lake, run_query  # noqa: E402
 
 
