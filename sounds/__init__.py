@@ -28,6 +28,7 @@ _PARTS = {
     "matching": ("TitleMatch", "TitleMatcher", "normalise_title"),
     "video": ("VideoFeatures", "video_features"),
     "suggest": ("Suggestion", "suggest_sounds"),
+    "evaluation": ("LeaveOneOut", "leave_one_out"),
     "mix": ("DEFAULT_MUSIC_LEVEL_DB", "MixResult", "put_song_on_video"),
 }
 _WHERE = {name: module for module, names in _PARTS.items() for name in names}
