@@ -1,62 +1,15 @@
 """The studio in a real browser: Debian's Chromium, driven by Selenium through chromedriver.
 
-Skipped where Chromium is not installed (.ci/run installs it from Debian's packages).
+Skipped where Chromium is not installed (.ci/run installs it from Debian's packages); the
+browser, the live server and screenshots are conftest.py's fixtures, shared with the other pages' tests.
 """
 import os
 import shutil
-import threading
 import time
 
 import pytest
-from werkzeug.serving import make_server
 
-CHROMIUM = shutil.which("chromium")
-CHROMEDRIVER = shutil.which("chromedriver")
-pytestmark = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason="Debian's chromium/chromium-driver absent")
-
-
-@pytest.fixture(scope="module")
-def base_url(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def downloads(tmp_path_factory):
-    return tmp_path_factory.mktemp("downloads")
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory, downloads):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1200,2000", "--autoplay-policy=no-user-gesture-required",
-                 f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
-        options.add_argument(flag)
-    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
-                                              "download.prompt_for_download": False})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
-    yield driver
-    driver.quit()
-
-
-def _screenshot(browser, name):
-    folder = os.environ.get("TRENDTOK_SCREENSHOTS")
-    if folder:
-        os.makedirs(folder, exist_ok=True)
-        browser.save_screenshot(os.path.join(folder, name))
-
-
-def test_tag_form_shows_stage_progress_then_the_result(browser, base_url, downloads):
+def test_tag_form_shows_stage_progress_then_the_result(browser, base_url, downloads, screenshot):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -75,7 +28,7 @@ def test_tag_form_shows_stage_progress_then_the_result(browser, base_url, downlo
             seen_stages.update(li.get_attribute("data-stage")
                                for li in browser.find_elements(By.CSS_SELECTOR, ".stages li.active, .stages li.done"))
             if len(seen_stages) == 2:
-                _screenshot(browser, "progress.png")
+                screenshot("progress.png")
         except Exception:  # the page navigated away between the two calls
             break
         time.sleep(0.05)
@@ -90,7 +43,7 @@ def test_tag_form_shows_stage_progress_then_the_result(browser, base_url, downlo
     assert len(browser.find_elements(By.CSS_SELECTOR, ".video video")) >= 1
     # Each video shows its poster frame before it plays.
     assert all(v.get_attribute("poster") for v in browser.find_elements(By.CSS_SELECTOR, ".video video"))
-    _screenshot(browser, "result.png")
+    screenshot("result.png")
 
     assert len(browser.find_element(By.CSS_SELECTOR, ".summary").text.split()) >= 5
 
@@ -144,7 +97,8 @@ def own_clip(tmp_path_factory):
     return path
 
 
-def test_my_own_clip_uploads_then_shows_stages_then_a_soundtrack_as_long_as_the_clip(browser, base_url, own_clip):
+def test_my_own_clip_uploads_then_shows_stages_then_a_soundtrack_as_long_as_the_clip(browser, base_url, own_clip,
+                                                                                     screenshot):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -164,7 +118,7 @@ def test_my_own_clip_uploads_then_shows_stages_then_a_soundtrack_as_long_as_the_
             counts.update(c.text for c in browser.find_elements(By.CSS_SELECTOR, ".stages .count") if c.text)
             if "music" in seen_stages and not os.path.exists(os.path.join(os.environ.get("TRENDTOK_SCREENSHOTS", "/"),
                                                                           "clip-progress.png")):
-                _screenshot(browser, "clip-progress.png")
+                screenshot("clip-progress.png")
         except AssertionError:
             raise
         except Exception:  # the page navigated away between two calls
@@ -177,7 +131,7 @@ def test_my_own_clip_uploads_then_shows_stages_then_a_soundtrack_as_long_as_the_
     WebDriverWait(browser, 20).until(lambda d: (d.execute_script(length) or 0) > 0)
     assert abs(browser.execute_script(length) - probe_duration(own_clip)) < 0.01
     assert browser.find_element(By.CSS_SELECTOR, ".idea-title").text
-    _screenshot(browser, "clip-result.png")
+    screenshot("clip-result.png")
 
     # Render preview video: a job on the run page, then the clip with its soundtrack, in the page.
     clip_run = browser.current_url
@@ -191,7 +145,7 @@ def test_my_own_clip_uploads_then_shows_stages_then_a_soundtrack_as_long_as_the_
     preview_length = "const v = document.querySelector('#preview video'); return v && v.duration"
     WebDriverWait(browser, 20).until(lambda d: (d.execute_script(preview_length) or 0) > 0)
     assert abs(browser.execute_script(preview_length) - probe_duration(own_clip)) < 0.1
-    _screenshot(browser, "clip-preview.png")
+    screenshot("clip-preview.png")
 
     # Regenerate soundtrack: a new run of the same clip, still exactly as long as the clip.
     browser.get(clip_run)
@@ -209,7 +163,7 @@ def test_my_own_clip_uploads_then_shows_stages_then_a_soundtrack_as_long_as_the_
     assert "VID_20261124_101500" in history and "Preview video" in history and "New soundtrack" in history
 
 
-def test_a_file_that_is_not_a_video_gets_the_servers_reason(browser, base_url, tmp_path):
+def test_a_file_that_is_not_a_video_gets_the_servers_reason(browser, base_url, tmp_path, screenshot):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -223,19 +177,19 @@ def test_a_file_that_is_not_a_video_gets_the_servers_reason(browser, base_url, t
     WebDriverWait(browser, 30).until(lambda d: error.is_displayed())
     assert error.text.startswith("content: not a video or audio file"), error.text
     assert browser.find_element(By.ID, "clip-go").is_enabled()
-    _screenshot(browser, "clip-error.png")
+    screenshot("clip-error.png")
     browser.refresh()  # no job was started
     assert len(browser.find_elements(By.CSS_SELECTOR, "#history li")) == jobs_before
 
 
-def test_the_studio_fits_a_phone_screen(browser, base_url):
+def test_the_studio_fits_a_phone_screen(browser, base_url, screenshot):
     from selenium.webdriver.common.by import By
 
     browser.set_window_size(390, 844)
     try:
         browser.get(base_url + "/")
         assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
-        _screenshot(browser, "phone.png")
+        screenshot("phone.png")
         browser.get(base_url + "/lake")  # the lake's SQL box and charts fit too
         assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
         browser.get(base_url + "/")
@@ -243,7 +197,7 @@ def test_the_studio_fits_a_phone_screen(browser, base_url):
         if runs:  # a run page, with its players and remix buttons, fits too
             browser.get(runs[0].get_attribute("href"))
             assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
-            _screenshot(browser, "phone-run.png")
+            screenshot("phone-run.png")
     finally:
         browser.set_window_size(1200, 2000)
 
@@ -257,7 +211,8 @@ def page_lake(app, tmp_path, monkeypatch):
     return Lake(tmp_path / "lake")
 
 
-def test_the_lake_page_imports_an_export_then_runs_the_stages(browser, base_url, page_lake, shared_data, tmp_path):
+def test_the_lake_page_imports_an_export_then_runs_the_stages(browser, base_url, page_lake, shared_data, tmp_path,
+                                                               screenshot):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -287,11 +242,11 @@ def test_the_lake_page_imports_an_export_then_runs_the_stages(browser, base_url,
     WebDriverWait(browser, 30).until(lambda d: "metadata 1" in d.find_element(By.ID, "lake-partitions").text)
     assert browser.find_elements(By.CSS_SELECTOR, "#chart-hashtags rect.bar")
     assert report.is_displayed() and page_lake.partitions("metadata")
-    _screenshot(browser, "lake-import.png")
+    screenshot("lake-import.png")
     browser.set_window_size(390, 844)
     try:  # the report and both job cards fit a phone too
         assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
-        _screenshot(browser, "lake-phone.png")
+        screenshot("lake-phone.png")
     finally:
         browser.set_window_size(1200, 2000)
 
@@ -308,7 +263,7 @@ def test_the_lake_page_imports_an_export_then_runs_the_stages(browser, base_url,
     assert browser.find_element(By.CSS_SELECTOR, "#stages-progress .bar").get_attribute("aria-valuenow") == "100"
     assert page_lake.partitions("text") == page_lake.partitions("metadata")
     WebDriverWait(browser, 30).until(lambda d: "text 1" in d.find_element(By.ID, "lake-partitions").text)
-    _screenshot(browser, "lake-stages.png")
+    screenshot("lake-stages.png")
 
 
 def test_the_lake_page_shows_the_apis_reason_for_a_bad_export_or_profile(browser, base_url, page_lake, tmp_path):
