@@ -126,8 +126,8 @@
         });
         await put(target, chosen, (p) => setBar(p, "Uploading " + p + "%"));
         setBar(100, "Checking the file…");
-        const upload = await arrived(target.status_url);
-        const job = await call("POST", section.dataset.jobs, { kind: kind, upload_id: upload.id, ...params() });
+        await arrived(target.status_url);
+        const job = await call("POST", section.dataset.jobs, { kind: kind, upload_id: target.upload_id, ...params() });
         setBar(0, "Waiting for a worker…");
         const done = await follow(job, (event) => {
           setBar(Math.round(100 * (event.fraction || 0)), "Step: " + event.stage);
