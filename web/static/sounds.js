@@ -49,8 +49,9 @@
   });
   document.getElementById("player-next").addEventListener("click", () => play(current + 1));
   document.getElementById("player-prev").addEventListener("click", () => play(current - 1));
-  audio.addEventListener("play", () => { toggle.textContent = "⏸"; toggle.setAttribute("aria-label", "Pause"); });
-  audio.addEventListener("pause", () => { toggle.textContent = "▶"; toggle.setAttribute("aria-label", "Play"); });
+  // The toggle shows its pause icon while playing (studio.css), its play icon otherwise.
+  audio.addEventListener("play", () => { toggle.classList.add("is-playing"); toggle.setAttribute("aria-label", "Pause"); });
+  audio.addEventListener("pause", () => { toggle.classList.remove("is-playing"); toggle.setAttribute("aria-label", "Play"); });
   audio.addEventListener("ended", () => play(current + 1));
   audio.addEventListener("loadedmetadata", () => { seek.max = audio.duration || 0; });
   audio.addEventListener("timeupdate", () => {
