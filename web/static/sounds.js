@@ -28,6 +28,7 @@
     const track = queue[current];
     document.querySelectorAll(".sound.playing").forEach((el) => el.classList.remove("playing"));
     track.el.classList.add("playing");
+    document.getElementById("player").classList.add("active");
     audio.src = track.url;
     document.getElementById("player-title").textContent = track.title;
     document.getElementById("player-artist").textContent = track.author;
