@@ -27,6 +27,20 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+@pytest.fixture(scope="session")
+def exports(shared_data) -> Path:
+    """The real TikTok exports (``../shared/data/tiktok``): the trend lake's and the sounds' samples."""
+    return shared_data / "tiktok"
+
+
+@pytest.fixture
+def lake(tmp_path):
+    """A fresh, empty trend lake in the test's folder."""
+    from trend_lake import Lake
+
+    return Lake(tmp_path / "lake")
+
+
 def studio_config(work: Path, **overrides) -> dict:
     """A test studio's settings: every folder and the database under ``work``, a fixed secret
     key, the embedded summary, music and cover; ``overrides`` on top."""
