@@ -251,8 +251,7 @@ def _lake_stages(studio: pipeline.Studio, lake: Callable[[], Lake]) -> Handler:
 PARAMS = {"search": search_params, "studio": studio_params, "regenerate": regenerate_params,
           "preview": preview_params, "lake_import": lake_import_params, "lake_stages": lake_stages_params,
           **sound_kinds.PARAMS}
-_HANDLERS = {"search": _search, "studio": _studio, "regenerate": _regenerate, "preview": _preview,
-             **sound_kinds.HANDLERS}
+_HANDLERS = {"search": _search, "studio": _studio, "regenerate": _regenerate, "preview": _preview}
 
 
 def check_params(kind: Any, payload: Mapping[str, Any], *, owner: str, uploads: Uploads | None = None,
@@ -271,10 +270,15 @@ def check_params(kind: Any, payload: Mapping[str, Any], *, owner: str, uploads: 
 
 
 def handlers(studio: pipeline.Studio, uploads: Uploads | None = None,
-             lake: Callable[[], Lake] | None = None) -> dict[str, Handler]:
+             lake: Callable[[], Lake] | None = None,
+             settings: Callable[[], Mapping[str, Any]] | None = None) -> dict[str, Handler]:
     """Every kind's handler, bound to this process's studio and uploads; ``lake`` gives the trend
-    lake as a job starts (default: the one the studio's settings name, ``TRENDTOK_LAKE``)."""
+    lake and ``settings`` the settings the sounds kinds read (the lake, the demo switch, the mix
+    level) as a job starts (default: the studio's, ``TRENDTOK_LAKE`` among them)."""
     if lake is None:
         lake = lambda: open_lake(studio.config)  # noqa: E731
+    if settings is None:
+        settings = lambda: studio.config  # noqa: E731
     return {**{kind: make(studio, uploads) for kind, make in _HANDLERS.items()},
-            "lake_import": _lake_import(uploads, lake), "lake_stages": _lake_stages(studio, lake)}
+            "lake_import": _lake_import(uploads, lake), "lake_stages": _lake_stages(studio, lake),
+            **{kind: make(studio, uploads, settings) for kind, make in sound_kinds.HANDLERS.items()}}

@@ -142,9 +142,10 @@ def init_app(app: Flask) -> JobQueue:
     store = JobStore(app.config["TRENDTOK_DB"])
     callbacks = Callbacks(secret=callback_secret(app),
                           status_url=lambda job_id: f"/api/jobs/{job_id}")
-    # The lake is read from the app's settings as each job starts, as the /lake page reads it per request.
+    # The lake (and the sounds' settings) are read from the app's settings as each job starts, as
+    # the /lake and /sounds pages read them per request.
     kinds = handlers(app.extensions["studio"], app.extensions.get("uploads"),
-                     lake=lambda: open_lake(app.config))
+                     lake=lambda: open_lake(app.config), settings=lambda: app.config)
     queue_size = int(app.config["TRENDTOK_QUEUE_SIZE"])
     runner: Runner
     if app.config.get("TRENDTOK_BROKER_URL"):

@@ -102,25 +102,25 @@ def _clip(uploads: Uploads | None, upload_id: str, media: str) -> tuple[Any, Pat
     return upload, uploads.path(upload.id)
 
 
-def _suggest(studio, uploads: Uploads | None) -> Handler:
+def _suggest(studio, uploads: Uploads | None, settings: Callable[[], Mapping[str, Any]]) -> Handler:
     def handle(job: Job, context: JobContext) -> dict[str, Any]:
         upload, path = _clip(uploads, job.params["upload_id"], "video")
         progress = _stage_progress(context, ("text", "video", "rank"))
-        result = sound_catalog.suggest(studio.config, path, extract=studio.extractor, embed=studio.embed,
+        result = sound_catalog.suggest(settings(), path, extract=studio.extractor, embed=studio.embed,
                                        limit=int(job.params["limit"]), progress=progress)
         return {**result, "upload_id": upload.id}
 
     return handle
 
 
-def _try_sound(studio, uploads: Uploads | None) -> Handler:
+def _try_sound(studio, uploads: Uploads | None, settings: Callable[[], Mapping[str, Any]]) -> Handler:
     def handle(job: Job, context: JobContext) -> dict[str, Any]:
         upload, path = _clip(uploads, job.params["upload_id"], "video")
         run_id = utils.new_run_id()
         folder = Path(studio.runs_dir) / run_id
         folder.mkdir(parents=True)
         progress = _stage_progress(context, ("decode", "mix", "encode"))
-        result = sound_catalog.try_on(studio.config, path, sound_id=job.params["sound_id"], out=folder / "tryon.mp4",
+        result = sound_catalog.try_on(settings(), path, sound_id=job.params["sound_id"], out=folder / "tryon.mp4",
                                       keep_original=bool(job.params["keep_original"]), progress=progress)
         return {"run_id": run_id, "video_url": runs.url(run_id, "tryon.mp4"), "sound_id": job.params["sound_id"],
                 "keep_original": job.params["keep_original"], "upload_id": upload.id,
@@ -130,11 +130,11 @@ def _try_sound(studio, uploads: Uploads | None) -> Handler:
     return handle
 
 
-def _similar(studio, uploads: Uploads | None) -> Handler:
+def _similar(studio, uploads: Uploads | None, settings: Callable[[], Mapping[str, Any]]) -> Handler:
     def handle(job: Job, context: JobContext) -> dict[str, Any]:
         upload, path = _clip(uploads, job.params["upload_id"], "audio")
         context.progress("similar", 0, 1, 0.0)
-        found = sound_catalog.similar(studio.config, path, limit=int(job.params["limit"]), genre=job.params["genre"])
+        found = sound_catalog.similar(settings(), path, limit=int(job.params["limit"]), genre=job.params["genre"])
         context.progress("similar", 1, 1, 1.0)
         return {"similar": [match.to_dict() for match in found], "upload_id": upload.id}
 
