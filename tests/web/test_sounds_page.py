@@ -86,3 +86,22 @@ def test_a_real_export_has_stats_but_says_it_has_no_audio(lake_app, client, shar
 def test_unknown_audio_is_a_404(client):
     assert client.get("/sounds/audio/no-such-sound").status_code == 404
     assert client.get("/sounds/audio/..%2F..%2Fetc%2Fpasswd").status_code == 404
+
+
+def test_a_post_link_that_is_not_a_web_address_is_never_a_link(app):
+    """An export's webpage_url and playUrl are whatever the file said: "javascript:…" must not
+    reach an href on the page, nor the API's JSON."""
+    from sound_catalog.wire import trending_json
+    from sounds import TopPost, TrendingSound
+
+    sound = TrendingSound(sound_id="m1", title="Evil", author="x", original=False, score=10, posts=1,
+                          top_posts=(TopPost("1", "javascript:alert(1)", 10), TopPost("2", "https://t.co/v/2", 5)),
+                          play_url="javascript:alert(2)", demo=False)
+    (data,) = trending_json([sound], app.config)
+    assert [p["url"] for p in data["top_posts"]] == [None, "https://t.co/v/2"] and data["play_url"] is None
+    with app.test_request_context():
+        from flask import render_template
+
+        html = render_template("sounds.html", tags="x", sort="score", sounds=[data], error=None, demo_shown=False,
+                               audio_formats=("mp3",), max_upload_mb=1)
+    assert "javascript:" not in html and 'href="https://t.co/v/2"' in html
