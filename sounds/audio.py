@@ -149,7 +149,8 @@ def _read_ffmpeg(path: Path, *, sr: int, max_seconds: float) -> tuple[np.ndarray
     run = _ffmpeg(["-v", "error", "-i", str(path), "-map", "0:a:0", "-t", f"{max_seconds + 1:.3f}",
                    "-ac", "1", "-rematrix_maxval", "1", "-ar", str(sr), "-f", "f32le", "pipe:1"])
     if run.returncode != 0:
-        tail = " ".join(run.stderr.decode("utf-8", "replace").strip().splitlines()[-1:])[:160]
+        tail = " ".join(run.stderr.decode("utf-8", "replace").strip().splitlines()[-1:])
+        tail = tail.replace(str(path), path.name)[:160]  # ffmpeg names the file by its server path
         raise AudioError("file", f"{path.name} could not be decoded ({tail or 'ffmpeg failed'})")
     samples = np.frombuffer(run.stdout, dtype="<f4").astype(np.float32)
     if samples.size > max_seconds * sr:

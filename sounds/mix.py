@@ -389,7 +389,9 @@ def put_song_on_video(*, video: Path, song: Path, out: Path, keep_original: bool
                        "-movflags", "+faststart", "-f", "mp4", temp],
                       stdin=np.ascontiguousarray(mixed.T, dtype=np.float32).tobytes())
         if run.returncode != 0:
-            tail = " ".join(run.stderr.decode("utf-8", "replace").strip().splitlines()[-1:])[:200]
+            tail = " ".join(run.stderr.decode("utf-8", "replace").strip().splitlines()[-1:])
+            # ffmpeg names the files it was given: the server's folders are nobody's business.
+            tail = tail.replace(str(temp), "the output").replace(str(video), video.name)[:200]
             raise SoundsError("video", f"ffmpeg could not write the MP4 from {video.name}: {tail}")
         os.chmod(temp, 0o644)  # mkstemp's 0600 would hide the MP4 from a separate web server
         os.replace(temp, out)
