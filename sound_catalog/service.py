@@ -19,21 +19,38 @@ import pyarrow.compute as pc
 
 from sounds import SCORE_WEIGHTS, SoundsError
 
-from .catalog import audio_of, catalog_history, catalog_posts, demo_sounds, index_path, lake_of, load_index
+from .catalog import (DEMO_PROFILE, audio_of, catalog_history, catalog_posts, demo_sounds, index_path, lake_of,
+                      load_index)
 
 Progress = Callable[[str, int, int], None]
 
 
 # -- trending ---------------------------------------------------------------------------------
 def trending(config: Mapping[str, Any], *, tags: Sequence[str], limit: int = 10, sort: str = "score") -> list:
-    """The catalog's sounds for ``tags`` (``sounds.trending_sounds``), each with ``audio`` (its
-    local file, or None when only an expired TikTok URL is known)."""
+    """The catalog's sounds for ``tags`` (``sounds.trending_sounds``).
+
+    "Rising" compares a sound's snapshots, so the demo's two weekly snapshots and the creator's
+    own imports are measured apart and merged by growth: else the demo's old stamps would be
+    the "previous crawl" of every real sound, making each one new with its whole score as growth.
+    """
     from sounds.trending import trending_sounds
 
     lake = lake_of(config)
     posts = catalog_posts(config, lake=lake)
-    history = catalog_history(config, lake=lake) if sort == "rising" else None
-    return trending_sounds(posts, tags=tags, limit=limit, sort=sort, history=history)
+    if sort != "rising":
+        return trending_sounds(posts, tags=tags, limit=limit, sort=sort)
+    history = catalog_history(config, lake=lake)
+    if not config.get("TRENDTOK_SOUNDS_DEMO", True):
+        return trending_sounds(posts, tags=tags, limit=limit, sort=sort, history=history)
+    real = {**config, "TRENDTOK_SOUNDS_DEMO": False}
+    demo_posts = posts.filter(pc.equal(posts.column("profile"), DEMO_PROFILE))
+    demo_history = history.filter(pc.equal(history.column("profile"), DEMO_PROFILE))
+    found = trending_sounds(catalog_posts(real, lake=lake), tags=tags, limit=limit, sort=sort,
+                            history=catalog_history(real, lake=lake))
+    found += trending_sounds(demo_posts, tags=tags, limit=limit, sort=sort, history=demo_history)
+    # The order trending_sounds gives one list: growth per day (unmeasured last), score, id.
+    found.sort(key=lambda s: (s.engagement_per_day is None, -(s.engagement_per_day or 0.0), -s.score, s.sound_id))
+    return found[:limit]
 
 
 # -- the catalog's sounds, for matching titles and features --------------------------------
