@@ -8,12 +8,13 @@ package and only named here.
 """
 from __future__ import annotations
 
+import math
 import os
 from typing import Any, Mapping
 
 from animate_text import DEFAULT_SD_MODEL
 from music_gen import DEFAULT_MUSICGEN_MODEL
-from sounds.mix import DEFAULT_MUSIC_LEVEL_DB
+from sounds.mix import DEFAULT_MUSIC_LEVEL_DB, MUSIC_LEVEL_RANGE_DB
 from summariser import DEFAULT_OPENAI_MODEL
 from tiktok_to_text.whisper_weights import DEFAULT_WHISPER_MODEL
 from utils import StudioError
@@ -68,6 +69,10 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+#: The decimal settings' allowed ranges, from the stage that reads each.
+_RANGES: dict[str, tuple[float, float]] = {"TRENDTOK_SOUNDS_MUSIC_DB": MUSIC_LEVEL_RANGE_DB}
+
+
 class SettingsError(StudioError, ValueError):
     """A setting's value cannot be read; the message names the setting."""
 
@@ -82,9 +87,13 @@ def _convert(name: str, raw: str, default: Any) -> Any:
             raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
     if isinstance(default, float):
         try:
-            return float(raw)
+            value = float(raw)
         except ValueError:
             raise SettingsError(f"{name} must be a number, not {raw!r}") from None
+        low, high = _RANGES.get(name, (-math.inf, math.inf))
+        if not (math.isfinite(value) and low <= value <= high):
+            raise SettingsError(f"{name} must be a number from {low:g} to {high:g}, not {raw!r}")
+        return value
     if name.endswith("_SIZE"):
         parse_size(name, raw)  # refuse a bad size when the studio starts, not at its first cover
     return raw

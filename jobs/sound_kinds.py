@@ -28,6 +28,7 @@ from ._types import Job, JobCancelled
 from .runner import Handler, JobContext
 
 MAX_LIMIT = 100
+MAX_SOUND_ID = 300  # an indexed track's id is its folder and path
 
 
 def _upload(payload: Mapping[str, Any], uploads: Uploads | None, *, owner: str, media: str, what: str):
@@ -63,13 +64,15 @@ def try_sound_params(payload: Mapping[str, Any], *, owner: str, uploads: Uploads
     sound_id = payload.get("sound_id")
     if not isinstance(sound_id, str) or not sound_id:
         raise InputError("sound_id", "required: a sound's id from /api/sounds/trending or a suggestion")
+    if len(sound_id) > MAX_SOUND_ID:
+        raise InputError("sound_id", f"at most {MAX_SOUND_ID} characters, not {len(sound_id)}")
     if has_app_context() and sound_catalog.audio_of(sound_id, current_app.config) is None:
         raise InputError("sound_id", f"{sound_id[:60]!r} has no playable audio here (a TikTok export's links "
                                      "expire): pick a sound marked playable")
     keep = payload.get("keep_original", True)
     if not isinstance(keep, bool):
         raise InputError("keep_original", f"true or false, not {str(keep)[:20]!r}")
-    return {"upload_id": upload.id, "sound_id": sound_id[:200], "keep_original": keep}
+    return {"upload_id": upload.id, "sound_id": sound_id, "keep_original": keep}
 
 
 def similar_params(payload: Mapping[str, Any], *, owner: str, uploads: Uploads | None,

@@ -18,14 +18,12 @@ from typing import Any, Mapping
 
 import pyarrow as pa
 
-from trend_lake import Lake, open_lake
-from trend_lake.catalog import post_history, posts
-from trend_lake.claims import claim, release
+from sounds import DEMO_PROFILE
+from trend_lake import Lake, claim, open_lake, post_history, posts, release
 
 logger = logging.getLogger(__name__)
 
 DEMO_DIR = Path(__file__).resolve().parents[1] / "sounds" / "demo"
-DEMO_PROFILE = "demo"
 #: The demo's two weekly snapshots, stamped a week apart so "rising" has a week to measure.
 DEMO_SNAPSHOTS = (("posts-1.json", 1_763_000_000.0), ("posts-2.json", 1_763_000_000.0 + 7 * 24 * 3600))
 INDEX_NAME = "sounds-index"
@@ -39,26 +37,42 @@ def lake_of(config: Mapping[str, Any]) -> Lake:
 
 
 def seed_demo(lake: Lake) -> bool:
-    """Ingest the demo catalog as profile ``demo`` when the lake has none of it yet; True when
-    this call did. Several processes starting at once (gunicorn workers) seed it once: the
-    first to claim it does the work, the others find it there next time."""
+    """Ingest the demo catalog as profile ``demo`` when the lake lacks any of its snapshots; True
+    when this call wrote one. Several processes starting at once (gunicorn workers) seed it
+    once: the one that claims it writes what is missing — looked at again after the claim, since
+    another may have finished meanwhile — and a seeding cut short is completed next time."""
     with _seed_lock:
         if lake.uri in _seeded:
             return False
-        if any(profile == DEMO_PROFILE for profile, _ in lake.partitions("metadata")):
+        if not _missing_demo(lake):
             _seeded.add(lake.uri)
             return False
         key = (DEMO_PROFILE, "seed")
         if not claim(lake, "demo", key, ttl_s=300):
-            return False
+            return False  # another process is seeding: its snapshots appear when it is done
+        wrote = False
         try:
-            for name, stamp in DEMO_SNAPSHOTS:
+            for name, stamp in _missing_demo(lake):
                 lake.ingest(DEMO_DIR / name, profile=DEMO_PROFILE, now=stamp)
+                wrote = True
         finally:
             release(lake, "demo", key)
         _seeded.add(lake.uri)
-        logger.info("sounds: the demo catalog is in the lake as profile %r", DEMO_PROFILE)
-        return True
+        if wrote:
+            logger.info("sounds: the demo catalog is in the lake as profile %r", DEMO_PROFILE)
+        return wrote
+
+
+def _missing_demo(lake: Lake) -> list[tuple[str, float]]:
+    """The demo snapshots not in the lake yet (each is known by its fixed stamp's day)."""
+    have = {stamp[:8] for profile, stamp in lake.partitions("metadata") if profile == DEMO_PROFILE}
+    return [(name, stamp) for name, stamp in DEMO_SNAPSHOTS if _day(stamp) not in have]
+
+
+def _day(stamp: float) -> str:
+    from datetime import datetime, timezone
+
+    return datetime.fromtimestamp(stamp, tz=timezone.utc).strftime("%Y%m%d")
 
 
 def _hidden(config: Mapping[str, Any]) -> tuple[str, ...]:

@@ -97,7 +97,11 @@ def index_command(folders: tuple[str, ...]) -> None:
         bar.set_description(step[:40])
         bar.refresh()
 
-    index, skipped = build_index(current_app.config, [Path(f) for f in folders], progress=progress)
+    try:
+        index, skipped = build_index(current_app.config, [Path(f) for f in folders], progress=progress)
+    except SoundsError as exc:
+        bar.close()
+        _fail(exc)
     bar.close()
     click.echo(f"indexed {len(index)} track(s), skipped {len(skipped)}")
     for name, reason in skipped:

@@ -17,7 +17,8 @@ from typing import Any, Callable, Mapping, Sequence
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from sounds import SCORE_WEIGHTS, SoundsError
+from sounds import SoundsError
+from sounds.trending import post_scores
 
 from .catalog import (DEMO_PROFILE, audio_of, catalog_history, catalog_posts, demo_sounds, index_path, lake_of,
                       load_index)
@@ -57,9 +58,10 @@ def trending(config: Mapping[str, Any], *, tags: Sequence[str], limit: int = 10,
 @dataclass
 class _Sounds:
     """One row per catalog sound: id, title, author, its posts' total score; and the matcher
-    fitted on them. Rebuilt when the catalog table changes."""
+    fitted on them. Rebuilt when the catalog's posts or its songs (the ``sounds`` table) change."""
 
     posts: pa.Table
+    songs: pa.Table
     table: pa.Table
     matcher: Any = None
     features: dict[str, dict[str, float]] = field(default_factory=dict)
@@ -70,53 +72,42 @@ _sounds: dict[str, _Sounds] = {}
 
 
 def catalog_sounds(config: Mapping[str, Any]) -> _Sounds:
+    from trend_lake import latest
+
     lake = lake_of(config)
     posts = catalog_posts(config, lake=lake)
+    songs = latest(lake, "sounds")  # the same object until a songs CSV is imported
     key = f"{lake.uri}|{config.get('TRENDTOK_SOUNDS_DEMO', True)}"
     with _sounds_lock:
         known = _sounds.get(key)
-        if known is not None and known.posts is posts:
+        if known is not None and known.posts is posts and known.songs is songs:
             return known
     table = _sound_table(posts)
     from sounds.matching import TitleMatcher
 
     matcher = TitleMatcher(sound_ids=table.column("sound_id").to_pylist(), titles=table.column("title").to_pylist(),
                            authors=table.column("author").to_pylist()) if table.num_rows else None
-    built = _Sounds(posts=posts, table=table, matcher=matcher, features=_sound_features(config, lake, table))
+    built = _Sounds(posts=posts, songs=songs, table=table, matcher=matcher, features=_sound_features(songs, table))
     with _sounds_lock:
         _sounds[key] = built
     return built
 
 
-def _score(posts: pa.Table) -> pa.Array:
-    total = None
-    for column, weight in SCORE_WEIGHTS.items():
-        part = pc.multiply(pc.fill_null(posts.column(column), 0), weight)
-        total = part if total is None else pc.add(total, part)
-    return total
-
-
 def _sound_table(posts: pa.Table) -> pa.Table:
     has = posts.filter(pc.is_valid(posts.column("music_id")))
     scored = pa.table({"sound_id": has.column("music_id"), "title": has.column("track"),
-                       "author": has.column("artist"), "score": _score(has)})
+                       "author": has.column("artist"), "score": post_scores(has)})
     return scored.group_by("sound_id", use_threads=False).aggregate([("title", "first"), ("author", "first"), ("score", "sum")]) \
         .rename_columns(["sound_id", "title", "author", "score"])
 
 
-def _sound_features(config: Mapping[str, Any], lake, table: pa.Table) -> dict[str, dict[str, float]]:
+def _sound_features(songs: pa.Table, table: pa.Table) -> dict[str, dict[str, float]]:
     """What is known of each sound's music: the demo's tempo from its score; for the rest, the
     songs CSVs' features (``sounds`` table: tempo, energy, danceability, valence) of the song
     whose title and artist match the sound's."""
     known: dict[str, dict[str, float]] = {}
     for sound_id, sound in demo_sounds().items():
         known[sound_id] = {"tempo": float(sound["bpm"])}
-    try:
-        from trend_lake.snapshot import latest
-
-        songs = latest(lake, "sounds")
-    except Exception:  # no songs imported: nothing more to know
-        return known
     if not songs.num_rows or not table.num_rows:
         return known
     from sounds.matching import TitleMatcher
@@ -161,7 +152,8 @@ def build_index(config: Mapping[str, Any], folders: Sequence[Path] = (), *, prog
     from .catalog import DEMO_DIR
 
     records, skipped = [], []
-    sources = [DEMO_DIR / "audio", *map(Path, folders)]
+    sources = [DEMO_DIR / "audio", *(Path(f).resolve() for f in folders)]
+    names = [_folder_names(sources[1:])]
     for number, folder in enumerate(sources):
         def heard(done: int, total: int, folder: Path = folder) -> None:
             if progress:
@@ -176,14 +168,31 @@ def build_index(config: Mapping[str, Any], folders: Sequence[Path] = (), *, prog
                 record = replace(record, id=Path(record.id).stem, title=sound.get("title", record.title),
                                  artist=sound.get("author", record.artist), genre=record.genre or "demo")
             else:
-                record = replace(record, id=f"{folder.name}/{record.id}")
+                record = replace(record, id=f"{names[0][number - 1]}/{record.id}")
             records.append(record)
-        skipped += [(f"{folder.name}/{name}", reason) for name, reason in report.skipped]
+        label = "demo" if demo else names[0][number - 1]
+        skipped += [(f"{label}/{name}", reason) for name, reason in report.skipped]
     index = SimilarityIndex(records)
     path = index_path(config)
     path.parent.mkdir(parents=True, exist_ok=True)
     index.save(path)
     return index, skipped
+
+
+def _folder_names(folders: Sequence[Path]) -> list[str]:
+    """A short, distinct name per indexed folder (its own name; "music-2" for a second "music";
+    "root" for "/"), so two folders' tracks never share an id."""
+    if len(set(folders)) < len(folders):
+        raise SoundsError("folders", "a folder is given twice")
+    names: list[str] = []
+    for folder in folders:
+        base = folder.name or "root"
+        name, n = base, 1
+        while name in names:
+            n += 1
+            name = f"{base}-{n}"
+        names.append(name)
+    return names
 
 
 def similar(config: Mapping[str, Any], path: Path, *, limit: int = 10, genre: str | None = None,
@@ -245,8 +254,8 @@ def suggest(config: Mapping[str, Any], path: Path, *, extract: Callable[[list[Pa
         progress(steps[2], 3, 3)
     return {"text": {"transcript": said.transcript, "language": said.language,
                      "captions": [c.text for c in said.captions]},
-            "video": asdict(video),
-            "suggestions": [{**asdict(s), "playable": audio_of(s.sound_id, config) is not None} for s in found]}
+            "video": video.as_dict(),
+            "suggestions": [{**s.as_dict(), "playable": audio_of(s.sound_id, config) is not None} for s in found]}
 
 
 # -- try a sound on a clip ------------------------------------------------------------------

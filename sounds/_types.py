@@ -32,6 +32,9 @@ class CatalogError(SoundsError):
 #: 4·shareCount``, in the lake's metadata column names.
 SCORE_WEIGHTS: dict[str, int] = {"view_count": 1, "like_count": 2, "comment_count": 3, "repost_count": 4}
 
+#: The lake profile the embedded demo catalog is imported as: its sounds are marked ``demo``.
+DEMO_PROFILE = "demo"
+
 #: The longest audio a sounds feature reads (seconds) and the largest file (bytes).
 MAX_AUDIO_SECONDS = 600.0
 MAX_AUDIO_BYTES = 50 * 1024 * 1024

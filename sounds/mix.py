@@ -35,6 +35,7 @@ from ._types import MAX_AUDIO_BYTES, MAX_AUDIO_SECONDS, AudioError, SoundsError
 #: How far under the clip's own loudness the music sits (LU) when the clip keeps its sound:
 #: 12 LU keeps speech clearly on top without the song vanishing (TRENDTOK_SOUNDS_MUSIC_DB).
 DEFAULT_MUSIC_LEVEL_DB = 12.0
+MUSIC_LEVEL_RANGE_DB = (0.0, 60.0)   # what music_level_db may be (a setting is checked against it at start)
 #: How much further the music drops while the clip speaks (dB).
 DEFAULT_DUCK_DB = 10.0
 #: Fade-in at the song's start and fade-out at the clip's end (seconds): short, so the hook
@@ -305,7 +306,7 @@ def put_song_on_video(*, video: Path, song: Path, out: Path, keep_original: bool
     """
     if not isinstance(keep_original, bool):
         raise SoundsError("keep_original", f"must be true or false, not {keep_original!r}")
-    music_level_db = _number("music_level_db", music_level_db, 0, 60, "dB")
+    music_level_db = _number("music_level_db", music_level_db, *MUSIC_LEVEL_RANGE_DB, "dB")
     duck_db = _number("duck_db", duck_db, 0, 60, "dB")
     fade_s = _number("fade_s", fade_s, 0, 10, "seconds")
     target_lufs = _number("target_lufs", target_lufs, -70, 0, "LUFS")

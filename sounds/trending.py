@@ -28,13 +28,12 @@ import pyarrow.compute as pc
 
 from search_input import InputError, parse_tags
 
-from ._types import SCORE_WEIGHTS, CatalogError, SoundsError
+from ._types import DEMO_PROFILE, SCORE_WEIGHTS, CatalogError, SoundsError
 
 SORTS = ("score", "rising")
 MAX_LIMIT = 100
 MAX_TOP_POSTS = 10
 #: The profile whose posts are demo data, not a crawl (the page labels their sounds).
-DEMO_PROFILE = "demo"
 #: The columns read from the ``posts`` rows and from the ``history`` rows.
 POST_COLUMNS = ("id", "hashtags", "music_id", *SCORE_WEIGHTS, "track", "artist", "music_original", "music_url",
                 "webpage_url", "profile")
@@ -336,7 +335,7 @@ def _build(table: pa.Table, *, history: bool) -> _Index:
     demo = (_bools(pc.equal(table.column("profile"), DEMO_PROFILE)) if "profile" in table.column_names
             else np.zeros(table.num_rows, bool))
     return _Index(tags=flat.dictionary, tag_starts=np.searchsorted(codes[by_tag], np.arange(len(flat.dictionary) + 1)),
-                  tag_rows=rows[by_tag], sounds=sounds.dictionary, sound=sound, score=_scores(table), demo=demo,
+                  tag_rows=rows[by_tag], sounds=sounds.dictionary, sound=sound, score=post_scores(table), demo=demo,
                   **extra)
 
 
@@ -344,7 +343,7 @@ def _bools(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
     return pc.fill_null(column, False).to_numpy(zero_copy_only=False)
 
 
-def _scores(table: pa.Table) -> np.ndarray:
+def post_scores(table: pa.Table) -> np.ndarray:
     """Seed 001's score per row (int64); a missing count is 0."""
     total = np.zeros(table.num_rows, np.int64)
     for name, weight in SCORE_WEIGHTS.items():

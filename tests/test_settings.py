@@ -40,3 +40,6 @@ def test_a_decimal_setting_is_read_as_a_number_or_refused_by_name():
     assert load_settings({"TRENDTOK_SOUNDS_MUSIC_DB": "9.5"})["TRENDTOK_SOUNDS_MUSIC_DB"] == 9.5
     with pytest.raises(SettingsError, match="TRENDTOK_SOUNDS_MUSIC_DB must be a number, not 'loud'"):
         load_settings({"TRENDTOK_SOUNDS_MUSIC_DB": "loud"})
+    for bad in ("nan", "inf", "-3", "100"):
+        with pytest.raises(SettingsError, match="TRENDTOK_SOUNDS_MUSIC_DB must be a number from 0 to 60"):
+            load_settings({"TRENDTOK_SOUNDS_MUSIC_DB": bad})

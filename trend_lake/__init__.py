@@ -5,17 +5,23 @@ Parquet, queried with SQL through DuckDB — and the one catalog of posts the so
     report = lake.ingest("trending_tiktokapi.json", profile="trending")   # ImportReport
     run_query(lake, "SELECT count(*) FROM metadata").table                  # a pyarrow Table
 
+``posts(lake)`` / ``post_history(lake)`` are the catalog the sounds features read, ``latest(lake,
+table)`` any view as an Arrow table, and ``claim``/``release`` share work between runners.
 ``flask --app app lake ingest|query|…`` is the command line; ``TRENDTOK_LAKE`` (default
 ``<instance>/lake``, or ``s3://bucket/prefix``) is where it lives: ``open_lake(app.config)``.
 """
 from __future__ import annotations
 
 from ._types import METADATA, SCHEMAS, ExportError, ImportReport, LakeError, QueryRefused
+from .catalog import post_history, posts
+from .claims import claim, release
 from .query import VIEWS, QueryResult, run_query
+from .snapshot import latest
 from .store import Lake, check_profile, open_lake
 
 __all__ = ["ExportError", "ImportReport", "Lake", "LakeError", "METADATA", "QueryRefused", "QueryResult",
-           "SCHEMAS", "VIEWS", "check_profile", "init_app", "open_lake", "run_query"]
+           "SCHEMAS", "VIEWS", "check_profile", "claim", "init_app", "latest", "open_lake", "post_history", "posts",
+           "release", "run_query"]
 
 
 def init_app(app) -> None:

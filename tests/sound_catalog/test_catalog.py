@@ -55,3 +55,16 @@ def test_audio_is_looked_up_by_id_never_joined_onto_a_path(tmp_path):
     config = _config(tmp_path)
     for name in ("../../etc/passwd", "audio/demo-runway", "demo-runway.ogg", "", "x" * 500):
         assert audio_of(name, config) is None
+
+
+def test_a_seeding_cut_short_is_completed_and_never_doubled(tmp_path):
+    from sound_catalog import catalog
+
+    lake = Lake(tmp_path / "lake")
+    first, stamp = DEMO_SNAPSHOTS[0]
+    lake.ingest(DEMO_DIR / first, profile=DEMO_PROFILE, now=stamp)  # a process died after week 1
+    catalog._seeded.discard(lake.uri)
+    assert seed_demo(lake)
+    assert len(lake.partitions("metadata")) == len(DEMO_SNAPSHOTS)
+    catalog._seeded.discard(lake.uri)  # a second process starting later
+    assert not seed_demo(lake) and len(lake.partitions("metadata")) == len(DEMO_SNAPSHOTS)

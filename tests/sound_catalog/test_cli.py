@@ -65,3 +65,14 @@ def test_an_indexed_tracks_audio_plays_from_the_page(runner, app, tmp_path, shar
     served = client.get("/sounds/audio/tracks/Vibe.ogg")
     assert served.status_code == 200 and served.data[:4] == b"OggS"
     assert client.get("/sounds/audio/tracks/..%2F..%2Fetc%2Fpasswd").status_code == 404
+
+
+def test_index_names_same_named_folders_apart_and_refuses_one_given_twice(runner, tmp_path, shared_data):
+    for parent in ("a", "b"):
+        folder = tmp_path / parent / "music"
+        folder.mkdir(parents=True)
+        (folder / "Vibe.ogg").write_bytes((shared_data / "music" / "Kevin_MacLeod_-_Vibe_Ace.ogg").read_bytes())
+    out = runner.invoke(args=["sounds", "index", str(tmp_path / "a" / "music"), str(tmp_path / "b" / "music")])
+    assert out.exit_code == 0 and "skipped 0" in out.output, out.output
+    twice = runner.invoke(args=["sounds", "index", str(tmp_path / "a" / "music"), str(tmp_path / "a" / "music")])
+    assert twice.exit_code == 1 and "Error: folders: a folder is given twice" in twice.output
