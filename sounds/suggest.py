@@ -11,7 +11,7 @@ The candidates are the sounds (``music_id``) the catalog's posts use. Each is sc
 
 * **text**: MiniLM cosine between the video's words (its caption, hashtags and content labels)
   and the sound's profile (the mean embedding of the captions and hashtags of the posts that use
-  it), clipped to 0–1. Each post is embedded once per catalog and kept (``_CACHE``).
+  it), clipped to 0–1. Each post text is embedded once and kept (``_VECTORS``).
 * **fit**: how the sound's tempo and energy suit the video's pace and energy (``_fit``), from
   ``sound_features[sound_id]`` (``tempo`` in BPM; ``energy``, ``danceability`` 0–1) when known;
   0.5 (neutral) when the sound or the video has nothing to compare. Tempo: a Gaussian in octaves
@@ -33,8 +33,8 @@ text closeness, too small to lift an unrelated one.
 """
 from __future__ import annotations
 
-import hashlib
 import math
+import threading
 import re
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Mapping
@@ -131,7 +131,10 @@ class _Catalog:
         return np.flatnonzero((self.post_sound == sound) & ~hidden)
 
 
-_CACHE: OrderedDict[tuple, _Catalog] = OrderedDict()
+_CACHE: OrderedDict[tuple, tuple[pa.Table, _Catalog]] = OrderedDict()
+_VECTORS: dict[tuple, OrderedDict[str, np.ndarray]] = {}
+_TEXTS = 200_000   # post texts whose vectors are kept per embedder (MiniLM: 1.5 KiB each)
+_LOCK = threading.Lock()
 
 
 def post_text(row: Mapping) -> str:
@@ -149,18 +152,46 @@ def _embed_key(embed: Embed) -> tuple:
 
 
 def _catalog(posts: pa.Table, embed: Embed) -> _Catalog:
-    digest = hashlib.blake2b(digest_size=16)
-    for name in ("id", "description", "hashtags", "music_id"):
-        digest.update(repr(posts.column(name).to_pylist()).encode())
-    key = (digest.hexdigest(), *_embed_key(embed))
-    if key in _CACHE:
-        _CACHE.move_to_end(key)
-        return _CACHE[key]
-    catalog = _Catalog(posts, embed)
-    _CACHE[key] = catalog
-    while len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
+    """The embedded catalog of this very table: a new import is a new table (its counts, titles
+    and posts may all differ), but a post whose text was embedded before is not embedded again."""
+    key = (id(posts), *_embed_key(embed))
+    with _LOCK:
+        known = _CACHE.get(key)
+        if known is not None and known[0] is posts:
+            _CACHE.move_to_end(key)
+            return known[1]
+    catalog = _Catalog(posts, _remembering(embed))
+    with _LOCK:
+        _CACHE[key] = (posts, catalog)  # the table is kept with it, so its id is not reused meanwhile
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
     return catalog
+
+
+def _remembering(embed: Embed) -> Embed:
+    """``embed`` that reuses the vector of a text it was given before (up to ``_TEXTS`` texts)."""
+    key = _embed_key(embed)
+    with _LOCK:
+        seen = _VECTORS.setdefault(key, OrderedDict())
+
+    def remembered(texts: list[str]) -> np.ndarray:
+        with _LOCK:
+            new = [t for t in dict.fromkeys(texts) if t not in seen]
+        if new:
+            vectors = np.asarray(embed(new), dtype=np.float32)
+            if vectors.ndim != 2 or len(vectors) != len(new):
+                return vectors  # the caller reports the bad shape
+            with _LOCK:
+                seen.update(zip(new, vectors))
+                while len(seen) > _TEXTS:
+                    seen.popitem(last=False)
+        with _LOCK:
+            missing = [t for t in texts if t not in seen]
+            if not missing:
+                return np.stack([seen[t] for t in texts]) if texts else np.zeros((0, 1), np.float32)
+        return np.asarray(embed(list(texts)), dtype=np.float32)  # evicted meanwhile: embed them all again
+
+    return remembered
 
 
 # -- the parts ------------------------------------------------------------------------------------

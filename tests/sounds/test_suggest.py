@@ -125,3 +125,26 @@ def test_bad_inputs_name_their_field(catalog, embed):
             suggest_sounds(**call)
         assert caught.value.field == field
     assert suggest_sounds(text="gym", video=None, posts=catalog.slice(0, 0), embed=embed) == []
+
+
+def test_a_new_import_is_ranked_on_its_own_numbers_without_embedding_known_posts_again(catalog, embed):
+    """A new snapshot that changes only counts reorders by popularity at once, and the posts it
+    shares with the last one are not embedded again."""
+    import pyarrow.compute as pc
+
+    calls: list[int] = []
+
+    def counting(texts):
+        calls.append(len(texts))
+        return embed(texts)
+
+    first = suggest_sounds(text="gym", video=None, posts=catalog, embed=counting, limit=3, weights=POPULARITY_ONLY)
+    embedded = sum(calls)
+    loser = first[-1].sound_id
+    boosted = catalog.set_column(catalog.column_names.index("view_count"), "view_count",
+                                 pc.if_else(pc.equal(catalog.column("music_id"), loser),
+                                            pc.multiply(catalog.column("view_count"), 10 ** 6),
+                                            catalog.column("view_count")))
+    again = suggest_sounds(text="gym", video=None, posts=boosted, embed=counting, limit=3, weights=POPULARITY_ONLY)
+    assert again[0].sound_id == loser
+    assert sum(calls) - embedded <= 1  # at most the query's own text: no post embedded twice
