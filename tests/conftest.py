@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
+from typing import Iterator
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -56,6 +58,27 @@ def studio_config(work: Path, **overrides) -> dict:
         "TRENDTOK_IMAGE": "poster",
         **overrides,
     }
+
+
+def create_key(app, name: str) -> str:
+    """A new API key for ``app`` (``flask api-key create NAME``), as a script would get one."""
+    out = app.test_cli_runner().invoke(args=["api-key", "create", name])
+    assert out.exit_code == 0, out.output
+    return out.output.strip()
+
+
+@contextmanager
+def own_studio(work: Path, **overrides) -> Iterator:
+    """A studio app of its own under ``work`` (its lake, job queue and uploads hold only what a
+    test module puts there), closed afterwards."""
+    from app import create_app
+
+    flask_app = create_app(studio_config(work, **overrides))
+    try:
+        yield flask_app
+    finally:
+        flask_app.extensions["jobs"].close()
+        flask_app.extensions["studio"].close()
 
 
 @pytest.fixture(scope="session")

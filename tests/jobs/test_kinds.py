@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.conftest import studio_config
+from tests.conftest import create_key, own_studio
 from trend_lake import Lake, run_query
 from trend_lake.stages import STAGES
 
@@ -20,20 +20,13 @@ ITEMS = [{"id": f"70000000000000000{n}", "desc": f"post {n} #Foodie", "createTim
 
 @pytest.fixture(scope="module")
 def lake_app(tmp_path_factory):
-    """A studio of its own, so its lake and job queue hold only what these tests put there."""
-    from app import create_app
-
-    flask_app = create_app(studio_config(tmp_path_factory.mktemp("lake-jobs")))
-    yield flask_app
-    flask_app.extensions["jobs"].close()
-    flask_app.extensions["studio"].close()
+    with own_studio(tmp_path_factory.mktemp("lake-jobs")) as flask_app:
+        yield flask_app
 
 
 @pytest.fixture(scope="module")
 def key(lake_app):
-    out = lake_app.test_cli_runner().invoke(args=["api-key", "create", "lake-jobs"])
-    assert out.exit_code == 0, out.output
-    return out.output.strip()
+    return create_key(lake_app, "lake-jobs")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import subprocess
 import imageio_ffmpeg
 import pytest
 
-from tests.conftest import studio_config
+from tests.conftest import create_key, own_studio
 
 CLIP = "tiktok/videos/malwaretech-7261314534885870894.mp4"
 SONG = "music/Kevin_MacLeod_-_Vibe_Ace.ogg"
@@ -17,19 +17,13 @@ SONG = "music/Kevin_MacLeod_-_Vibe_Ace.ogg"
 
 @pytest.fixture(scope="module")
 def sounds_app(tmp_path_factory):
-    from app import create_app
-
-    flask_app = create_app(studio_config(tmp_path_factory.mktemp("sounds-jobs")))
-    yield flask_app
-    flask_app.extensions["jobs"].close()
-    flask_app.extensions["studio"].close()
+    with own_studio(tmp_path_factory.mktemp("sounds-jobs")) as flask_app:
+        yield flask_app
 
 
 @pytest.fixture(scope="module")
 def key(sounds_app):
-    out = sounds_app.test_cli_runner().invoke(args=["api-key", "create", "sounds-jobs"])
-    assert out.exit_code == 0, out.output
-    return out.output.strip()
+    return create_key(sounds_app, "sounds-jobs")
 
 
 @pytest.fixture

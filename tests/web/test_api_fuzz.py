@@ -14,7 +14,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from tests.conftest import studio_config
+from tests.conftest import create_key, studio_config
 
 FUZZ = settings(max_examples=100, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
@@ -48,9 +48,7 @@ def fuzz_app(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def key(fuzz_app):
-    out = fuzz_app.test_cli_runner().invoke(args=["api-key", "create", "fuzzer"])
-    assert out.exit_code == 0, out.output
-    return out.output.strip()
+    return create_key(fuzz_app, "fuzzer")
 
 
 @pytest.fixture(scope="module")
