@@ -146,10 +146,7 @@ def download(component: Component, *, out=sys.stdout) -> bool:
 
 def format_table(rows: list[dict[str, Any]]) -> str:
     columns = ["stage", "backend", "model", "present", "size", "used", "where"]
-    widths = {c: max(len(c), *(len(str(r[c])) for r in rows)) for c in columns}
-    lines = ["  ".join(c.ljust(widths[c]) for c in columns).rstrip(), "  ".join("-" * widths[c] for c in columns)]
-    lines += ["  ".join(str(r[c]).ljust(widths[c]) for c in columns).rstrip() for r in rows]
-    return "\n".join(lines)
+    return utils.text_table(columns, ([r[c] for c in columns] for r in rows))
 
 
 def main(argv: list[str] | None = None, *, environ: Mapping[str, str] | None = None, out=sys.stdout) -> int:

@@ -14,7 +14,7 @@ import secrets
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator, Sequence
 
 class StudioError(Exception):
     """The root of every error the studio raises on purpose: bad input, a bad setting, a stage that
@@ -111,6 +111,15 @@ def sha256_file(path: str | os.PathLike, *, chunk_size: int = 1 << 20) -> str:
         while block := fh.read(chunk_size):
             digest.update(block)
     return digest.hexdigest()
+
+
+def text_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """A plain-text table for a terminal: left-aligned columns two spaces apart, a dashed rule
+    under the headers, no trailing spaces."""
+    cells = [[str(v) for v in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    lines = [list(headers), ["-" * w for w in widths], *cells]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines)
 
 
 def new_run_id() -> str:

@@ -11,16 +11,10 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from sounds import SoundsError
+from utils import text_table
 
 sounds_cli = AppGroup("sounds", help="Sounds: trending songs for hashtags, similar music, and its index.")
 _FORMAT = click.Choice(["table", "json"])
-
-
-def _table(headers: tuple[str, ...], rows: list[tuple]) -> str:
-    widths = [max(len(str(v)) for v in column) for column in zip(headers, *rows)]
-    lines = ["  ".join(str(v).ljust(w) for v, w in zip(headers, widths)), "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(str(v).ljust(w) for v, w in zip(row, widths)) for row in rows]
-    return "\n".join(lines)
 
 
 def _fail(exc: Exception) -> None:
@@ -54,7 +48,7 @@ def trending_command(tags: tuple[str, ...], limit: int, sort: str, fmt: str) -> 
              else "", "new" if s.get("is_new") else "", "demo" if s["demo"] else "",
              "playable" if s["playable"] else "no audio")
             for n, s in enumerate(data, start=1)]
-    click.echo(_table(("#", "title", "author", "score", "posts", "growth", "", "", "audio"), rows))
+    click.echo(text_table(("#", "title", "author", "score", "posts", "growth", "", "", "audio"), rows))
 
 
 @sounds_cli.command("similar")
@@ -77,7 +71,7 @@ def similar_command(file: str, limit: int, genre: str | None, fmt: str) -> None:
     rows = [(n, m["title"] or "?", m["artist"] or "?", m.get("genre") or "", f"{m['similarity']:.3f}",
              "; ".join(f"{p['title']} ({p['total_score']:.2f})" for p in m["tiktok"]) or "none")
             for n, m in enumerate(data, start=1)]
-    click.echo(_table(("#", "title", "artist", "genre", "similarity", "TikTok sounds using it"), rows) if rows
+    click.echo(text_table(("#", "title", "artist", "genre", "similarity", "TikTok sounds using it"), rows) if rows
                else "no similar tracks indexed")
 
 

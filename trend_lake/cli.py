@@ -69,13 +69,9 @@ def _cell(value) -> str:
 
 
 def _print_table(table) -> None:
-    rows = [[_cell(v) for v in row.values()] for row in table.to_pylist()]
-    names = table.column_names
-    widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
-    click.echo("  ".join(n.ljust(w) for n, w in zip(names, widths)))
-    click.echo("  ".join("-" * w for w in widths))
-    for row in rows:
-        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths)))
+    from utils import text_table
+
+    click.echo(text_table(table.column_names, ([_cell(v) for v in row.values()] for row in table.to_pylist())))
 
 
 @lake_cli.command("query")
