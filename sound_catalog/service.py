@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sounds import SoundsError
+from utils import sha256_file
 from sounds.trending import post_scores
 
 from .catalog import (DEMO_PROFILE, audio_of, catalog_history, catalog_posts, demo_sounds, index_path, lake_of,
@@ -206,7 +207,7 @@ def similar(config: Mapping[str, Any], path: Path, *, limit: int = 10, genre: st
     if index is None:
         index, _ = build_index(config)  # the demo sounds, at least
     y = load_audio(path)
-    found = index.query(audio_features(y, sr=22050), limit=limit, genre=genre, exclude_digest=_digest(path))
+    found = index.query(audio_features(y, sr=22050), limit=limit, genre=genre, exclude_digest=sha256_file(path))
     sounds = catalog_sounds(config)
     scores = dict(zip(sounds.table.column("sound_id").to_pylist(), sounds.table.column("score").to_pylist()))
     pairs = [(t.title or "", t.artist) for t in found]
@@ -217,16 +218,6 @@ def similar(config: Mapping[str, Any], path: Path, *, limit: int = 10, genre: st
         out.append(SimilarMatch(track=track, audio=audio_of(track.id, config),
                                 posts=[{**asdict(m), "score": scores.get(m.sound_id)} for m in ranked[:posts_per_track]]))
     return out
-
-
-def _digest(path: Path) -> str:
-    import hashlib
-
-    h = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 # -- suggestions for a video -------------------------------------------------------------------

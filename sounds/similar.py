@@ -22,7 +22,6 @@ under a temporary name and renamed, so a reader sees the old index or the new on
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -33,6 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+from utils import sha256_file
 
 from ._types import MAX_AUDIO_BYTES, MAX_AUDIO_SECONDS, SoundsError
 from .audio import AUDIO_SUFFIXES, DEFAULT_SR, read_audio
@@ -86,15 +87,6 @@ class IndexReport:
 
     indexed: int
     skipped: tuple[tuple[str, str], ...]
-
-
-def file_digest(path: str | os.PathLike) -> str:
-    """SHA-256 hex of the file's bytes: the identity ``exclude_digest`` compares."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _genre_key(genre: str | None) -> str | None:
@@ -338,7 +330,7 @@ def index_folder(folder: str | os.PathLike, *, progress: Callable[[int, int], No
                 raise SoundsError("file", f"{path.name} is not a file")
             samples, tags = read_audio(path, sr=sr, max_seconds=max_seconds, max_bytes=max_bytes)
             vector = audio_features(samples, sr=sr)
-            digest = file_digest(path)
+            digest = sha256_file(path)
         except SoundsError as error:
             skipped.append((relative.as_posix(), error.message))
         except OSError as error:

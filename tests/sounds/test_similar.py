@@ -12,8 +12,9 @@ import soundfile
 from sounds._types import SoundsError
 from sounds.audio import load_audio
 from sounds.features import FEATURE_DIM, audio_features
-from sounds.similar import (DUPLICATE_DISTANCE, IndexReport, SimilarityIndex, SimilarTrack, TrackRecord, file_digest,
+from sounds.similar import (DUPLICATE_DISTANCE, IndexReport, SimilarityIndex, SimilarTrack, TrackRecord,
                             index_folder, name_parts)
+from utils import sha256_file
 
 SR = 22050
 SEGMENT = 5 * SR
@@ -160,7 +161,7 @@ def test_index_folder_skips_broken_files_and_indexes_the_rest(shared_data, tmp_p
     assert calls == [(0, 5), (1, 5), (2, 5), (3, 5), (4, 5), (5, 5)]
     vibe = index.record("Jazz/vibe.ogg")
     assert (vibe.title, vibe.artist, vibe.genre) == ("Vibe Ace", "Kevin MacLeod", "Jazz")
-    assert vibe.digest == file_digest(music / "Kevin_MacLeod_-_Vibe_Ace.ogg")
+    assert vibe.digest == sha256_file(music / "Kevin_MacLeod_-_Vibe_Ace.ogg")
     choice = index.record("Jazz/admiralbob77_-_Choice.wav")
     assert (choice.title, choice.artist, choice.genre) == ("Choice", "admiralbob77", "Jazz")
     assert index.record("vibe copy.ogg").genre == "Jazz"  # at the top: its tag's genre
