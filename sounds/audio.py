@@ -116,12 +116,36 @@ def _read_soundfile(path: Path, *, max_seconds: float) -> tuple[np.ndarray, int,
     return samples, native_sr, tags
 
 
-def _ffmpeg(args: list[str]) -> subprocess.CompletedProcess:
+def run_ffmpeg(args: list[str], *, stdin: bytes | None = None,
+               timeout_s: float = FFMPEG_TIMEOUT_S) -> subprocess.CompletedProcess:
+    """The ffmpeg binary imageio-ffmpeg ships, with ``args`` (a list, never a shell), output
+    captured, reading ``stdin`` when given; raises ``subprocess.TimeoutExpired`` past ``timeout_s``.
+    The one door the sounds package takes to ffmpeg."""
     import imageio_ffmpeg
 
+    return subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", *([] if stdin else ["-nostdin"]), *args],
+                          input=stdin, capture_output=True, timeout=timeout_s)
+
+
+def decode_pcm(path: str | os.PathLike, *, sr: int, channels: int = 1, seconds: float,
+               timeout_s: float = FFMPEG_TIMEOUT_S) -> np.ndarray | None:
+    """The first audio stream of ``path``, at most ``seconds`` long, as float32 at ``sr`` Hz:
+    shape ``(n,)`` for one channel, ``(channels, n)`` for more; None when there is no stream
+    ffmpeg can decode (or it took longer than ``timeout_s``)."""
     try:
-        return subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", *args],
-                              capture_output=True, timeout=FFMPEG_TIMEOUT_S)
+        run = run_ffmpeg(["-v", "error", "-i", str(path), "-map", "0:a:0", "-t", f"{seconds:.3f}",
+                          "-ac", str(channels), "-ar", str(sr), "-f", "f32le", "pipe:1"], timeout_s=timeout_s)
+    except subprocess.TimeoutExpired:
+        return None
+    if run.returncode != 0 or not run.stdout:
+        return None
+    data = np.frombuffer(run.stdout, dtype="<f4").astype(np.float32)
+    return data if channels == 1 else data[: data.size // channels * channels].reshape(-1, channels).T.copy()
+
+
+def _ffmpeg(args: list[str]) -> subprocess.CompletedProcess:
+    try:
+        return run_ffmpeg(args)
     except subprocess.TimeoutExpired:
         raise AudioError("file", f"decoding took longer than {FFMPEG_TIMEOUT_S} s") from None
 

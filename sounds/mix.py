@@ -31,6 +31,7 @@ import numpy as np
 from scipy import ndimage, signal
 
 from ._types import MAX_AUDIO_BYTES, MAX_AUDIO_SECONDS, AudioError, SoundsError
+from .audio import decode_pcm, run_ffmpeg
 
 #: How far under the clip's own loudness the music sits (LU) when the clip keeps its sound:
 #: 12 LU keeps speech clearly on top without the song vanishing (TRENDTOK_SOUNDS_MUSIC_DB).
@@ -106,10 +107,7 @@ class _Media:
 
 
 def _ffmpeg(args: list[str], *, stdin: bytes | None = None) -> subprocess.CompletedProcess:
-    import imageio_ffmpeg
-
-    return subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", *args], input=stdin,
-                          capture_output=True, timeout=FFMPEG_TIMEOUT_S)
+    return run_ffmpeg(args, stdin=stdin, timeout_s=FFMPEG_TIMEOUT_S)
 
 
 def _seconds(match: re.Match[str] | None) -> float:
@@ -121,7 +119,7 @@ def _seconds(match: re.Match[str] | None) -> float:
 
 def _probe(path: Path) -> _Media:
     """Streams and length of ``path`` from ffmpeg's own report (no ffprobe ships with it)."""
-    log = _ffmpeg(["-nostdin", "-i", str(path)]).stderr.decode("utf-8", "replace")
+    log = _ffmpeg(["-i", str(path)]).stderr.decode("utf-8", "replace")
     codec, has_audio = None, False
     for kind, rest in _STREAM.findall(log):
         if kind == "Audio":
@@ -130,7 +128,7 @@ def _probe(path: Path) -> _Media:
             codec = rest.split()[0].rstrip(",")
     seconds = _seconds(_DURATION.search(log))
     if codec and seconds <= 0:  # streamed WebM names no length: count it by copying the stream
-        copy = _ffmpeg(["-nostdin", "-i", str(path), "-map", "0:v:0", "-c", "copy", "-f", "null", "-"])
+        copy = _ffmpeg(["-i", str(path), "-map", "0:v:0", "-c", "copy", "-f", "null", "-"])
         times = list(_TIME.finditer(copy.stderr.decode("utf-8", "replace")))
         seconds = _seconds(times[-1]) if times else 0.0
     return _Media(codec, has_audio, seconds)
@@ -139,12 +137,7 @@ def _probe(path: Path) -> _Media:
 def _decode(path: Path, *, seconds: float) -> np.ndarray | None:
     """The first audio stream of ``path`` as ``(2, n)`` float32 at SAMPLE_RATE, at most
     ``seconds`` long; ``None`` when ffmpeg cannot decode it."""
-    run = _ffmpeg(["-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0", "-t", f"{seconds:.3f}",
-                   "-ac", "2", "-ar", str(SAMPLE_RATE), "-f", "f32le", "-"])
-    if run.returncode != 0:
-        return None
-    data = np.frombuffer(run.stdout, dtype=np.float32)
-    return data[: data.size // 2 * 2].reshape(-1, 2).T.copy()
+    return decode_pcm(path, sr=SAMPLE_RATE, channels=2, seconds=seconds, timeout_s=FFMPEG_TIMEOUT_S)
 
 
 def find_hook(mono: np.ndarray, *, window: int) -> int:

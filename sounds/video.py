@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import math
 import os
-import subprocess
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -41,6 +40,7 @@ import cv2
 import numpy as np
 
 from ._types import MAX_AUDIO_SECONDS, SoundsError
+from .audio import decode_pcm
 
 CUT_FPS = 6.0               # dense samples a second: a cut every 0.5 s is 3 samples apart
 CUT_DISTANCE = 0.45         # Bhattacharyya distance of HSV histograms that reads as a new shot
@@ -48,6 +48,7 @@ CUT_MIN_GAP_S = 0.3         # a flash or strobe within this counts once
 FACE_SAMPLES = 24           # frames searched for faces (the cascade is the slow part)
 FACE_LONG_SIDE = 320        # px: faces filling a tenth of the width still span 32 px
 AUDIO_RATE = 22050
+VAD_RATE = 16000            # what Silero VAD listens at
 #: Thresholds for the labels, pace and energy (motion: mean absolute grey difference, 0–1).
 MOTION_LOW, MOTION_HIGH = 0.035, 0.055     # the real talking head: 0.028; a pan of a third of the frame a second: 0.06
 CUTS_SLOW, CUTS_FAST = 0.2, 0.75           # cuts a second: a shot over 5 s is slow, under 1.3 s fast
@@ -250,27 +251,12 @@ def _face_share(greys: list[np.ndarray]) -> tuple[float | None, list[str]]:
 
 # -- sound ----------------------------------------------------------------------------------------
 
-def _decode(path: Path, *, max_seconds: float, rate: int) -> np.ndarray | None:
-    """Mono float32 samples at ``rate`` Hz, or None when the file has no audio ffmpeg can read."""
-    import imageio_ffmpeg
-
-    try:
-        result = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-nostdin", "-i", str(path),
-                                 "-t", f"{max_seconds:.3f}", "-vn", "-ac", "1", "-ar", str(rate), "-f", "f32le", "-"],
-                                capture_output=True, timeout=120)
-    except subprocess.TimeoutExpired:
-        return None
-    if result.returncode != 0 or not result.stdout:
-        return None
-    return np.frombuffer(result.stdout, dtype=np.float32).copy()
-
-
 def _sound(path: Path, *, max_seconds: float) -> dict:
     quiet = {"has_audio": False, "voice": None, "has_music": False, "tempo_bpm": None, "tonal": 0.0, "notes": []}
-    samples = _decode(path, max_seconds=max(1.0, max_seconds), rate=AUDIO_RATE)
+    samples = decode_pcm(path, sr=AUDIO_RATE, seconds=max(1.0, max_seconds))
     if samples is None or len(samples) < AUDIO_RATE // 2 or float(np.abs(samples).max()) < 1e-4:
         return quiet  # no stream, or silence: nothing to hear
-    voice, notes = _voice(path, max_seconds=max_seconds)
+    voice, notes = _voice(samples)
     tonal, clear = _music(samples)
     has_music = tonal >= _TONAL_MUSIC or (clear >= _BEAT_CLARITY and len(samples) >= _BEAT_MIN_S * AUDIO_RATE)
     tempo = None
@@ -306,17 +292,18 @@ def _music(samples: np.ndarray) -> tuple[float, float]:
     return tonal, clear
 
 
-def _voice(path: Path, *, max_seconds: float) -> tuple[float | None, list[str]]:
-    """The share of the audio that Silero VAD (shipped with faster-whisper) hears as speech."""
+def _voice(samples: np.ndarray) -> tuple[float | None, list[str]]:
+    """The share of the audio (mono at ``AUDIO_RATE``) that Silero VAD, shipped with faster-whisper,
+    hears as speech; it listens at 16 kHz, so the one decoding is resampled, not decoded again."""
     try:
         from faster_whisper.vad import VadOptions, get_speech_timestamps
     except ImportError:
         return None, ["voice: faster-whisper is not installed, so speech was not measured"]
-    samples = _decode(path, max_seconds=max(1.0, max_seconds), rate=16000)
-    if samples is None or not len(samples):
-        return None, []
-    spans = get_speech_timestamps(samples, VadOptions(min_silence_duration_ms=300))
-    return float(sum(s["end"] - s["start"] for s in spans) / len(samples)), []
+    import librosa
+
+    heard = librosa.resample(samples, orig_sr=AUDIO_RATE, target_sr=VAD_RATE)
+    spans = get_speech_timestamps(heard, VadOptions(min_silence_duration_ms=300))
+    return float(sum(s["end"] - s["start"] for s in spans) / len(heard)), []
 
 
 # -- faces ----------------------------------------------------------------------------------------
