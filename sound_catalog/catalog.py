@@ -121,25 +121,35 @@ def index_path(config: Mapping[str, Any]) -> Path:
 
 
 def indexed_audio(config: Mapping[str, Any]) -> dict[str, Path]:
-    """Track id → its audio file, for the tracks of the saved similar-music index."""
-    index = load_index(config)
-    return {record.id: Path(record.path) for record in index.records if record.path} if index is not None else {}
+    """Track id → its audio file, for the tracks of the saved similar-music index (built once
+    per index file, not per sound asked about: a trending page asks for each of its rows)."""
+    loaded = _load(config)
+    return loaded[2] if loaded is not None else {}
 
 
-_index_cache: dict[str, tuple[float, Any]] = {}
+_index_cache: dict[str, tuple[float, Any, dict[str, Path]]] = {}
+_index_lock = threading.Lock()
 
 
 def load_index(config: Mapping[str, Any]):
     """The saved similar-music index (reloaded when its file changes), or None before any."""
+    loaded = _load(config)
+    return loaded[1] if loaded is not None else None
+
+
+def _load(config: Mapping[str, Any]) -> tuple[float, Any, dict[str, Path]] | None:
     path = index_path(config)
     try:
         stamp = os.stat(path).st_mtime
     except FileNotFoundError:
         return None
-    from sounds.similar import SimilarityIndex
-
-    cached = _index_cache.get(str(path))
+    with _index_lock:
+        cached = _index_cache.get(str(path))
     if cached is None or cached[0] != stamp:
-        cached = (stamp, SimilarityIndex.load(path))
-        _index_cache[str(path)] = cached
-    return cached[1]
+        from sounds.similar import SimilarityIndex
+
+        index = SimilarityIndex.load(path)
+        cached = (stamp, index, {r.id: Path(r.path) for r in index.records if r.path})
+        with _index_lock:
+            _index_cache[str(path)] = cached
+    return cached
