@@ -66,6 +66,7 @@ class _Sounds:
     table: pa.Table
     matcher: Any = None
     features: dict[str, dict[str, float]] = field(default_factory=dict)
+    scores: dict[str, int] = field(default_factory=dict)  # sound id → its posts' total score
 
 
 _sounds_lock = threading.Lock()
@@ -88,7 +89,8 @@ def catalog_sounds(config: Mapping[str, Any]) -> _Sounds:
 
     matcher = TitleMatcher(sound_ids=table.column("sound_id").to_pylist(), titles=table.column("title").to_pylist(),
                            authors=table.column("author").to_pylist()) if table.num_rows else None
-    built = _Sounds(posts=posts, songs=songs, table=table, matcher=matcher, features=_sound_features(songs, table))
+    built = _Sounds(posts=posts, songs=songs, table=table, matcher=matcher, features=_sound_features(songs, table),
+                    scores=dict(zip(table.column("sound_id").to_pylist(), table.column("score").to_pylist())))
     with _sounds_lock:
         _sounds[key] = built
     return built
@@ -200,16 +202,16 @@ def similar(config: Mapping[str, Any], path: Path, *, limit: int = 10, genre: st
             posts_per_track: int = 3) -> list[SimilarMatch]:
     """Tracks that sound like the audio at ``path`` (never itself or a copy of it), each with the
     TikTok posts whose sound's title and artist match it, ranked by match then trend score."""
-    from sounds.audio import load_audio
+    from sounds.audio import DEFAULT_SR, load_audio
     from sounds.features import audio_features
 
     index = load_index(config)
     if index is None:
         index, _ = build_index(config)  # the demo sounds, at least
-    y = load_audio(path)
-    found = index.query(audio_features(y, sr=22050), limit=limit, genre=genre, exclude_digest=sha256_file(path))
+    y = load_audio(path, sr=DEFAULT_SR)
+    found = index.query(audio_features(y, sr=DEFAULT_SR), limit=limit, genre=genre, exclude_digest=sha256_file(path))
     sounds = catalog_sounds(config)
-    scores = dict(zip(sounds.table.column("sound_id").to_pylist(), sounds.table.column("score").to_pylist()))
+    scores = sounds.scores
     pairs = [(t.title or "", t.artist) for t in found]
     matched = sounds.matcher.match_many(pairs, limit=posts_per_track * 2) if sounds.matcher and pairs else [[] for _ in found]
     out = []
