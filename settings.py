@@ -30,8 +30,11 @@ DEFAULTS: dict[str, Any] = {
     "TRENDTOK_CACHE_DIR": None,              # empty = <instance>/cache
     "TRENDTOK_DB": None,                     # jobs and API keys (SQLite); empty = <instance>/trendtok.sqlite3
     "TRENDTOK_LAKE": None,                   # the trend lake: a folder or s3://bucket/prefix; empty = <instance>/lake
+    "TRENDTOK_LAKE_MAX_RESULT_MB": 50,       # a lake query's result past this many MB answers 413
+    "TRENDTOK_LAKE_QUERIES": 2,              # lake queries one server process runs at once; one more is 429
     "TRENDTOK_JOB_THREADS": 1,               # jobs run at once in the server process (a search uses every core)
     "TRENDTOK_QUEUE_SIZE": 32,               # jobs that may wait; beyond that a new one gets 429 + Retry-After
+    "TRENDTOK_JOB_HEARTBEAT_S": 5,           # a runner refreshes its jobs this often; 3 missed beats = its process died
     "TRENDTOK_BROKER_URL": None,             # redis://host:6379/0 = jobs run on Celery workers; empty = in the server
     "TRENDTOK_UPLOADS_DIR": None,            # creators' own clips; empty = uploads/ beside TRENDTOK_DB
     "TRENDTOK_UPLOAD_MAX_MB": 200,           # largest upload accepted
@@ -45,6 +48,9 @@ DEFAULTS: dict[str, Any] = {
     "TRENDTOK_CALLBACK_SECRET": None,        # signs callbacks (X-TrendTok-Signature); empty = derived from the secret key
     "TRENDTOK_PROXY_HOPS": 0,                # reverse proxies in front (X-Forwarded-*); 0 = none, trust no header
     "TRENDTOK_SECRET_KEY": None,             # signs browser sessions; empty = a key made once beside TRENDTOK_DB
+    "TRENDTOK_REQUIRE_KEY": False,           # 1 = every data route needs an API key or a signed-in session (exposed)
+    "TRENDTOK_COOKIE_SECURE": False,         # 1 = the session cookie is sent over HTTPS only
+    "TRENDTOK_EVENT_STREAMS": 4,             # open /events streams per key or browser session; one more is 429
     "TRENDTOK_SOUNDS_DEMO": True,            # show the embedded demo sounds catalog (lake profile "demo") beside real imports
     "TRENDTOK_SOUNDS_MUSIC_DB": DEFAULT_MUSIC_LEVEL_DB,  # "try it on my clip": the song this many LU under the clip's sound
     "TRENDTOK_TRANSCRIBER": "auto",          # auto | sphinx | google | whisper
