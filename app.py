@@ -2,6 +2,11 @@
 
     flask --app app run --port 8888          # the studio in a browser
     flask --app app search Foodie CookingHacks --duration 15
+
+Building the app opens its stores and starts nothing. A process that serves (``serve``: the web
+server at start or on its first request, a Celery worker when it is ready) also warms the models,
+sweeps old uploads and settles the jobs of servers that died; a CLI command never does, so
+``flask --app app api-key list`` beside a running server leaves the server's jobs alone.
 """
 from __future__ import annotations
 
@@ -61,7 +66,38 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(sounds_views.bp)
     app.register_blueprint(api.bp)
     app.cli.add_command(search_command)
+    app.before_request(lambda: serve(app))  # a server whose start we could not see serves from its first request
+    if _started_as_server():
+        serve(app)
     return app
+
+
+_serve_lock = threading.Lock()
+
+
+def serve(app: Flask) -> None:
+    """Make this process one that serves the studio (once): warm the models, sweep expired uploads,
+    and own jobs: settle what dead servers and workers left and take their queued jobs."""
+    if app.extensions.get("serving"):
+        return
+    with _serve_lock:
+        if app.extensions.get("serving"):
+            return
+        import uploads
+
+        studio = app.extensions["studio"]
+        if app.config["TRENDTOK_WARM_UP"] and not app.testing:
+            threading.Thread(target=studio.warm_up, name="studio-warm-up", daemon=True).start()
+        uploads.serve(app)
+        app.extensions["jobs"].serve()
+        app.extensions["serving"] = True
+
+
+def _started_as_server() -> bool:
+    """Whether this process was started to serve: ``flask run`` (the app is built inside that command)
+    or gunicorn. Every other CLI command builds the app from its own command or the group."""
+    context = click.get_current_context(silent=True)
+    return (context is not None and context.info_name == "run") or "gunicorn.arbiter" in sys.modules
 
 
 def init_studio(app: Flask) -> None:
@@ -69,8 +105,6 @@ def init_studio(app: Flask) -> None:
     studio = pipeline.Studio(app.config)
     app.extensions["studio"] = studio
     atexit.register(studio.close)  # stops the transcription worker processes with the server
-    if app.config["TRENDTOK_WARM_UP"] and not app.testing:
-        threading.Thread(target=studio.warm_up, name="studio-warm-up", daemon=True).start()
 
 
 def get_studio() -> pipeline.Studio:

@@ -14,9 +14,18 @@ import sys
 # stages import their backends lazily, at a job's first use, so keep the project there.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from app import create_app  # noqa: E402
+from celery.signals import worker_ready  # noqa: E402
+
+from app import create_app, serve  # noqa: E402
 
 flask_app = create_app()
 if "celery" not in flask_app.extensions:
     raise SystemExit("make_celery: TRENDTOK_BROKER_URL is not set, so there is no Celery app to run")
 celery_app = flask_app.extensions["celery"]
+
+
+@worker_ready.connect(weak=False)
+def _serve(sender, **_) -> None:
+    """A ready worker serves as the web server does: warm models, upload sweeps, and settling dead runners' jobs."""
+    if sender.app is celery_app:
+        serve(flask_app)

@@ -6,14 +6,17 @@
 
 Jobs are stored in SQLite (``TRENDTOK_DB``) and run by a runner: by default
 ``TRENDTOK_JOB_THREADS`` threads inside the server, with at most ``TRENDTOK_QUEUE_SIZE``
-waiting (``QueueFull`` beyond). After a restart, finished jobs are still there, jobs that
-were running are ``failed`` with ``interrupted``, and jobs that were waiting run. With
-``TRENDTOK_BROKER_URL`` set they run on Celery workers instead (``jobs.broker``).
+waiting (``QueueFull`` beyond). A job belongs to the runner that queued or runs it, whose lease
+(``jobs.lease``) beats every ``TRENDTOK_JOB_HEARTBEAT_S`` seconds. Only a process that serves
+jobs (``JobQueue.serve``: the web server, a Celery worker) settles others' jobs, and only those of
+a runner whose lease went silent: running ones are ``failed`` with ``interrupted``, waiting ones
+run here. With ``TRENDTOK_BROKER_URL`` set they run on Celery workers instead (``jobs.broker``).
 """
 from __future__ import annotations
 
 from ._types import (INTERRUPTED, BrokerUnavailable, Job, JobCancelled, JobError, JobNotFound, JobStatus,
                      QueueFull, UnknownKind)
+from .lease import Lease
 from .service import JobQueue, get_jobs, init_app
 from .kinds import check_params
 from .runner import JobContext, ThreadRunner, run_job
@@ -30,6 +33,7 @@ __all__ = [
     "JobQueue",
     "JobStatus",
     "JobStore",
+    "Lease",
     "QueueFull",
     "ThreadRunner",
     "UnknownKind",

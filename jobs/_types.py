@@ -77,6 +77,7 @@ class Job:
     finished_at: float | None = None
     cancel_requested: bool = False
     worker: str | None = None
+    runner: str | None = None
 
     @classmethod
     def from_row(cls, row: Any) -> "Job":
@@ -87,6 +88,7 @@ class Job:
             result=json.loads(row["result"]) if row["result"] is not None else None,
             error=row["error"], started_at=row["started_at"], finished_at=row["finished_at"],
             cancel_requested=bool(row["cancel_requested"]), worker=row["worker"],
+            runner=row["runner"],
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -9,9 +9,10 @@ server (``make_celery.py``) and runs a job with the same ``run_job`` and handler
 Only the job's id travels through the broker; params, progress, cancel requests and
 results stay in the job store, and files in the run folder (or S3), which server and
 workers share. A worker that dies mid-job leaves it ``running``; when a worker of the
-same name starts again it marks those jobs failed (``interrupted``), as the server does
-for its own threads after a restart. Jobs still queued a minute after they were made are
-sent again whenever a server or worker starts (``CeleryRunner.resend_stale``), so a lost
+same name starts again it marks those jobs failed (``interrupted``), and any serving process
+does so once the dead worker's lease has missed three heartbeats (``jobs.lease``). Jobs still
+queued a minute after they were made are sent again whenever a server or worker starts
+serving (``CeleryRunner.resend_stale``), so a lost
 Redis message never strands a job.
 """
 from __future__ import annotations
@@ -25,8 +26,7 @@ from flask import Flask, current_app
 from kombu.exceptions import OperationalError
 
 from ._types import BrokerUnavailable, QueueFull
-from .runner import run_job
-from .service import notify
+from .runner import notify, run_job
 from .store import JobStore
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,9 @@ def celery_init_app(app: Flask, broker_url: str) -> Celery:
     @celery_app.task(name=RUN_JOB)
     def run(job_id: str) -> None:
         jobs = current_app.extensions["jobs"]
-        run_job(jobs.store, jobs.handlers, job_id, jobs.on_finished, worker=run.request.hostname)
+        jobs.lease.start()
+        run_job(jobs.store, jobs.handlers, job_id, jobs.on_finished, worker=run.request.hostname,
+                runner=jobs.lease.token)
 
     def settle_own_jobs(sender, **_) -> None:
         if sender.app is celery_app:
@@ -69,7 +71,7 @@ def celery_init_app(app: Flask, broker_url: str) -> Celery:
                 jobs = current_app.extensions["jobs"]
                 interrupted = jobs.store.interrupt_running(worker=sender.hostname)
                 notify(jobs.store, interrupted, jobs.on_finished)
-                jobs.runner.resend_stale()
+                jobs.serve()  # heartbeats, settles dead runners' jobs and sends stale queued ones again
             if interrupted:
                 log.warning("%d job(s) were running when worker %s stopped: marked failed (interrupted)",
                             len(interrupted), sender.hostname)
@@ -85,6 +87,8 @@ class CeleryRunner:
     The bound counts queued jobs in the shared store, so it holds across every server that
     feeds the same workers.
     """
+
+    runs_here = False
 
     def __init__(self, celery_app: Celery, store: JobStore, *, queue_size: int = 32, retry_after: int = 30):
         if queue_size < 1:

@@ -37,14 +37,16 @@ Handler = Callable[[Job, JobContext], dict[str, Any]]
 
 
 def run_job(store: JobStore, handlers: Mapping[str, Handler], job_id: str,
-            on_finished: Callable[[Job], None] | None = None, *, worker: str | None = None) -> None:
+            on_finished: Callable[[Job], None] | None = None, *, worker: str | None = None,
+            runner: str | None = None) -> None:
     """Run the queued job ``job_id`` to its end; nothing it raises escapes.
 
     ``worker`` names who runs it (a Celery worker's hostname), so that worker can settle
-    the job when it restarts after dying mid-job.
+    the job when it restarts after dying mid-job; ``runner`` is the lease token (``jobs.lease``)
+    whose heartbeat says the job is still alive.
     """
-    if not store.start(job_id, worker=worker):
-        return  # cancelled while it waited
+    if not store.start(job_id, worker=worker, runner=runner):
+        return  # cancelled while it waited, or another runner took it first
     job = store.get(job_id)
     try:
         result = handlers[job.kind](job, JobContext(store, job_id))
@@ -63,8 +65,23 @@ def run_job(store: JobStore, handlers: Mapping[str, Handler], job_id: str,
             log.exception("after job %s", job_id)
 
 
+def notify(store: JobStore, job_ids: list[str], on_finished: Callable[[Job], None] | None) -> None:
+    """Tell ``on_finished`` of each job in ``job_ids`` that ended outside a runner; a failure is logged."""
+    for job_id in job_ids if on_finished is not None else ():
+        try:
+            on_finished(store.get(job_id))
+        except Exception:
+            log.exception("after job %s", job_id)
+
+
 class Runner(Protocol):
-    """Where queued jobs go: ``submit`` a stored job's id, or raise ``QueueFull``."""
+    """Where queued jobs go: ``submit`` a stored job's id, or raise ``QueueFull``.
+
+    ``runs_here`` says whether this process's threads run what it submits (so the jobs carry
+    this process's lease), or a broker hands them to workers elsewhere.
+    """
+
+    runs_here: bool
 
     def submit(self, job_id: str) -> None: ...
 
@@ -74,12 +91,16 @@ class Runner(Protocol):
 class ThreadRunner:
     """Runs jobs in ``threads`` worker threads of this process, at most ``queue_size`` waiting.
 
-    ``retry_after`` (seconds) is what a refused caller is told to wait: about one cold
-    search on a 2-core machine.
+    The threads start with the first job, so a process that never submits one (a CLI command)
+    starts none. ``retry_after`` (seconds) is what a refused caller is told to wait: about one
+    cold search on a 2-core machine. ``lease`` is the token the jobs run under (``jobs.lease``).
     """
 
+    runs_here = True
+
     def __init__(self, store: JobStore, handlers: Mapping[str, Handler], *, threads: int = 1,
-                 queue_size: int = 32, retry_after: int = 30, on_finished: Callable[[Job], None] | None = None):
+                 queue_size: int = 32, retry_after: int = 30, on_finished: Callable[[Job], None] | None = None,
+                 lease: str | None = None):
         if threads < 1:
             raise ValueError("threads: at least 1")
         if queue_size < 1:
@@ -88,32 +109,38 @@ class ThreadRunner:
         self.handlers = dict(handlers)
         self.on_finished = on_finished
         self.retry_after = retry_after
+        self.lease = lease
+        self._count = threads
         self._queue: queue.Queue[str | None] = queue.Queue(maxsize=queue_size)
-        self._threads = [threading.Thread(target=self._work, name=f"job-worker-{i}", daemon=True)
-                         for i in range(threads)]
-        for thread in self._threads:
-            thread.start()
+        self._threads: list[threading.Thread] = []
+        self._lock = threading.Lock()
+
+    def _start_threads(self) -> None:
+        with self._lock:
+            if not self._threads:
+                self._threads = [threading.Thread(target=self._work, name=f"job-worker-{i}", daemon=True)
+                                 for i in range(self._count)]
+                for thread in self._threads:
+                    thread.start()
 
     def submit(self, job_id: str) -> None:
+        self._start_threads()
         try:
             self._queue.put_nowait(job_id)
         except queue.Full:
             raise QueueFull(f"the job queue is full ({self._queue.maxsize} waiting)",
                             retry_after=self.retry_after) from None
 
-    def waiting(self) -> int:
-        return self._queue.qsize()
-
     def _work(self) -> None:
         while True:
             job_id = self._queue.get()
             if job_id is None:
                 return
-            run_job(self.store, self.handlers, job_id, self.on_finished)
+            run_job(self.store, self.handlers, job_id, self.on_finished, runner=self.lease)
 
     def close(self, timeout: float = 5.0) -> None:
         """Stop taking jobs; workers finish the job in hand (up to ``timeout`` seconds each)."""
-        while True:  # what still waits stays queued in the store and runs after a restart
+        while True:  # what still waits stays queued in the store, for the next server to run
             try:
                 self._queue.get_nowait()
             except queue.Empty:

@@ -15,7 +15,8 @@ from trend_lake import open_lake
 from ._types import BrokerUnavailable, Job, JobStatus, QueueFull
 from .callbacks import Callbacks, allowed_hosts
 from .kinds import handlers
-from .runner import Handler, Runner, ThreadRunner
+from .lease import Lease
+from .runner import Handler, Runner, ThreadRunner, notify
 from .store import JobStore
 
 log = logging.getLogger(__name__)
@@ -25,16 +26,58 @@ class JobQueue:
     """Submit, read, watch and cancel jobs; ``runner`` decides where they run.
 
     ``handlers`` and ``on_finished`` are what a worker in another process (Celery) needs to
-    run a job this queue's process submitted.
+    run a job this queue's process submitted. ``lease`` is this process's claim on the jobs it
+    runs; it starts with the first job submitted here, or with ``serve``.
+
+    Only a process that serves jobs (the web server, a Celery worker) calls ``serve``: from then
+    on it also settles the jobs of runners that died and takes their queued jobs. Any other
+    process (a CLI command) reads and writes the store but never touches another's work.
     """
 
     def __init__(self, store: JobStore, runner: Runner, *, handlers: Mapping[str, Handler] | None = None,
-                 callback_hosts: frozenset[str] = frozenset(), on_finished: Callable[[Job], None] | None = None):
+                 callback_hosts: frozenset[str] = frozenset(), on_finished: Callable[[Job], None] | None = None,
+                 lease: Lease | None = None):
         self.store = store
         self.runner = runner
         self.handlers = dict(handlers or {})
         self.callback_hosts = callback_hosts  # what a job's callback_url may name (check_params)
         self.on_finished = on_finished
+        self.lease = lease
+        self.serving = False
+
+    def serve(self) -> None:
+        """Make this process one that serves jobs: settle what dead runners left (now and at every
+        heartbeat) and, with a broker, send again what waited too long. Idempotent."""
+        if self.serving:
+            return
+        self.serving = True
+        if self.lease is not None:
+            self.lease.on_beat = self.settle
+            self.lease.start()
+            self.settle()
+        if hasattr(self.runner, "resend_stale"):
+            self.runner.resend_stale()
+
+    def settle(self) -> None:
+        """Fail the running jobs of runners whose lease went silent and take their queued jobs."""
+        if self.lease is None:
+            return
+        adopt = self.lease.token if self.runner.runs_here else None
+        interrupted, adopted = self.store.settle_dead_runners(
+            beat_before=time.time() - self.lease.stale_after_s, adopt_for=adopt)
+        if interrupted:
+            log.warning("%d job(s) of a stopped server or worker were running: marked failed (interrupted)",
+                        len(interrupted))
+        refused = []
+        for job_id in adopted:
+            try:
+                self.runner.submit(job_id)
+            except QueueFull:
+                self.store.finish(job_id, JobStatus.FAILED, error="interrupted: the server restarted with a full queue")
+                refused.append(job_id)
+        if adopted:
+            log.info("took %d queued job(s) of a stopped server", len(adopted) - len(refused))
+        notify(self.store, interrupted + refused, self.on_finished)
 
     def submit(self, kind: str, params: dict[str, Any], *, owner: str,
                idempotency_key: str | None = None) -> tuple[Job, bool]:
@@ -44,7 +87,12 @@ class JobQueue:
         With an ``idempotency_key`` the owner's earlier job with that key is returned
         instead of a new one (``created`` False).
         """
-        job, created = self.store.create(kind=kind, owner=owner, params=params, idempotency_key=idempotency_key)
+        runner = None
+        if self.runner.runs_here and self.lease is not None:
+            self.lease.start()  # before the job names it: a lease must exist for as long as its jobs do
+            runner = self.lease.token
+        job, created = self.store.create(kind=kind, owner=owner, params=params, idempotency_key=idempotency_key,
+                                         runner=runner)
         if created:
             try:
                 self.runner.submit(job.id)
@@ -93,33 +141,8 @@ class JobQueue:
 
     def close(self) -> None:
         self.runner.close()
-
-
-def recover(store: JobStore, runner: Runner, on_finished: Callable[[Job], None] | None = None) -> None:
-    """Settle what a stopped server left: running jobs fail as interrupted, waiting ones run.
-
-    A job that ends here ends like any other: ``on_finished`` (its callback) hears of it.
-    """
-    interrupted = store.interrupt_running()
-    if interrupted:
-        log.warning("%d job(s) were running when the server stopped: marked failed (interrupted)", len(interrupted))
-    refused = []
-    for job_id in store.queued_ids():
-        try:
-            runner.submit(job_id)
-        except QueueFull:
-            store.finish(job_id, JobStatus.FAILED, error="interrupted: the server restarted with a full queue")
-            refused.append(job_id)
-    notify(store, interrupted + refused, on_finished)
-
-
-def notify(store: JobStore, job_ids: list[str], on_finished: Callable[[Job], None] | None) -> None:
-    """Tell ``on_finished`` of each job in ``job_ids`` that ended outside a runner; a failure is logged."""
-    for job_id in job_ids if on_finished is not None else ():
-        try:
-            on_finished(store.get(job_id))
-        except Exception:
-            log.exception("after job %s", job_id)
+        if self.lease is not None:
+            self.lease.close()
 
 
 def callback_secret(app: Flask) -> bytes:
@@ -132,14 +155,16 @@ def callback_secret(app: Flask) -> bytes:
 
 
 def init_app(app: Flask) -> JobQueue:
-    """Open the job store, settle what a restart left behind, and start the runner.
+    """Open the job store and set up the runner; nothing runs and nothing is settled until a job
+    is submitted here or the process serves (``JobQueue.serve``, called by ``app.serve``).
 
     Needs the studio (``app.extensions["studio"]``), whose searches the handlers run, and the
     uploads (``uploads.init_app``) when clips or exports are to be taken; the lake's jobs work on
-    ``TRENDTOK_LAKE``. With ``TRENDTOK_BROKER_URL`` jobs go to Celery workers (``jobs.broker``),
-    which settle their own jobs when they restart; else to ``TRENDTOK_JOB_THREADS`` threads here.
+    ``TRENDTOK_LAKE``. With ``TRENDTOK_BROKER_URL`` jobs go to Celery workers (``jobs.broker``);
+    else to ``TRENDTOK_JOB_THREADS`` threads here.
     """
     store = JobStore(app.config["TRENDTOK_DB"])
+    lease = Lease(store, interval_s=float(app.config["TRENDTOK_JOB_HEARTBEAT_S"]))
     callbacks = Callbacks(secret=callback_secret(app),
                           status_url=lambda job_id: f"/api/jobs/{job_id}")
     # The lake (and the sounds' settings) are read from the app's settings as each job starts, as
@@ -153,14 +178,12 @@ def init_app(app: Flask) -> JobQueue:
 
         runner = CeleryRunner(celery_init_app(app, app.config["TRENDTOK_BROKER_URL"]), store,
                               queue_size=queue_size)
-        runner.resend_stale()
     else:
         runner = ThreadRunner(store, kinds, threads=int(app.config["TRENDTOK_JOB_THREADS"]),
-                              queue_size=queue_size, on_finished=callbacks)
-        recover(store, runner, callbacks)
+                              queue_size=queue_size, on_finished=callbacks, lease=lease.token)
     jobs = JobQueue(store, runner, handlers=kinds,
                     callback_hosts=allowed_hosts(app.config.get("TRENDTOK_CALLBACK_HOSTS")),
-                    on_finished=callbacks)
+                    on_finished=callbacks, lease=lease)
     app.extensions["jobs"] = jobs
     atexit.register(jobs.close)
     return jobs

@@ -33,6 +33,7 @@ CREATE TABLE IF NOT EXISTS jobs (
     error            TEXT,
     cancel_requested INTEGER NOT NULL DEFAULT 0,
     worker           TEXT,
+    runner           TEXT,
     created_at       REAL NOT NULL,
     started_at       REAL,
     finished_at      REAL
@@ -54,6 +55,15 @@ CREATE TABLE IF NOT EXISTS job_events (
     error    TEXT,
     PRIMARY KEY (job_id, seq)
 );
+-- Each live runner's lease (jobs.lease): a job's ``runner`` names the token of the process that
+-- queued or runs it; a lease whose beat is old belongs to a process that died.
+CREATE TABLE IF NOT EXISTS runners (
+    token      TEXT PRIMARY KEY,
+    host       TEXT NOT NULL,
+    pid        INTEGER NOT NULL,
+    started_at REAL NOT NULL,
+    beat_at    REAL NOT NULL
+);
 """
 
 
@@ -65,16 +75,19 @@ class JobStore:
         self.path = self.database.path
         self._db = self.database.read
         self._write = self.database.write
-        with self._write() as db:  # a store made before jobs said which worker ran them
-            if "worker" not in {r["name"] for r in db.execute("PRAGMA table_info(jobs)")}:
-                db.execute("ALTER TABLE jobs ADD COLUMN worker TEXT")
+        with self._write() as db:  # a store made before jobs said which worker (and runner) ran them
+            columns = {r["name"] for r in db.execute("PRAGMA table_info(jobs)")}
+            for column in ("worker", "runner"):
+                if column not in columns:
+                    db.execute(f"ALTER TABLE jobs ADD COLUMN {column} TEXT")
 
     # -- creating and reading -------------------------------------------------------------
     def create(self, *, kind: str, owner: str, params: dict[str, Any],
-               idempotency_key: str | None = None) -> tuple[Job, bool]:
+               idempotency_key: str | None = None, runner: str | None = None) -> tuple[Job, bool]:
         """A new queued job, or the caller's earlier job with the same ``idempotency_key``.
 
-        Returns ``(job, created)``.
+        ``runner`` is the lease token of the process whose threads will run it (``None`` when a
+        broker holds it). Returns ``(job, created)``.
         """
         job_id = utils.new_run_id()
         with self._write() as db:
@@ -84,9 +97,10 @@ class JobStore:
                 if row is not None:
                     return Job.from_row(row), False
             db.execute(
-                "INSERT INTO jobs (id, kind, owner, status, params, idempotency_key, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (job_id, kind, owner, JobStatus.QUEUED.value, json.dumps(params), idempotency_key, time.time()),
+                "INSERT INTO jobs (id, kind, owner, status, params, idempotency_key, runner, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (job_id, kind, owner, JobStatus.QUEUED.value, json.dumps(params), idempotency_key, runner,
+                 time.time()),
             )
             _record_event(db, job_id)
         return self.get(job_id), True
@@ -122,11 +136,13 @@ class JobStore:
         return [r["id"] for r in rows]
 
     # -- a job's life -------------------------------------------------------------------------
-    def start(self, job_id: str, *, worker: str | None = None) -> bool:
-        """Mark a queued job running on ``worker``; False when it is no longer queued (cancelled meanwhile)."""
+    def start(self, job_id: str, *, worker: str | None = None, runner: str | None = None) -> bool:
+        """Mark a queued job running on ``worker`` under the lease ``runner``; False when it is no
+        longer queued (cancelled meanwhile, or another runner started it first)."""
         with self._write() as db:
-            changed = db.execute("UPDATE jobs SET status = ?, started_at = ?, worker = ? WHERE id = ? AND status = ?",
-                                 (JobStatus.RUNNING.value, time.time(), worker, job_id,
+            changed = db.execute("UPDATE jobs SET status = ?, started_at = ?, worker = ?, runner = ? "
+                                 "WHERE id = ? AND status = ?",
+                                 (JobStatus.RUNNING.value, time.time(), worker, runner, job_id,
                                   JobStatus.QUEUED.value)).rowcount
             if changed:
                 _record_event(db, job_id)
@@ -191,6 +207,65 @@ class JobStore:
             for job_id in ids:
                 _record_event(db, job_id)
         return ids
+
+    # -- runners' leases (jobs.lease) ---------------------------------------------------------
+    def register_runner(self, token: str, *, host: str, pid: int) -> None:
+        now = time.time()
+        with self._write() as db:
+            db.execute("INSERT OR REPLACE INTO runners (token, host, pid, started_at, beat_at) VALUES (?, ?, ?, ?, ?)",
+                       (token, host, pid, now, now))
+
+    def beat(self, token: str) -> None:
+        """The runner ``token`` is alive now (a lease settled as dead meanwhile is registered again)."""
+        with self._write() as db:
+            if not db.execute("UPDATE runners SET beat_at = ? WHERE token = ?", (time.time(), token)).rowcount:
+                host, _, rest = token.partition(":")
+                pid = int(rest.partition(":")[0] or 0)
+                db.execute("INSERT INTO runners (token, host, pid, started_at, beat_at) VALUES (?, ?, ?, ?, ?)",
+                           (token, host, pid, time.time(), time.time()))
+
+    def release_runner(self, token: str) -> None:
+        """A runner that stops cleanly: what it still had queued is anyone's to take at once."""
+        with self._write() as db:
+            db.execute("DELETE FROM runners WHERE token = ?", (token,))
+
+    def runners(self) -> list[dict[str, Any]]:
+        """Every registered lease: token, host, pid, started_at, beat_at."""
+        return [dict(r) for r in self._db().execute("SELECT * FROM runners ORDER BY started_at").fetchall()]
+
+    def runner_of(self, job_id: str) -> str | None:
+        row = self._db().execute("SELECT runner FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        return row["runner"] if row else None
+
+    def settle_dead_runners(self, *, beat_before: float, adopt_for: str | None) -> tuple[list[str], list[str]]:
+        """Jobs of runners whose last beat is before ``beat_before`` (UNIX seconds), or that have no
+        lease at all (a clean stop, or a store older than leases): running ones failed with
+        ``interrupted``; queued ones, when ``adopt_for`` names a lease, moved to it for its threads
+        to run. A job a broker holds (queued with no runner) is left to the broker.
+        Returns ``(interrupted, adopted)`` ids, oldest first."""
+        dead = ("j.runner IS NULL OR j.runner NOT IN (SELECT token FROM runners WHERE beat_at >= ?)")
+        with self._write() as db:
+            interrupted = [r["id"] for r in db.execute(
+                f"SELECT j.id FROM jobs j WHERE j.status = ? AND ({dead}) ORDER BY j.created_at, j.rowid",
+                (JobStatus.RUNNING.value, beat_before))]
+            now = time.time()
+            for job_id in interrupted:
+                db.execute("UPDATE jobs SET status = ?, error = ?, finished_at = ? WHERE id = ?",
+                           (JobStatus.FAILED.value, INTERRUPTED, now, job_id))
+                _record_event(db, job_id)
+            adopted: list[str] = []
+            if adopt_for is not None:
+                adopted = [r["id"] for r in db.execute(
+                    f"SELECT j.id FROM jobs j WHERE j.status = ? AND j.runner IS NOT NULL AND j.runner != ? "
+                    f"AND j.runner NOT IN (SELECT token FROM runners WHERE beat_at >= ?) ORDER BY j.created_at, j.rowid",
+                    (JobStatus.QUEUED.value, adopt_for, beat_before))]
+                # Queued before leases existed: waiting for the next server, as they always did.
+                adopted += [r["id"] for r in db.execute(
+                    "SELECT id FROM jobs WHERE status = ? AND runner IS NULL AND worker IS NULL "
+                    "ORDER BY created_at, rowid", (JobStatus.QUEUED.value,))]
+                db.executemany("UPDATE jobs SET runner = ? WHERE id = ?", [(adopt_for, i) for i in adopted])
+            db.execute("DELETE FROM runners WHERE beat_at < ?", (beat_before,))
+        return interrupted, adopted
 
 
 def _record_event(db: sqlite3.Connection, job_id: str) -> None:

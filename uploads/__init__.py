@@ -26,7 +26,7 @@ from .store import Uploads
 
 __all__ = ["AUDIO_FORMATS", "EXPORT_TYPES", "MediaInfo", "Upload", "UploadError", "UploadNotFound", "UploadRefused",
            "UploadRejected", "UploadStatus", "Uploads", "VIDEO_FORMATS", "get_uploads", "init_app", "inspect",
-           "inspect_export", "is_export", "sniff", "sniff_export"]
+           "inspect_export", "is_export", "serve", "sniff", "sniff_export"]
 
 SWEEP_EVERY_S = 60.0
 
@@ -39,7 +39,7 @@ def uploads_dir(config) -> Path:
 
 def init_app(app: Flask) -> Uploads:
     """Open the uploads table and folder (after ``sessions.init_app``: the app's secret key signs
-    upload URLs) and sweep expired uploads once a minute. Exports are capped as the lake caps them."""
+    upload URLs). Exports are capped as the lake caps them."""
     from trend_lake.importers import MAX_EXPORT_BYTES
 
     s3 = None
@@ -56,6 +56,12 @@ def init_app(app: Flask) -> Uploads:
         quota_bytes=int(app.config["TRENDTOK_UPLOAD_QUOTA_MB"]) << 20 if app.config["TRENDTOK_UPLOAD_QUOTA_MB"] else None,
         s3=s3, max_export_bytes=MAX_EXPORT_BYTES)
     app.extensions["uploads"] = uploads
+    return uploads
+
+
+def serve(app: Flask) -> None:
+    """Sweep expired uploads once a minute, in a process that serves (``app.serve``), never a CLI command."""
+    uploads = app.extensions["uploads"]
     stop = threading.Event()
 
     def sweep_now_and_then() -> None:
@@ -67,7 +73,6 @@ def init_app(app: Flask) -> Uploads:
 
     threading.Thread(target=sweep_now_and_then, name="upload-sweeper", daemon=True).start()
     atexit.register(stop.set)
-    return uploads
 
 
 def get_uploads() -> Uploads:

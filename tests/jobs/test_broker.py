@@ -153,8 +153,9 @@ def test_a_queued_job_whose_message_was_lost_runs_once_a_server_starts(server, c
     lost, _ = store.create(kind="search", owner="celery-tests", params={"tags": ["Tech"], "duration": 5, "seed": 1})
     with sqlite3.connect(store.path) as db:
         db.execute("UPDATE jobs SET created_at = created_at - 3600 WHERE id = ?", (lost.id,))
-    restarted = _server(config)  # a server (or a worker) starting sends stale queued jobs again
+    restarted = _server(config)  # a server (or a worker) starting to serve sends stale queued jobs again
     try:
+        assert restarted.test_client().get("/health").status_code == 200  # its first request: it serves
         job = _wait_for(lambda: (j := store.get(lost.id)).status.finished and j, 120, "the lost job to run")
         assert job.status is JobStatus.SUCCEEDED and job.worker.startswith("trendtok-test@")
     finally:

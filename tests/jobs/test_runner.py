@@ -3,8 +3,7 @@ import threading
 
 import pytest
 
-from jobs import JobCancelled, JobQueue, JobStatus, JobStore, QueueFull, ThreadRunner
-from jobs.service import recover
+from jobs import JobCancelled, JobQueue, JobStatus, JobStore, Lease, QueueFull, ThreadRunner
 
 
 class Kinds:
@@ -100,17 +99,18 @@ def test_a_restart_fails_what_was_running_and_runs_what_was_waiting(tmp_path, ki
     waiting, _ = before.create(kind="echo", owner="o", params={"n": 2})
 
     store = JobStore(path)
-    runner = ThreadRunner(store, kinds.handlers(), threads=1, queue_size=4)
+    lease = Lease(store)
+    runner = ThreadRunner(store, kinds.handlers(), threads=1, queue_size=4, lease=lease.token)
     told = []
+    jobs = JobQueue(store, runner, lease=lease, on_finished=told.append)
     try:
-        recover(store, runner, told.append)
-        jobs = JobQueue(store, runner)
+        jobs.serve()
         assert jobs.get(cut.id).status is JobStatus.FAILED and "interrupted" in jobs.get(cut.id).error
         assert jobs.wait(waiting.id, timeout=10).result == {"echo": {"n": 2}}
         # The interrupted job's ending is announced like any other (its callback_url hears of it).
         assert [(j.id, j.status) for j in told] == [(cut.id, JobStatus.FAILED)]
     finally:
-        runner.close()
+        jobs.close()
 
 
 def test_watching_events_resumes_after_the_last_one_seen(queue):

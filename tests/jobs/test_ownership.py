@@ -1,0 +1,81 @@
+"""Who owns a job, with real processes: a `flask run` server, CLI commands beside it, a second server
+on the same ``TRENDTOK_DB``, and a server killed with SIGKILL."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from jobs import INTERRUPTED, JobStatus, JobStore
+from tests.servers import StudioProcesses, until
+
+
+@pytest.fixture
+def studio(tmp_path):
+    processes = StudioProcesses(tmp_path, TRENDTOK_JOB_HEARTBEAT_S="1")
+    yield processes
+    processes.close()
+
+
+def _key(studio) -> str:
+    made = studio.cli("api-key", "create", "ops")
+    assert made.returncode == 0, made.stderr
+    return made.stdout.strip()
+
+
+def _submit(server, key, **body) -> str:
+    status, job = server.json("POST", "/api/jobs", body={"kind": "search", **body}, headers={"X-API-Key": key})
+    assert status == 202, job
+    return job["job_id"]
+
+
+def test_cli_commands_and_a_second_server_leave_a_running_job_to_its_server(studio):
+    key = _key(studio)
+    first = studio.server()
+    job_id = _submit(first, key, tags=["#Foodie", "#CookingHacks"], duration=60)
+    store = JobStore(studio.env["TRENDTOK_DB"])
+    until(lambda: store.get(job_id).status is JobStatus.RUNNING, 60, "the search to start")
+
+    began = time.time()
+    for command in (("api-key", "list"), ("lake", "query", "SELECT 1"), ("sounds", "trending", "foodie")):
+        done = studio.cli(*command)
+        assert done.returncode == 0, (command, done.stdout, done.stderr)
+    second = studio.server()
+    # The second server settles dead runners as it starts and after each heartbeat: wait until its
+    # lease has beaten for longer than the three beats a dead runner may miss.
+    beat = float(studio.env["TRENDTOK_JOB_HEARTBEAT_S"])
+    until(lambda: any(r["pid"] == second.pid and r["beat_at"] - r["started_at"] > 4 * beat
+                      for r in store.runners()), 60, "four heartbeats of the second server")
+    ended = time.time()
+
+    job = until(lambda: (j := store.get(job_id)).status.finished and j, 600, "the search to end")
+    assert job.status is JobStatus.SUCCEEDED, job.error
+    # It was running the whole time the commands and the second server ran...
+    assert job.started_at < began and job.finished_at > ended, (
+        "the search ended before the commands ran beside it: nothing was tested")
+    # ...and the first server ran it: the job names the first server's lease (host:pid:token).
+    assert store.runner_of(job_id).split(":")[1] == str(first.pid)
+    assert [e["status"] for e in store.events(job_id)].count("running") >= 1
+    assert "failed" not in [e["status"] for e in store.events(job_id)]
+
+
+def test_a_killed_servers_jobs_are_settled_by_the_next_start(studio):
+    key = _key(studio)
+    first = studio.server()
+    running = _submit(first, key, tags=["#Travel"], duration=60)
+    store = JobStore(studio.env["TRENDTOK_DB"])
+    until(lambda: store.get(running).status is JobStatus.RUNNING, 60, "the search to start")
+    waiting = _submit(first, key, tags=["#Foodie"], duration=5)
+    first.kill()
+    first.kill_group()  # its text-stage workers too; their own end is tested in tiktok_to_text
+    assert store.get(running).status is JobStatus.RUNNING  # nobody can tell a dead server from a slow one yet
+
+    killed_at = time.time()
+    second = studio.server()
+    job = until(lambda: (j := store.get(running)).status.finished and j, 60, "the dead server's job to be settled")
+    assert job.status is JobStatus.FAILED and job.error == INTERRUPTED
+    assert job.finished_at - killed_at < 60
+    # What waited on the dead server runs on the new one.
+    taken = until(lambda: (j := store.get(waiting)).status.finished and j, 600, "the waiting search to run")
+    assert taken.status is JobStatus.SUCCEEDED, taken.error
+    assert store.runner_of(waiting).split(":")[1] == str(second.pid)
