@@ -12,7 +12,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     TRENDTOK_RUNS_DIR=/data/runs \
     TRENDTOK_CACHE_DIR=/data/cache \
     TRENDTOK_DB=/data/trendtok.sqlite3 \
-    TRENDTOK_WARM_UP=1
+    TRENDTOK_WARM_UP=1 \
+    TRENDTOK_REQUIRE_KEY=1
 
 # opencv (under rapidocr) needs libGL and glib; onnxruntime and torch need libgomp.
 RUN apt-get update \

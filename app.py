@@ -46,11 +46,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_studio(app)
     import jobs
     import uploads
-    from web import api, api_keys, sessions
+    from web import api, api_keys, auth, sessions
     from web import studio as studio_views
 
     sessions.init_app(app)
     api_keys.init_app(app)
+    auth.init_app(app)  # after both: it reads the session and verifies keys for every request
     uploads.init_app(app)  # after sessions: the secret key signs upload URLs
     jobs.init_app(app)
     import sound_catalog

@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS jobs (
     finished_at      REAL
 );
 CREATE INDEX IF NOT EXISTS jobs_owner ON jobs (owner, created_at);
+CREATE INDEX IF NOT EXISTS jobs_run ON jobs (json_extract(result, '$.run_id'));
 CREATE UNIQUE INDEX IF NOT EXISTS jobs_idempotency ON jobs (owner, idempotency_key)
     WHERE idempotency_key IS NOT NULL;
 -- Every change of a job's status or progress, in order: what /events streams and what
@@ -117,6 +118,13 @@ class JobStore:
         rows = self._db().execute("SELECT * FROM jobs WHERE owner = ? ORDER BY created_at DESC, rowid DESC LIMIT ?",
                                   (owner, limit)).fetchall()
         return [Job.from_row(r) for r in rows]
+
+    def owner_of_run(self, run_id: str) -> str | None:
+        """Who made the run ``run_id``: the owner of the first job whose result names it (``None``
+        for a run no job made, such as one from the ``search`` CLI command)."""
+        row = self._db().execute("SELECT owner FROM jobs WHERE json_extract(result, '$.run_id') = ? "
+                                 "ORDER BY created_at, rowid LIMIT 1", (run_id,)).fetchone()
+        return row["owner"] if row else None
 
     def events(self, job_id: str, *, after: int = 0) -> list[dict[str, Any]]:
         """The job's events with ``seq`` above ``after``, oldest first."""

@@ -37,6 +37,8 @@ def test_dockerfile_cmd_names_a_real_wsgi_factory():
     assert re.search(r"^USER (?!root)\w+", dockerfile, re.M), "the container must not run as root"
     assert "HEALTHCHECK" in dockerfile and "/health" in dockerfile
     assert "HF_HOME=/models" in dockerfile
+    # It binds 0.0.0.0: every route that reads data or does work must need a key there.
+    assert re.search(r"^\s*TRENDTOK_REQUIRE_KEY=1\b", dockerfile, re.M)
 
 
 def test_env_example_lists_every_setting():

@@ -19,14 +19,14 @@ from __future__ import annotations
 import json
 from typing import Any, Iterator
 
-from flask import Blueprint, Response, current_app, g, jsonify, request, session, url_for
+from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from jobs import BrokerUnavailable, JobNotFound, JobStatus, QueueFull, UnknownKind, check_params, get_jobs
 from search_input import InputError
 from uploads import UploadError, UploadNotFound, UploadRefused, UploadStatus, get_uploads
 
-from . import sessions
+from . import auth
 from .openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -71,25 +71,6 @@ def http_error(exc: HTTPException) -> Response:
     return response
 
 
-@bp.before_request
-def _authenticate() -> None:
-    if request.endpoint in ("api.openapi", "api.put_upload"):  # the upload URL's signature is its credential
-        return
-    key = request.headers.get("X-API-Key")
-    if key is not None:
-        key_id = current_app.extensions["api_keys"].verify(key)
-        if key_id is None:
-            raise ApiError(401, "X-API-Key: not an active key")
-        g.owner = f"key:{key_id}"
-        return
-    if "sid" in session:
-        if request.method not in ("GET", "HEAD", "OPTIONS") and not sessions.csrf_ok():
-            raise ApiError(403, "X-CSRF-Token: missing or not this session's token")
-        g.owner = f"session:{session['sid']}"
-        return
-    raise ApiError(401, "X-API-Key: required (create one with: flask --app app api-key create NAME)")
-
-
 def _job_json(job) -> dict[str, Any]:
     data = job.to_dict()
     data["status_url"] = url_for("api.job", job_id=job.id)
@@ -115,6 +96,9 @@ def create_job():
     key = request.headers.get("Idempotency-Key")
     if key is not None and not 0 < len(key) <= MAX_IDEMPOTENCY_KEY:
         raise ApiError(400, f"Idempotency-Key: 1 to {MAX_IDEMPOTENCY_KEY} characters")
+    run_id = payload.get("run_id")
+    if isinstance(run_id, str) and not auth.can_see_run(run_id):  # another key's run: as if it did not exist
+        raise ApiError(400, f"run_id: no finished run {run_id[:40]!r}")
     try:
         params = check_params(payload.get("kind"), payload, owner=g.owner, uploads=get_uploads(),
                               runs_dir=current_app.extensions["studio"].runs_dir,

@@ -77,6 +77,12 @@ class ApiKeys:
         if not changed:
             raise ApiKeyError(f"name: no active key called {name!r}")
 
+    def is_active(self, key_id: int) -> bool:
+        """Whether the key with this id exists and is not revoked (a signed-in session asks each request)."""
+        row = self.database.read().execute("SELECT 1 FROM api_keys WHERE id = ? AND revoked_at IS NULL",
+                                           (key_id,)).fetchone()
+        return row is not None
+
     def verify(self, key: str | None) -> int | None:
         """The id of the active key ``key``, or None."""
         if not key or not key.startswith(PREFIX):

@@ -11,7 +11,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, request, session
+from flask import Flask, current_app, request, session
 
 import utils
 
@@ -24,8 +24,10 @@ def init_app(app: Flask) -> None:
     survive a restart as the jobs do."""
     key = app.config.get("TRENDTOK_SECRET_KEY") or _stored_secret(Path(app.config["TRENDTOK_DB"]).parent)
     app.config["SECRET_KEY"] = key
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    # Flask's defaults hold these keys already (SameSite as None), so setdefault would never set them.
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SECURE"] = bool(app.config.get("TRENDTOK_COOKIE_SECURE"))
     app.context_processor(lambda: {"csrf_token": csrf_token})  # <meta name="csrf-token"> in base.html
 
 
@@ -51,6 +53,9 @@ def browser_owner() -> str:
 
 
 def csrf_token() -> str:
+    """The session's token for the page; with ``TRENDTOK_REQUIRE_KEY`` only a signed-in session has one."""
+    if current_app.config.get("TRENDTOK_REQUIRE_KEY") and session.get("key_id") is None:
+        return ""
     browser_owner()
     return session["csrf"]
 

@@ -23,7 +23,7 @@ import utils
 from jobs import BrokerUnavailable, JobQueue, JobStatus, QueueFull, check_params, get_jobs
 from search_input import DURATIONS, DEFAULT_DURATION, InputError
 
-from . import api, sessions
+from . import api, auth
 
 log = logging.getLogger(__name__)
 bp = Blueprint("studio", __name__, template_folder="templates", static_folder="static",
@@ -73,7 +73,7 @@ _SOUND_KINDS = ("suggest", "try_sound", "similar")
 def _history() -> list[dict[str, Any]]:
     """This browser's recent jobs, for the page: they live in the job store, so they outlast a restart."""
     rows = []
-    for job in get_jobs().list(owner=sessions.browser_owner(), limit=HISTORY):
+    for job in get_jobs().list(owner=auth.owner(), limit=HISTORY):
         params = job.params
         named = _KIND_NAMES.get((job.kind, params.get("part")), job.kind)
         if job.kind == "lake_import" and (job.result or {}).get("source"):
@@ -117,14 +117,14 @@ def health():
 def search():
     """The seed's synchronous search: a ``search`` job, waited for (or streamed as NDJSON)."""
     try:
-        params = check_params("search", _read_payload(), owner=sessions.browser_owner())
+        params = check_params("search", _read_payload(), owner=auth.owner())
     except InputError as exc:
         if _wants_html():
             return _index(error=str(exc), status=400, form=request.form.to_dict())
         return _error(str(exc))
     jobs = get_jobs()
     try:
-        job, _ = jobs.submit("search", params, owner=sessions.browser_owner())
+        job, _ = jobs.submit("search", params, owner=auth.owner())
     except QueueFull as exc:
         message = f"The studio is busy ({exc}). Try again in {exc.retry_after} s."
         if _wants_html():
@@ -168,6 +168,8 @@ def _stream(jobs: JobQueue, job_id: str) -> Iterator[str]:
 
 
 def _load_result(run_id: str) -> dict[str, Any]:
+    if not auth.can_see_run(run_id):
+        abort(404)
     try:
         return runs.load(_studio().runs_dir, run_id)
     except runs.RunNotFound:
@@ -187,7 +189,7 @@ def run_result(run_id: str):
 
 @bp.get("/runs/<run_id>/<path:name>")
 def run_file(run_id: str, name: str):
-    if not utils.is_run_id(run_id):
+    if not utils.is_run_id(run_id) or not auth.can_see_run(run_id):
         abort(404)
     # send_from_directory refuses any name that escapes the run folder.
     return send_from_directory(_studio().runs_dir / run_id, name, as_attachment=request.args.get("download") == "1")
