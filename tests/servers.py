@@ -116,16 +116,21 @@ class StudioProcesses:
         return subprocess.run([*self.flask(), *args], cwd=ROOT, env=self.env, capture_output=True, text=True,
                               timeout=timeout, stdin=subprocess.DEVNULL)
 
-    def server(self, *, timeout: float = 120, **env: str) -> Server:
-        """A ``flask run`` server on a free loopback port, once it answers ``/health``."""
+    def server(self, *, timeout: float = 120, gunicorn: bool = False, wait: bool = True, **env: str) -> Server:
+        """A ``flask run`` (or ``gunicorn``, as the Dockerfile runs it) server on a free loopback port,
+        once it answers ``/health`` (with ``wait``)."""
         port = free_port()
         log = self.work / f"server-{port}.log"
+        command = ([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+                    "--threads", "4", "app:create_app()"] if gunicorn
+                   else [*self.flask(), "run", "--host", "127.0.0.1", "--port", str(port)])
         with open(log, "wb") as out:
-            process = subprocess.Popen([*self.flask(), "run", "--host", "127.0.0.1", "--port", str(port)],
-                                       cwd=ROOT, env={**self.env, **env}, stdout=out, stderr=subprocess.STDOUT,
-                                       stdin=subprocess.DEVNULL, start_new_session=True)
+            process = subprocess.Popen(command, cwd=ROOT, env={**self.env, **env}, stdout=out,
+                                       stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
         server = Server(process, port, log)
         self.servers.append(server)
+        if not wait:
+            return server
         try:
             until(lambda: server.healthy() or process.poll() is not None, timeout, f"the server on port {port}")
         except AssertionError:

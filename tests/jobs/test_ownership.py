@@ -79,3 +79,32 @@ def test_a_killed_servers_jobs_are_settled_by_the_next_start(studio):
     taken = until(lambda: (j := store.get(waiting)).status.finished and j, 600, "the waiting search to run")
     assert taken.status is JobStatus.SUCCEEDED, taken.error
     assert store.runner_of(waiting).split(":")[1] == str(second.pid)
+
+
+@pytest.mark.parametrize("gunicorn", [False, True], ids=["flask-run", "gunicorn"])
+def test_a_server_serves_jobs_from_its_start_before_any_request(studio, gunicorn):
+    import os
+
+    store = JobStore(studio.env["TRENDTOK_DB"])
+    server = studio.server(gunicorn=gunicorn, wait=False)
+    # Its lease appears (it heartbeats and settles) with no request made; gunicorn's lease is its worker's.
+    family = {server.pid}
+
+    def lease_of_the_server():
+        family.update(int(p) for p in os.listdir("/proc") if p.isdigit() and _parent(p) in family)
+        return [r for r in store.runners() if r["pid"] in family]
+
+    assert until(lease_of_the_server, 60, "the server's lease")
+    assert server.request("GET", "/health")[0] == 200
+    # A CLI command beside it registers no lease of its own.
+    before = {r["token"] for r in store.runners()}
+    assert studio.cli("api-key", "list").returncode == 0
+    assert {r["token"] for r in store.runners()} == before
+
+
+def _parent(pid: str) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return int(stat.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
