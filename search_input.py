@@ -128,8 +128,8 @@ def normalise_tag(raw: str) -> str:
     return tag
 
 
-def parse_tags(raw: Any) -> tuple[str, ...]:
-    """1–5 distinct normalised hashtags from a list, tagify JSON, or a separated string."""
+def _distinct_tags(raw: Any) -> tuple[str, ...]:
+    """0–5 distinct normalised hashtags from any accepted shape of ``tags``."""
     tags: list[str] = []
     seen: set[str] = set()
     for item in _split_raw_tags(raw):
@@ -137,11 +137,17 @@ def parse_tags(raw: Any) -> tuple[str, ...]:
         if tag.casefold() not in seen:
             seen.add(tag.casefold())
             tags.append(tag)
-    if not tags:
-        raise InputError("tags", f"give 1 to {MAX_TAGS} hashtags, e.g. Foodie CookingHacks")
     if len(tags) > MAX_TAGS:
         raise InputError("tags", f"at most {MAX_TAGS} hashtags, got {len(tags)}")
     return tuple(tags)
+
+
+def parse_tags(raw: Any) -> tuple[str, ...]:
+    """1–5 distinct normalised hashtags from a list, tagify JSON, or a separated string."""
+    tags = _distinct_tags(raw)
+    if not tags:
+        raise InputError("tags", f"give 1 to {MAX_TAGS} hashtags, e.g. Foodie CookingHacks")
+    return tags
 
 
 def _parse_int(field: str, raw: Any) -> int:
@@ -197,10 +203,8 @@ def parse_clip_duration(raw: Any) -> int | str:
 
 
 def parse_optional_tags(raw: Any) -> tuple[str, ...]:
-    """Like ``parse_tags``, but none is fine (a clip speaks for itself)."""
-    if raw is None or raw == "" or raw == []:
-        return ()
-    return parse_tags(raw)
+    """Like ``parse_tags``, but none is fine (a clip speaks for itself): a blank string or list is none."""
+    return _distinct_tags(raw)
 
 
 def parse_title(raw: Any) -> str:

@@ -1,7 +1,8 @@
 """Validation of hashtags, duration and seed: every accepted shape, every refusal names its field."""
 import pytest
 
-from search_input import InputError, normalise_tag, parse_duration, parse_search_request, parse_seed, parse_tags
+from search_input import (InputError, normalise_tag, parse_duration, parse_optional_tags, parse_search_request,
+                          parse_seed, parse_tags)
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -42,6 +43,23 @@ def test_refused_tags_name_the_field(raw, needle):
     assert caught.value.field == "tags"
     assert str(caught.value).startswith("tags: ")
     assert needle in str(caught.value)
+
+
+@pytest.mark.parametrize("raw", [None, "", "   ", " , ;", [], [""], ["", " "], "[]"])
+def test_optional_tags_that_name_no_hashtag_are_none(raw):
+    # A studio job documents "0 to 5" hashtags: a blank string or list is none, not a 400.
+    assert parse_optional_tags(raw) == ()
+
+
+@pytest.mark.parametrize("raw, expected", [("Foodie", ("Foodie",)), (["", "#Travel"], ("Travel",))])
+def test_optional_tags_are_parsed_as_tags(raw, expected):
+    assert parse_optional_tags(raw) == expected
+
+
+@pytest.mark.parametrize("raw, needle", [("a b c d e f", "at most 5"), ("#", "not a hashtag"), ([1], "must be a string")])
+def test_optional_tags_are_held_to_the_tag_rules(raw, needle):
+    with pytest.raises(InputError, match=needle):
+        parse_optional_tags(raw)
 
 
 def test_normalised_tag_keeps_display_case():

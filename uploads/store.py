@@ -94,6 +94,10 @@ class Uploads:
         """A new upload waiting for its bytes; raises ``UploadError`` naming the bad field."""
         filename, content_type = _check_filename(filename), _check_content_type(content_type)
         cap = self.max_export_bytes if is_export(content_type) else self.max_bytes
+        # JSON has one kind of number: 4943572.0 is the integer 4943572 to JSON Schema ("type": "integer")
+        # and to a client whose numbers are all floats. A fraction, NaN or infinity is no count of bytes.
+        if isinstance(size, float) and size.is_integer() and 0 < size <= cap:
+            size = int(size)
         if isinstance(size, bool) or not isinstance(size, int) or not 0 < size <= cap:
             raise UploadError("size", f"a whole number of bytes from 1 to {cap} "
                                       f"({cap // MIB} MiB{' for an export' if cap != self.max_bytes else ''}), "

@@ -17,6 +17,7 @@ Every error is ``{"error": "<field>: <what is wrong>"}`` with a 4xx status.
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any, Iterator
 
 from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
@@ -27,7 +28,7 @@ from search_input import InputError
 from uploads import UploadError, UploadNotFound, UploadRefused, UploadStatus, get_uploads
 
 from . import auth
-from .openapi import openapi_document
+from .openapi import MAX_EVENT_ID, openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -209,30 +210,90 @@ def cancel_job(job_id: str):
 @bp.get("/jobs/<job_id>/events")
 def job_events(job_id: str):
     _find(job_id)
-    raw = request.headers.get("Last-Event-ID", "0")
-    after = int(raw) if raw.isascii() and raw.isdigit() else 0  # "²" is a digit to isdigit, not to int
+    after = _last_event_id(request.headers.get("Last-Event-ID"))
     jobs = get_jobs()
     if _ended_by(jobs, job_id, after):
         # Resumed at or past its `end`: 204 is how SSE tells an EventSource to stop reconnecting
         # (a 200 would be heartbeats for ever).
         return Response(status=204)
-    return Response(_sse(jobs, job_id, after), mimetype="text/event-stream",
-                    headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    slot = _StreamSlot.take(g.owner)
+    response = Response(_sse(jobs, job_id, after, slot), mimetype="text/event-stream",
+                        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    # A stream closed before its first byte never enters the generator, so never reaches its `finally`.
+    response.call_on_close(slot.release)
+    return response
 
 
-def _sse(jobs, job_id: str, after: int) -> Iterator[str]:
-    """One ``progress`` event per change, then ``end``; a comment now and then keeps proxies
-    from closing a quiet stream and tells us when the client has gone."""
-    while True:
-        for event in jobs.events(job_id, after=after, timeout=HEARTBEAT_S):
-            after = event["seq"]
-            finished = JobStatus(event["status"]).finished
-            yield f"id: {after}\nevent: {'end' if finished else 'progress'}\ndata: {json.dumps(event)}\n\n"
-            if finished:
+def _last_event_id(raw: str | None) -> int:
+    """The seq a stream resumes after: ``Last-Event-ID`` when it is an id an event can have (a whole
+    number from 0 to ``MAX_EVENT_ID``), else 0: an id this server cannot have sent is ignored, and the
+    stream starts from the job's first event (as documented in web/openapi.py)."""
+    if raw is None or not (raw.isascii() and raw.isdigit()):  # "²" is a digit to isdigit, not to int
+        return 0
+    digits = raw.lstrip("0") or "0"
+    if len(digits) > len(str(MAX_EVENT_ID)):  # asked before int(), which refuses over 4300 digits
+        return 0
+    after = int(digits)
+    return after if after <= MAX_EVENT_ID else 0  # past SQLite's integers no event can be
+
+
+#: Guards every app's count of open event streams (``app.extensions["api.event_streams"]``: owner → open).
+_STREAMS_LOCK = threading.Lock()
+
+
+class _StreamSlot:
+    """One of a caller's open event streams, counted in this process for this app (a stream holds a
+    server thread until it ends). ``take`` refuses one over ``TRENDTOK_EVENT_STREAMS`` with a 429;
+    ``release`` gives the slot back, once however often it is called: by the stream's generator when
+    the stream ends or its reader goes, and by the response's close for a stream never started."""
+
+    def __init__(self, counts: dict[str, int], owner: str):
+        self._counts = counts
+        self._owner = owner
+        self._held = True
+
+    @classmethod
+    def take(cls, owner: str) -> "_StreamSlot":
+        limit = int(current_app.config["TRENDTOK_EVENT_STREAMS"])
+        with _STREAMS_LOCK:
+            counts = current_app.extensions.setdefault("api.event_streams", {})
+            held = counts.get(owner, 0)
+            if held >= limit:
+                # A reader that has gone is noticed at its stream's next heartbeat, at most HEARTBEAT_S away.
+                raise ApiError(429, f"events: {held} streams are open for this caller, the limit is {limit}",
+                               {"Retry-After": str(int(HEARTBEAT_S))})
+            counts[owner] = held + 1
+        return cls(counts, owner)
+
+    def release(self) -> None:
+        with _STREAMS_LOCK:
+            if not self._held:
                 return
-        if _ended_by(jobs, job_id, after):  # resumed past its end while it still ran: no `end` will come
-            return
-        yield ": still running\n\n"
+            self._held = False
+            left = self._counts[self._owner] - 1
+            if left:
+                self._counts[self._owner] = left
+            else:
+                del self._counts[self._owner]  # no entry left behind for every caller that ever streamed
+
+
+def _sse(jobs, job_id: str, after: int, slot: _StreamSlot) -> Iterator[str]:
+    """One ``progress`` event per change, then ``end``; a comment now and then keeps proxies
+    from closing a quiet stream and tells us when the client has gone (the server then closes
+    this generator at that ``yield``, and the slot is given back)."""
+    try:
+        while True:
+            for event in jobs.events(job_id, after=after, timeout=HEARTBEAT_S):
+                after = event["seq"]
+                finished = JobStatus(event["status"]).finished
+                yield f"id: {after}\nevent: {'end' if finished else 'progress'}\ndata: {json.dumps(event)}\n\n"
+                if finished:
+                    return
+            if _ended_by(jobs, job_id, after):  # resumed past its end while it still ran: no `end` will come
+                return
+            yield ": still running\n\n"
+    finally:
+        slot.release()
 
 
 def _ended_by(jobs, job_id: str, after: int) -> bool:

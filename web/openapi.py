@@ -21,7 +21,17 @@ _RUN_ID = {"type": "string", "description": "The run_id of a finished run (a job
 _TAGS = {"description": f"{MAX_TAGS} hashtags at most, of up to {MAX_TAG_LENGTH} letters, digits or '_' "
                         "(a list, or one string separated by commas or spaces)",
          "oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]}
+#: A search needs a hashtag: a string or list naming none ("", " , ", [], [""]) is refused, so the schema says
+#: so (some character that is neither a separator nor '#'). Which characters a hashtag may have (letters of any
+#: script, digits, '_') is more than a JSON Schema pattern can say; those refusals are 400s naming ``tags``.
+_A_TAG_CHARACTER = r"[^\s,;#]"
+_SOME_TAGS = {"description": "1 to " + _TAGS["description"],
+              "oneOf": [{"type": "array", "items": {"type": "string"},
+                         "contains": {"type": "string", "pattern": _A_TAG_CHARACTER}},
+                        {"type": "string", "pattern": _A_TAG_CHARACTER}]}
 _SEED = {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_SEED}
+MAX_EVENT_ID = 2**63 - 1
+"""The largest id an event can have: SQLite's largest INTEGER, the most a job's event ``seq`` can be."""
 _TAG = rf"#?[A-Za-z0-9_]{{1,{MAX_TAG_LENGTH}}}"
 _TAG_LIST = rf"^ ?{_TAG}(?:[ ,]+{_TAG}){{0,{MAX_TAGS - 1}}} ?$"
 _LIMIT = {"type": "integer", "minimum": 1, "maximum": 100, "default": 10}
@@ -98,13 +108,27 @@ def openapi_document() -> dict[str, Any]:
             },
             "/api/jobs/{job_id}/events": {
                 "get": {"summary": "Server-Sent Events: `progress` on each change, then `end`",
-                        "parameters": [_JOB_ID, {"name": "Last-Event-ID", "in": "header", "required": False,
-                                                 "schema": {"type": "string"}}],
+                        "description": "A stream holds a server thread until its job ends or its reader goes "
+                                       "(noticed at the next `: still running` comment, every 15 s). One API key "
+                                       "or browser session may hold TRENDTOK_EVENT_STREAMS (default 4) open at "
+                                       "once; one more is 429 until one of them closes.",
+                        "parameters": [_JOB_ID, {
+                            "name": "Last-Event-ID", "in": "header", "required": False, "schema": {"type": "string"},
+                            "description": "The id of the last event read (what an EventSource sends when it "
+                                           "reconnects): the stream resumes after it. An id no event can have (not "
+                                           f"a whole number from 0 to {MAX_EVENT_ID}) is ignored, as if none were "
+                                           "sent: the stream starts again from the job's first event"}],
                         "responses": {"200": {"description": "An event stream",
                                               "content": {"text/event-stream": {"schema": _EVENT}}},
                                       "204": {"description": "The job has ended and Last-Event-ID was its last "
                                                              "event or later: nothing more will come"},
-                                      "401": _ERROR, "404": _ERROR}},
+                                      "401": _ERROR, "404": _ERROR,
+                                      "429": {**_ERROR, "description": "The caller already holds "
+                                                                       "TRENDTOK_EVENT_STREAMS streams open: "
+                                                                       "close one, or retry after Retry-After "
+                                                                       "seconds (one whose reader left is closed "
+                                                                       "by then)",
+                                              "headers": {"Retry-After": {"schema": {"type": "integer"}}}}}},
             },
             "/api/uploads": {
                 "post": {
@@ -172,7 +196,7 @@ def openapi_document() -> dict[str, Any]:
                     "type": "object", "required": ["kind", "tags"],
                     "properties": {
                         "kind": {"type": "string", "enum": ["search"]},
-                        "tags": {**_TAGS, "description": "1 to " + _TAGS["description"]},
+                        "tags": _SOME_TAGS,
                         "duration": {"type": "integer", "enum": list(DURATIONS), "default": 15},
                         "seed": _SEED,
                         "callback_url": _CALLBACK,
@@ -187,7 +211,7 @@ def openapi_document() -> dict[str, Any]:
                         "duration": {"description": f"\"{MATCH}\": the soundtrack is as long as the clip",
                                      "oneOf": [{"type": "string", "enum": [MATCH]},
                                                {"type": "integer", "enum": list(DURATIONS)}], "default": MATCH},
-                        "tags": {**_TAGS, "description": "0 to " + _TAGS["description"]},
+                        "tags": {**_TAGS, "description": "0 to " + _TAGS["description"] + " (blank: none)"},
                         "seed": _SEED,
                         "title": {"type": "string", "maxLength": MAX_TITLE_LENGTH},
                         "callback_url": _CALLBACK,

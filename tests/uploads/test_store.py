@@ -60,6 +60,22 @@ def test_a_bad_declaration_names_its_field(uploads, field, value, message):
     assert caught.value.field == field
 
 
+@pytest.mark.parametrize("size", [4943572.0, 1.0, 10.0 * MiB])
+def test_a_size_written_as_a_whole_float_is_that_many_bytes(uploads, size):
+    # JSON has one number type: 4943572.0 is the integer 4943572 to JSON Schema ("type": "integer")
+    # and to every client that writes numbers as floats (schemathesis found it refused).
+    upload = uploads.create(owner="key:1", filename="clip.mp4", content_type="video/mp4", size=size)
+    assert upload.size == int(size) and type(upload.size) is int
+    assert type(uploads.get(upload.id, owner="key:1").size) is int
+
+
+@pytest.mark.parametrize("size", [4943572.5, float("nan"), float("inf"), -1.0, 0.0, 1e300])
+def test_a_float_size_that_is_no_whole_number_of_bytes_in_range_is_refused(uploads, size):
+    with pytest.raises(UploadError, match=r"^size: a whole number of bytes from 1 to 10485760") as caught:
+        uploads.create(owner="key:1", filename="clip.mp4", content_type="video/mp4", size=size)
+    assert caught.value.field == "size"
+
+
 def test_the_url_is_single_use_and_a_second_put_is_refused(uploads, media):
     upload = _new(uploads, media["mp4"])
     _put(uploads, upload, media["mp4"].read_bytes())

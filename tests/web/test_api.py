@@ -1,9 +1,13 @@
 """/api on the session's real studio: keys, jobs, their events, cancelling, and errors as JSON."""
 import json
 import re
+import threading
 import time
+from contextlib import ExitStack
 
 import pytest
+
+from tests.conftest import create_key, own_studio
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +69,141 @@ def test_events_stream_each_stage_then_the_end(client, key, finished):
     assert events[0]["status"] == "queued" and events[-1]["status"] == "succeeded"
     resumed = client.get(created.get_json()["events_url"], headers={"X-API-Key": key, "Last-Event-ID": "3"})
     assert "id: 3\n" not in resumed.get_data(as_text=True) and "id: 4\n" in resumed.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("last_event_id", ["9223372036854775808", "1" + "0" * 30, "9" * 5000, "-1", "3.0"])
+def test_a_last_event_id_no_event_can_have_is_ignored(client, key, finished, last_event_id):
+    # Past SQLite's integers, 9223372036854775808 was an OverflowError (500); 5000 digits are past int()'s.
+    url = finished[0].get_json()["events_url"]
+    whole = client.get(url, headers={"X-API-Key": key}).get_data(as_text=True)
+    resumed = client.get(url, headers={"X-API-Key": key, "Last-Event-ID": last_event_id})
+    assert resumed.status_code == 200 and resumed.get_data(as_text=True) == whole
+
+
+def test_the_largest_last_event_id_is_past_every_event(client, key, finished):
+    resumed = client.get(finished[0].get_json()["events_url"],
+                         headers={"X-API-Key": key, "Last-Event-ID": str(2**63 - 1)})
+    assert resumed.status_code == 204
+
+
+class _Gates:
+    """A job handler that holds each job running until its gate opens (``open(job_id)``)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._gates: dict[str, tuple[threading.Event, threading.Event]] = {}
+
+    def _pair(self, job_id: str) -> tuple[threading.Event, threading.Event]:
+        with self._lock:
+            return self._gates.setdefault(job_id, (threading.Event(), threading.Event()))
+
+    def handler(self, job, context):
+        started, gate = self._pair(job.id)
+        context.progress("held", 0, 1, 0.0)
+        started.set()
+        gate.wait(60)
+        return {}
+
+    def running(self, job_id: str) -> bool:
+        return self._pair(job_id)[0].wait(30)
+
+    def open(self, job_id: str | None = None) -> None:
+        with self._lock:
+            pairs = list(self._gates.values()) if job_id is None else [self._gates[job_id]]
+        for _, gate in pairs:
+            gate.set()
+
+
+def test_event_streams_are_capped_per_caller_and_a_slot_frees_when_a_stream_ends_or_its_reader_goes(tmp_path):
+    gates = _Gates()
+    with own_studio(tmp_path, TRENDTOK_BROKER_URL=None, TRENDTOK_JOB_THREADS=3, TRENDTOK_EVENT_STREAMS=3) as studio, \
+            ExitStack() as cleanup:
+        jobs = studio.extensions["jobs"]
+        jobs.runner.handlers = {kind: gates.handler for kind in jobs.runner.handlers}
+        cleanup.callback(gates.open)  # let every job end before the studio closes
+        client = studio.test_client()
+        key, other = create_key(studio, "streams"), create_key(studio, "streams-other")
+
+        def start(caller: str) -> str:
+            created = client.post("/api/jobs", json={"kind": "search", "tags": ["Foodie"]}, headers={"X-API-Key": caller})
+            assert created.status_code == 202, created.get_data(as_text=True)
+            assert gates.running(created.get_json()["job_id"])
+            return created.get_json()["job_id"]
+
+        def stream(job_id: str, caller: str = key, **headers: str):
+            response = client.get(f"/api/jobs/{job_id}/events", headers={"X-API-Key": caller, **headers},
+                                  buffered=False)
+            cleanup.callback(response.close)
+            return response
+
+        a, b, c = start(key), start(key), start(other)
+        held = [stream(a), stream(a), stream(b)]
+        assert [r.status_code for r in held] == [200, 200, 200]
+        refused = stream(a)
+        assert refused.status_code == 429 and refused.headers["Retry-After"] == "15"
+        assert refused.get_json() == {"error": "events: 3 streams are open for this caller, the limit is 3"}
+        assert stream(b).status_code == 429  # per caller, whichever of its jobs
+        assert stream(c, other).status_code == 200  # another caller has streams of its own
+
+        # A reader that goes away mid-stream: the server closes the stream at its next write.
+        assert next(iter(held[0].response)).startswith(b"id: ")
+        held[0].close()
+        assert stream(a).status_code == 200
+        assert stream(a).status_code == 429
+        # One that goes before reading a byte.
+        held[1].close()
+        assert stream(a).status_code == 200
+        assert stream(a).status_code == 429
+        # One that ends: its job ends.
+        gates.open(b)
+        ended = held[2].get_data(as_text=True)
+        assert "event: end" in ended
+        assert stream(a).status_code == 200
+        assert stream(a).status_code == 429
+        # Resumed past its end, an ended job's stream is a 204 and needs no slot.
+        last = re.findall(r"^id: (\d+)$", ended, re.MULTILINE)[-1]
+        assert stream(b, **{"Last-Event-ID": last}).status_code == 204
+        assert stream(b).status_code == 429  # from its start, it is a stream like any other
+
+
+def test_a_reader_that_disconnects_frees_its_stream_at_the_next_heartbeat(tmp_path, monkeypatch):
+    import http.client
+
+    from werkzeug.serving import make_server
+
+    from web import api
+
+    monkeypatch.setattr(api, "HEARTBEAT_S", 0.1)  # the comment that finds a gone reader, 15 s in service
+    gates = _Gates()
+    with own_studio(tmp_path, TRENDTOK_BROKER_URL=None, TRENDTOK_EVENT_STREAMS=1) as studio, ExitStack() as cleanup:
+        jobs = studio.extensions["jobs"]
+        jobs.runner.handlers = {kind: gates.handler for kind in jobs.runner.handlers}
+        cleanup.callback(gates.open)
+        key = create_key(studio, "disconnects")
+        client = studio.test_client()
+        job_id = client.post("/api/jobs", json={"kind": "search", "tags": ["Foodie"]},
+                             headers={"X-API-Key": key}).get_json()["job_id"]
+        assert gates.running(job_id)
+        server = make_server("127.0.0.1", 0, studio, threaded=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        cleanup.callback(server.shutdown)
+
+        def get_events() -> http.client.HTTPResponse:
+            connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=10)
+            cleanup.callback(connection.close)
+            connection.request("GET", f"/api/jobs/{job_id}/events", headers={"X-API-Key": key})
+            return connection.getresponse()
+
+        reader = get_events()
+        assert reader.status == 200 and reader.readline().startswith(b"id: ")
+        refused = get_events()
+        assert refused.status == 429
+        refused.read()
+        reader.close()  # the reader goes; the server learns of it only when a heartbeat cannot be written
+        deadline = time.monotonic() + 10
+        while (again := get_events()).status == 429 and time.monotonic() < deadline:
+            again.read()
+        assert again.status == 200
 
 
 def test_another_callers_job_is_not_found(client, other_key, finished):
