@@ -3,37 +3,74 @@
 Skipped where Chromium is not installed (.ci/run installs it from Debian's packages); the
 browser, the live server and screenshots are conftest.py's fixtures, shared with the other pages' tests.
 """
-import os
 import shutil
-import time
 
 import pytest
+
+#: Installed in a page before its job starts: every stage the progress panel marks under way or done
+#: and every step count it shows ("2/3") is kept in sessionStorage as it happens, so that the test
+#: reads them all on the run's page the job opens, however fast the stages went by.
+RECORD_STAGES = """
+const panel = document.getElementById('progress'), seen = {stages: [], counts: []};
+const keep = (list, value) => { if (value && !list.includes(value)) list.push(value); };
+const look = () => {
+  panel.querySelectorAll('.stages li.active, .stages li.done').forEach((li) => keep(seen.stages, li.dataset.stage));
+  panel.querySelectorAll('.stages .count').forEach((c) => keep(seen.counts, c.textContent));
+  sessionStorage.setItem('trendtok-test-stages', JSON.stringify(seen));
+};
+new MutationObserver(look).observe(panel, {subtree: true, childList: true, characterData: true, attributes: true});
+look();
+"""
+
+
+def _recorded_stages(browser):
+    """What RECORD_STAGES saw in this tab: ``(stages, counts)``, as sets."""
+    seen = browser.execute_script("return JSON.parse(sessionStorage.getItem('trendtok-test-stages') || 'null')")
+    assert seen is not None, "the stage recorder was not installed in this tab"
+    return set(seen["stages"]), set(seen["counts"])
+
+
+def _until_run_page(browser, timeout, *, error_box=None, shoot_when=None, shoot=None):
+    """Wait until the page has gone on to a run's page. It fails at once when ``error_box`` (an id)
+    shows; ``shoot()`` is called once, the first time ``shoot_when`` (a CSS selector) matches."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    shot = []
+
+    def arrived(d):
+        if "/runs/" in d.current_url:
+            return True
+        if error_box:
+            box = d.find_element(By.ID, error_box)
+            assert not box.is_displayed(), box.text
+        if shoot and not shot and d.find_elements(By.CSS_SELECTOR, shoot_when):
+            shot.append(shoot())
+        return False
+
+    WebDriverWait(browser, timeout, poll_frequency=0.1,  # the page navigates away between two reads
+                  ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)).until(arrived)
+
 
 def test_tag_form_shows_stage_progress_then_the_result(browser, base_url, downloads, screenshot):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
     browser.get(base_url + "/")
+    browser.execute_script(RECORD_STAGES)
     browser.find_element(By.CSS_SELECTOR, '.chip[data-tag="Travel"]').click()
-    assert browser.find_element(By.ID, "tags").get_attribute("value") == "Travel"
+    field = browser.find_element(By.ID, "tags")
+    WebDriverWait(browser, 10).until(lambda d: field.get_attribute("value") == "Travel")
     Select(browser.find_element(By.ID, "duration")).select_by_value("5")
     browser.find_element(By.ID, "go").click()
 
     panel = browser.find_element(By.ID, "progress")
-    WebDriverWait(browser, 10).until(lambda d: panel.is_displayed())
-    seen_stages = set()
-    deadline = time.monotonic() + 300
-    while "/runs/" not in browser.current_url and time.monotonic() < deadline:
-        try:
-            seen_stages.update(li.get_attribute("data-stage")
-                               for li in browser.find_elements(By.CSS_SELECTOR, ".stages li.active, .stages li.done"))
-            if len(seen_stages) == 2:
-                screenshot("progress.png")
-        except Exception:  # the page navigated away between the two calls
-            break
-        time.sleep(0.05)
-    assert "/runs/" in browser.current_url, "the search never finished"
-    assert "videos" in seen_stages and "text" in seen_stages
+    WebDriverWait(browser, 10).until(lambda d: "/runs/" in d.current_url or panel.is_displayed())
+    _until_run_page(browser, 300, error_box="error", shoot_when=".stages li.done + li.active",
+                    shoot=lambda: screenshot("progress.png"))
+    seen_stages, _ = _recorded_stages(browser)
+    assert "videos" in seen_stages and "text" in seen_stages, seen_stages
 
     WebDriverWait(browser, 10).until(
         lambda d: d.execute_script("const i = document.querySelector('.cover img'); return i && i.naturalWidth"))
@@ -57,8 +94,10 @@ def test_tag_form_shows_stage_progress_then_the_result(browser, base_url, downlo
     link = browser.find_element(By.LINK_TEXT, "Download WAV")
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", link)
     link.click()
-    WebDriverWait(browser, 20).until(lambda d: (downloads / "soundtrack.wav").exists())
-    saved = (downloads / "soundtrack.wav").read_bytes()
+    # Done once Chromium has renamed its .crdownload to the file's own name and nothing is in flight.
+    saved = downloads / "soundtrack.wav"
+    WebDriverWait(browser, 20).until(lambda d: saved.exists() and not list(downloads.glob("*.crdownload")))
+    saved = saved.read_bytes()
     assert saved[:4] == b"RIFF" and saved[8:12] == b"WAVE" and len(saved) > 44 + 5 * 44100
 
     # A timestamp beside a transcript segment plays its video from that second.
@@ -99,33 +138,21 @@ def own_clip(tmp_path_factory):
 
 def test_my_own_clip_uploads_then_shows_stages_then_a_soundtrack_as_long_as_the_clip(browser, base_url, own_clip,
                                                                                      screenshot):
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     from tiktok_videos import probe_duration
 
     browser.get(base_url + "/")
+    browser.execute_script(RECORD_STAGES)
     browser.find_element(By.ID, "clip").send_keys(str(own_clip))
     browser.find_element(By.ID, "clip-go").click()
-    seen_stages, counts = set(), set()
-    deadline = time.monotonic() + 300
-    while "/runs/" not in browser.current_url and time.monotonic() < deadline:
-        try:
-            assert not browser.find_element(By.ID, "clip-error").is_displayed(), \
-                browser.find_element(By.ID, "clip-error").text
-            seen_stages.update(li.get_attribute("data-stage")
-                               for li in browser.find_elements(By.CSS_SELECTOR, ".stages li.active, .stages li.done"))
-            counts.update(c.text for c in browser.find_elements(By.CSS_SELECTOR, ".stages .count") if c.text)
-            if "music" in seen_stages and not os.path.exists(os.path.join(os.environ.get("TRENDTOK_SCREENSHOTS", "/"),
-                                                                          "clip-progress.png")):
-                screenshot("clip-progress.png")
-        except AssertionError:
-            raise
-        except Exception:  # the page navigated away between two calls
-            break
-        time.sleep(0.05)
-    assert "/runs/" in browser.current_url, "the studio never finished the clip"
-    assert {"text", "music"} <= seen_stages
+    _until_run_page(browser, 300, error_box="clip-error",
+                    shoot_when='.stages li[data-stage="music"]:is(.active, .done)',
+                    shoot=lambda: screenshot("clip-progress.png"))
+    seen_stages, counts = _recorded_stages(browser)
+    assert {"text", "music"} <= seen_stages, seen_stages
     assert any("/" in c for c in counts), counts  # the soundtrack's steps were counted ("2/3")
     length = "const a = document.querySelector(\"audio[src$='soundtrack.wav']\"); return a && a.duration"
     WebDriverWait(browser, 20).until(lambda d: (d.execute_script(length) or 0) > 0)
@@ -153,7 +180,8 @@ def test_my_own_clip_uploads_then_shows_stages_then_a_soundtrack_as_long_as_the_
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
     button.click()
     WebDriverWait(browser, 120).until(lambda d: d.current_url.split("?")[0] != clip_run)
-    assert "remixed from" in browser.find_element(By.CSS_SELECTOR, ".crumbs").text
+    WebDriverWait(browser, 20, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)).until(
+        lambda d: "remixed from" in d.find_element(By.CSS_SELECTOR, ".crumbs").text)
     WebDriverWait(browser, 20).until(lambda d: (d.execute_script(length) or 0) > 0)
     assert abs(browser.execute_script(length) - probe_duration(own_clip)) < 0.01
 

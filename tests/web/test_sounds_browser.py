@@ -8,7 +8,6 @@ studio's settings as the app was created (``pipeline.Studio`` copies the config)
 index over the session's lake and cache, which hold the demo catalog as well."""
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -63,12 +62,36 @@ def _player(browser):
         "   .filter((i) => i.getBoundingClientRect().width > 0).map((i) => i.getAttribute('class'))}")
 
 
-def _playing(browser, title, after=0.3):
-    """Wait until the player plays ``title`` and its clock is past ``after`` seconds."""
+def _settled(browser, what, ready, timeout=20):
+    """Wait until ``ready(player)`` holds for the player's state as the page has it; that state.
+    A timeout fails naming ``what`` was awaited and the last state seen."""
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    WebDriverWait(browser, 20).until(
-        lambda d: (p := _player(d))["title"] == title and not p["paused"] and p["t"] > after)
+    seen = {}
+
+    def check(d):
+        seen.update(_player(d))
+        return ready(seen) and dict(seen)
+
+    try:
+        return WebDriverWait(browser, timeout).until(check)
+    except TimeoutException:
+        raise AssertionError(f"the player never {what}: {seen}") from None
+
+
+def _playing(browser, title, after=0.3):
+    """Wait until the player plays ``title``, its clock past ``after`` seconds and its toggle
+    showing Pause (label and icon); that state."""
+    return _settled(browser, f"played {title!r} past {after:.1f} s with its toggle on Pause",
+                    lambda p: p["title"] == title and not p["paused"] and p["t"] > after
+                    and p["label"] == "Pause" and p["icon"] == ["icon-pause"])
+
+
+def _paused(browser):
+    """Wait until the player's audio is paused and its toggle shows Play (label and icon); that state."""
+    return _settled(browser, "paused with its toggle on Play",
+                    lambda p: p["paused"] and p["label"] == "Play" and p["icon"] == ["icon-play"], timeout=10)
 
 
 def _run_card(browser, name, file, *, timeout=300):
@@ -105,10 +128,8 @@ def test_the_trending_list_plays_in_the_player_next_previous_seek_and_pause(brow
         assert size["width"] > 10 and size["width"] == size["height"], (name, size)
 
     rows[0].find_element(By.CSS_SELECTOR, "button.play").click()
-    _playing(browser, titles[0])
-    player = _player(browser)
+    player = _playing(browser, titles[0])  # the toggle shows Pause too
     assert player["artist"] == rows[0].get_attribute("data-author")
-    assert player["label"] == "Pause" and player["icon"] == ["icon-pause"]
     assert "playing" in rows[0].get_attribute("class")
     WebDriverWait(browser, 10).until(
         lambda d: d.find_element(By.ID, "player-time").text.split(" / ")[1] not in ("", "0:00"))
@@ -121,18 +142,22 @@ def test_the_trending_list_plays_in_the_player_next_previous_seek_and_pause(brow
     _playing(browser, titles[0], after=0.1)
 
     # The seek bar: a click at its middle moves the clock to about half the song.
-    WebDriverWait(browser, 10).until(lambda d: float(d.find_element(By.ID, "player-seek").get_attribute("max")) > 0)
+    # (Its range is this song's once the song's metadata came: the bar kept the last song's till then.)
     duration = browser.execute_script(f"return {AUDIO}.duration")
     assert duration > 5
+    WebDriverWait(browser, 10).until(
+        lambda d: abs(float(d.find_element(By.ID, "player-seek").get_attribute("max")) - duration) < 0.01)
     browser.find_element(By.ID, "player-seek").click()
     WebDriverWait(browser, 10).until(lambda d: abs(_player(d)["t"] - duration / 2) < duration * 0.15)
 
     browser.find_element(By.ID, "player-toggle").click()
-    WebDriverWait(browser, 10).until(lambda d: _player(d)["paused"])
-    player = _player(browser)
-    assert player["label"] == "Play" and player["icon"] == ["icon-play"]
-    time.sleep(0.5)  # a paused song's clock stays where it stopped
-    assert _player(browser)["t"] == player["t"]
+    player = _paused(browser)
+    # A paused song's clock stays where it stopped: read twice in the page, half a second of the
+    # page's own clock apart (a stillness takes a span to see; nothing here waits for a state).
+    still = browser.execute_async_script(
+        f"const done = arguments[arguments.length - 1], a = {AUDIO}, t = a.currentTime;"
+        " setTimeout(() => done({before: t, after: a.currentTime, paused: a.paused}), 500);")
+    assert still["paused"] and still["after"] == still["before"] == player["t"], (still, player)
     # The row's own button resumes the same song from there.
     rows[0].find_element(By.CSS_SELECTOR, "button.play").click()
     _playing(browser, titles[0], after=player["t"] + 0.1)
@@ -164,8 +189,9 @@ def test_a_real_exports_sounds_say_they_have_no_audio(browser, base_url, sounds_
         assert not row.find_elements(By.CSS_SELECTOR, ".badge.demo")
     # Nothing to play, nor to try on a clip.
     assert not browser.find_elements(By.CSS_SELECTOR, "#tryon-sound option")
-    browser.find_element(By.ID, "player-toggle").click()
-    assert browser.execute_script(f"return {AUDIO}.paused") and _player(browser)["title"] == "Nothing playing"
+    browser.find_element(By.ID, "player-toggle").click()  # its handler runs within the click: nothing to wait for
+    player = _player(browser)
+    assert player["paused"] and player["title"] == "Nothing playing" and player["label"] == "Play", player
 
 
 def test_bad_tags_or_limit_show_the_field_at_fault(browser, base_url, sounds_lake):

@@ -32,7 +32,30 @@
     audio.src = track.url;
     document.getElementById("player-title").textContent = track.title;
     document.getElementById("player-artist").textContent = track.author;
-    audio.play();
+    start();
+  }
+
+  // The toggle says what a click on it does: its pause icon and "Pause" while the audio plays
+  // (studio.css), its play icon and "Play" otherwise. It is drawn from audio.paused itself, never
+  // from which event came: right after the player's own play() or pause() (so it never lags behind
+  // the element, whose "play" and "pause" events arrive a task later), at each of the element's
+  // events (a pause from elsewhere, the song's end), and once a play() settles: one cut short by
+  // pause() or by the next song, or refused by the browser, rejects and leaves the audio paused.
+  function showState() {
+    const playing = !audio.paused;
+    toggle.classList.toggle("is-playing", playing);
+    toggle.setAttribute("aria-label", playing ? "Pause" : "Play");
+  }
+
+  function start() {
+    const started = audio.play();
+    showState();
+    if (started) started.then(showState, showState);
+  }
+
+  function stop() {
+    audio.pause();
+    showState();
   }
 
   document.addEventListener("click", (e) => {
@@ -40,19 +63,19 @@
     if (!button) return;
     collect();
     const index = queue.findIndex((t) => t.el.contains(button));
-    if (index === current && !audio.paused) audio.pause();
-    else if (index === current) audio.play();
+    if (index === current && !audio.paused) stop();
+    else if (index === current) start();
     else play(index);
   });
   toggle.addEventListener("click", () => {
     if (current < 0) return play(0);
-    if (audio.paused) audio.play(); else audio.pause();
+    if (audio.paused) start(); else stop();
   });
   document.getElementById("player-next").addEventListener("click", () => play(current + 1));
   document.getElementById("player-prev").addEventListener("click", () => play(current - 1));
-  // The toggle shows its pause icon while playing (studio.css), its play icon otherwise.
-  audio.addEventListener("play", () => { toggle.classList.add("is-playing"); toggle.setAttribute("aria-label", "Pause"); });
-  audio.addEventListener("pause", () => { toggle.classList.remove("is-playing"); toggle.setAttribute("aria-label", "Play"); });
+  ["play", "playing", "pause", "emptied"].forEach((type) => audio.addEventListener(type, showState));
+  // A song that cannot load does not leave the player saying it plays.
+  audio.addEventListener("error", stop);
   audio.addEventListener("ended", () => play(current + 1));
   audio.addEventListener("loadedmetadata", () => { seek.max = audio.duration || 0; });
   audio.addEventListener("timeupdate", () => {
