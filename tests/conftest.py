@@ -289,3 +289,42 @@ def wait_job():
         raise AssertionError(f"job {job_id} still {job['status']}")
 
     return wait
+
+
+#: The skips a missing system package causes, as the end of the run counts them: how the skip's
+#: reason starts (tests/web/conftest.py's NO_CHROMIUM; redis_server's skip above), the group, what
+#: is missing, and the Debian packages that bring it.
+MISSING_TOOLS = (
+    ("no chromium/chromedriver on PATH", "browser test", "no chromium/chromedriver", ("chromium", "chromium-driver")),
+    ("redis-server is not installed", "Redis test", "no redis-server", ("redis-server",)),
+)
+
+
+def skipped_for_missing_tools(reports) -> str:
+    """One line for the skipped ``reports`` that a missing package caused: how many of each group,
+    why, and the one command that installs them all; "" when none was."""
+    counts = [0] * len(MISSING_TOOLS)
+    for report in reports:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr or "")
+        reason = reason.removeprefix("Skipped: ")
+        for i, (start, *_rest) in enumerate(MISSING_TOOLS):
+            if reason.startswith(start):
+                counts[i] += 1
+    groups = [(n, tool) for n, tool in zip(counts, MISSING_TOOLS) if n]
+    if not groups:
+        return ""
+    said = ", ".join(f"{n} {group}{'' if n == 1 else 's'} ({why})" for n, (_start, group, why, _packages) in groups)
+    packages = " ".join(package for _n, tool in groups for package in tool[3])
+    return f"skipped: {said} — install with: apt-get install -y {packages}"
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter):
+    """After the short summary (``-ra``), just above the final counts: which groups a missing
+    package skipped, and the command that installs what they need. Silent when none was."""
+    try:
+        return (yield)
+    finally:
+        line = skipped_for_missing_tools(terminalreporter.stats.get("skipped", []))
+        if line:
+            terminalreporter.write_line(line, yellow=True, bold=True)

@@ -14,7 +14,8 @@ import pytest
 
 CHROMIUM = shutil.which("chromium")
 CHROMEDRIVER = shutil.which("chromedriver")
-NO_CHROMIUM = "Debian's chromium/chromium-driver absent"
+#: The browser tests' skip reason; tests/conftest.py's summary counts the skips that give it.
+NO_CHROMIUM = "no chromium/chromedriver on PATH (apt-get install -y chromium chromium-driver)"
 
 
 def pytest_collection_modifyitems(config, items):
