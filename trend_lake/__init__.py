@@ -4,6 +4,7 @@ Parquet, queried with SQL through DuckDB — and the one catalog of posts the so
     lake = Lake("instance/lake")
     report = lake.ingest("trending_tiktokapi.json", profile="trending")   # ImportReport
     run_query(lake, "SELECT count(*) FROM metadata").table                  # a pyarrow Table
+    run_query(lake, sql, max_bytes=50 << 20)   # ResultTooLarge past 50 MB; csv_chunks/json_chunks stream it out
 
 ``posts(lake)`` / ``post_history(lake)`` are the catalog the sounds features read, ``latest(lake,
 table)`` any view as an Arrow table, and ``claim``/``release`` share work between runners.
@@ -15,13 +16,13 @@ from __future__ import annotations
 from ._types import METADATA, SCHEMAS, ExportError, ImportReport, LakeError, QueryRefused
 from .catalog import post_history, posts
 from .claims import claim, release
-from .query import VIEWS, QueryResult, run_query
+from .query import VIEWS, QueryResult, ResultTooLarge, csv_chunks, json_chunks, run_query
 from .snapshot import latest
 from .store import Lake, check_profile, open_lake
 
 __all__ = ["ExportError", "ImportReport", "Lake", "LakeError", "METADATA", "QueryRefused", "QueryResult",
-           "SCHEMAS", "VIEWS", "check_profile", "claim", "init_app", "latest", "open_lake", "post_history", "posts",
-           "release", "run_query"]
+           "ResultTooLarge", "SCHEMAS", "VIEWS", "check_profile", "claim", "csv_chunks", "init_app", "json_chunks",
+           "latest", "open_lake", "post_history", "posts", "release", "run_query"]
 
 
 def init_app(app) -> None:

@@ -8,12 +8,22 @@ The guard has three layers: the statement must be exactly one ``SELECT``/``WITH`
 no file at all (external access off before any query, no Python objects but the views,
 configuration locked); and a query runs with a memory limit, two threads and a time limit,
 after which it is interrupted.
+
+What comes back is bounded too: at most ``MAX_ROWS`` rows, and, given ``max_bytes``, at most that
+many bytes of Arrow data. The result is read from DuckDB in record batches of ``BATCH_ROWS`` rows
+with a running byte count, and reading stops at the first batch past the limit
+(``ResultTooLarge``), so a huge result is never held whole: memory holds the limit plus one batch
+(and DuckDB's own chunk of 2048 rows, which its memory limit bounds). ``csv_chunks`` and
+``json_chunks`` then write a result out batch by batch, for a download that streams.
 """
 from __future__ import annotations
 
+import io
+import json
 import re
 import threading
 from dataclasses import dataclass
+from typing import Iterator
 
 import duckdb
 import pyarrow as pa
@@ -30,6 +40,10 @@ _ANALYZE = re.compile(r"^\s*(?:\(\s*)?ANALY[SZ]E\b", re.IGNORECASE)
 MAX_ROWS = 10_000
 TIMEOUT_S = 30.0
 MEMORY_LIMIT = "1GB"
+#: Rows per record batch read from DuckDB: the byte limit is checked after each one, so a result can
+#: go past it by at most one batch before reading stops.
+BATCH_ROWS = 256
+MB = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -38,6 +52,21 @@ class QueryResult:
 
     table: pa.Table
     truncated: bool
+
+
+class ResultTooLarge(QueryRefused):
+    """A query's result is past the byte limit it ran under; reading it stopped there (the web answers 413).
+
+    ``read_bytes`` is what had been read when it stopped (a lower bound on the whole result)."""
+
+    def __init__(self, read_bytes: int, limit_bytes: int):
+        self.read_bytes, self.limit_bytes = read_bytes, limit_bytes
+        super().__init__(f"sql: result is over {read_bytes / MB:.1f} MB, the limit is {_mb(limit_bytes)} MB "
+                         "(ask for fewer rows or columns)")
+
+
+def _mb(size: int) -> str:
+    return f"{size / MB:.1f}".removesuffix(".0")
 
 
 def check(sql: str) -> None:
@@ -74,9 +103,11 @@ def connect(lake: Lake) -> duckdb.DuckDBPyConnection:
     return connection
 
 
-def run_query(lake: Lake, sql: str, *, timeout_s: float = TIMEOUT_S, max_rows: int = MAX_ROWS) -> QueryResult:
+def run_query(lake: Lake, sql: str, *, timeout_s: float = TIMEOUT_S, max_rows: int = MAX_ROWS,
+              max_bytes: int | None = None) -> QueryResult:
     """Run one read-only query; ``QueryRefused`` for anything else, for an error in the query,
-    and when it runs past ``timeout_s`` or its memory limit."""
+    and when it runs past ``timeout_s`` or its memory limit; ``ResultTooLarge`` (a ``QueryRefused``)
+    when its first ``max_rows`` rows hold more than ``max_bytes`` bytes of Arrow data."""
     check(sql)
     try:
         connection = connect(lake)
@@ -85,12 +116,17 @@ def run_query(lake: Lake, sql: str, *, timeout_s: float = TIMEOUT_S, max_rows: i
     timer = threading.Timer(timeout_s, connection.interrupt)
     timer.start()
     try:
-        reader = connection.sql(sql).to_arrow_reader(1024)
-        batches, rows = [], 0
+        reader = connection.sql(sql).to_arrow_reader(BATCH_ROWS)
+        batches, rows, size, truncated = [], 0, 0, False
         for batch in reader:
+            if rows + batch.num_rows > max_rows:  # keep only what is returned, and count only that
+                batch, truncated = batch.slice(0, max_rows - rows), True
             batches.append(batch)
             rows += batch.num_rows
-            if rows > max_rows:
+            size += batch.nbytes
+            if max_bytes is not None and size > max_bytes:
+                raise ResultTooLarge(size, max_bytes)
+            if truncated:
                 break
         table = pa.Table.from_batches(batches, schema=reader.schema)
     except duckdb.InterruptException:
@@ -102,4 +138,53 @@ def run_query(lake: Lake, sql: str, *, timeout_s: float = TIMEOUT_S, max_rows: i
     finally:
         timer.cancel()
         connection.close()
-    return QueryResult(table.slice(0, max_rows), truncated=table.num_rows > max_rows)
+    return QueryResult(table, truncated=truncated)
+
+
+def csv_chunks(table: pa.Table) -> Iterator[bytes]:
+    """``table`` as CSV (a header, then its rows), one piece per record batch: what
+    ``pyarrow.csv.write_csv`` writes, without ever holding all of it.
+
+    A column CSV cannot hold (a list, a struct) is refused here, before anything is written."""
+    import pyarrow.csv as pacsv
+
+    sink = io.BytesIO()
+    try:
+        writer = pacsv.CSVWriter(sink, table.schema)
+    except pa.ArrowException as exc:
+        raise QueryRefused(f"sql: a CSV cannot hold this result ({str(exc).splitlines()[0]}); download JSON, "
+                           "or turn the column into text in the query (array_to_string, to_json)") from None
+
+    def drain() -> bytes:
+        piece = sink.getvalue()
+        sink.seek(0)
+        sink.truncate()
+        return piece
+
+    def pieces() -> Iterator[bytes]:
+        try:
+            yield drain()  # the header
+            for batch in table.to_batches():
+                writer.write_batch(batch)
+                if piece := drain():
+                    yield piece
+            writer.close()
+            if piece := drain():
+                yield piece
+        finally:
+            sink.close()
+
+    return pieces()
+
+
+def json_chunks(table: pa.Table) -> Iterator[bytes]:
+    """``table`` as a JSON list of objects, one piece per record batch: the same bytes as
+    ``json.dumps(table.to_pylist(), ensure_ascii=False, default=str)``, never all at once."""
+    yield b"["
+    separator = ""
+    for batch in table.to_batches():
+        rows = batch.to_pylist()
+        if rows:
+            yield (separator + ", ".join(json.dumps(row, ensure_ascii=False, default=str) for row in rows)).encode()
+            separator = ", "
+    yield b"]"

@@ -3,15 +3,23 @@ the charts people would rather look at than read (server-rendered SVG, no chart 
 
 The page also starts the lake's jobs through ``/api`` with its session (``web/static/lake.js``):
 an uploaded export → a ``lake_import`` job → its counts; and a ``lake_stages`` job on a
-stage-by-stage bar. Both then redraw the partitions, results and charts from this page."""
+stage-by-stage bar. Both then redraw the partitions, results and charts from this page.
+
+Each request's work is bounded: a query's result past ``TRENDTOK_LAKE_MAX_RESULT_MB`` is refused
+with 413 before anything is converted (``run_query`` stops reading it there), downloads stream out
+batch by batch, and at most ``TRENDTOK_LAKE_QUERIES`` lake queries run at once in this process
+(the SQL box with the page's charts counts as one, as does each download, for as long as it
+streams); one more answers 429 with ``Retry-After`` at once, never waiting."""
 from __future__ import annotations
 
-import io
 import json
+import threading
+from contextlib import contextmanager
+from typing import Iterator
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Flask, Response, current_app, render_template, request
 
-from trend_lake import Lake, LakeError, open_lake, run_query
+from trend_lake import Lake, LakeError, ResultTooLarge, csv_chunks, json_chunks, open_lake, run_query
 from trend_lake.stages import STAGES
 from uploads import EXPORT_TYPES
 
@@ -44,6 +52,84 @@ CHARTS = {
 STAGE_LABELS = {"transcribe": "Transcribe the kept videos", "analyse": "Category, summary and keywords"}
 
 
+#: What a 429 tells the caller to wait before asking again (most lake queries take well under that).
+RETRY_AFTER_S = 2
+
+
+class QuerySlots:
+    """At most ``limit`` lake queries at once for one app in this process; taking a slot never waits."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self._free = threading.BoundedSemaphore(limit)
+        self._lock = threading.Lock()
+        self.running = 0
+
+    def try_take(self) -> bool:
+        """Take a slot if one is free (``True``); ``False`` at once if all are taken."""
+        if not self._free.acquire(blocking=False):
+            return False
+        with self._lock:
+            self.running += 1
+        return True
+
+    def give_back(self) -> None:
+        self._free.release()  # ValueError for a slot nobody took
+        with self._lock:
+            self.running -= 1
+
+
+class LakeBusy(Exception):
+    """Every query slot is taken: the caller should come back after ``retry_after`` seconds."""
+
+    def __init__(self, slots: QuerySlots):
+        self.retry_after = RETRY_AFTER_S
+        super().__init__(f"sql: {slots.limit} queries are running, the limit is {slots.limit}; "
+                         f"try again in {RETRY_AFTER_S} s")
+
+
+_SLOTS_LOCK = threading.Lock()
+
+
+def query_slots(app: Flask) -> QuerySlots:
+    """The app's query slots (``app.extensions["lake_queries"]``), made from ``TRENDTOK_LAKE_QUERIES`` on first use."""
+    slots = app.extensions.get("lake_queries")
+    if slots is None:
+        with _SLOTS_LOCK:
+            slots = app.extensions.get("lake_queries")
+            if slots is None:
+                slots = app.extensions["lake_queries"] = QuerySlots(max(1, int(app.config["TRENDTOK_LAKE_QUERIES"])))
+    return slots
+
+
+class _Slot:
+    """One taken slot, given back once however many times ``give_back`` is called (end of stream, close)."""
+
+    def __init__(self, slots: QuerySlots):
+        if not slots.try_take():
+            raise LakeBusy(slots)
+        self._slots, self._lock, self._held = slots, threading.Lock(), True
+
+    def give_back(self) -> None:
+        with self._lock:
+            held, self._held = self._held, False
+        if held:
+            self._slots.give_back()
+
+
+@contextmanager
+def _query_slot() -> Iterator[None]:
+    slot = _Slot(query_slots(current_app))
+    try:
+        yield
+    finally:
+        slot.give_back()
+
+
+def _max_bytes() -> int:
+    return int(float(current_app.config["TRENDTOK_LAKE_MAX_RESULT_MB"]) * 1024 * 1024)
+
+
 def _lake() -> Lake:
     return open_lake(current_app.config)  # as the lake's jobs open it
 
@@ -51,7 +137,7 @@ def _lake() -> Lake:
 def _chart(name: str) -> dict:
     title, sql, unit = CHARTS[name]
     try:
-        rows = [r for r in run_query(_lake(), sql).table.to_pylist() if r["value"]]
+        rows = [r for r in run_query(_lake(), sql, max_bytes=_max_bytes()).table.to_pylist() if r["value"]]
     except LakeError as exc:
         return {"name": name, "title": title, "unit": unit, "bars": [], "error": str(exc)}
     if name == "months":
@@ -61,25 +147,45 @@ def _chart(name: str) -> dict:
     return {"name": name, "title": title, "unit": unit, "bars": bars, "error": None}
 
 
+def _status(error: LakeError) -> int:
+    return 413 if isinstance(error, ResultTooLarge) else 400
+
+
 @bp.get("/lake")
 def page():
     sql = request.args.get("sql", "").strip()
     result = error = None
-    status = 200
-    if sql:
-        try:
-            result = run_query(_lake(), sql)
-        except LakeError as exc:
-            error, status = str(exc), 400
+    status, headers = 200, {}
+    try:
+        # One slot for the SQL box and the charts together: the page's queries run one after another.
+        with _query_slot():
+            if sql:
+                try:
+                    result = run_query(_lake(), sql, max_bytes=_max_bytes())
+                except LakeError as exc:
+                    error, status = str(exc), _status(exc)
+            charts = [_chart(name) for name in CHARTS]
+    except LakeBusy as exc:
+        error, status, headers = str(exc), 429, {"Retry-After": str(exc.retry_after)}
+        charts = [{"name": name, "title": title, "unit": unit, "bars": [], "error": error}
+                  for name, (title, _, unit) in CHARTS.items()]
     rows = result.table.slice(0, SHOWN_ROWS).to_pylist() if result else []
     return render_template("lake.html", sql=sql or EXAMPLE, ran=bool(sql), error=error, rows=rows,
                            columns=result.table.column_names if result else [],
                            total=result.table.num_rows if result else 0, truncated=bool(result and result.truncated),
-                           shown=SHOWN_ROWS, charts=[_chart(name) for name in CHARTS],
+                           shown=SHOWN_ROWS, charts=charts, retry_after=headers.get("Retry-After"),
                            partitions={t: len(_lake().partitions(t)) for t in ("metadata", "transcripts", "text",
                                                                                 "sounds")},
                            stages={name: STAGE_LABELS.get(name, name) for name in STAGES}, export_types=list(EXPORT_TYPES),
-                           max_export_bytes=current_app.extensions["uploads"].max_export_bytes), status
+                           max_export_bytes=current_app.extensions["uploads"].max_export_bytes), status, headers
+
+
+def _refused(fmt: str, message: str, status: int, headers: dict | None = None) -> Response:
+    """A download's refusal: JSON ``{"error": …}`` for query.json, a line of text for query.csv."""
+    if fmt == "json":
+        return Response(json.dumps({"error": message}, ensure_ascii=False) + "\n", status=status,
+                        mimetype="application/json", headers=headers)
+    return Response(f"{message}\n", status=status, mimetype="text/plain", headers=headers)
 
 
 @bp.get("/lake/query.<fmt>")
@@ -87,16 +193,28 @@ def download(fmt: str):
     if fmt not in ("csv", "json"):
         return Response("format: csv or json\n", status=404, mimetype="text/plain")
     try:
-        table = run_query(_lake(), request.args.get("sql", "")).table
+        slot = _Slot(query_slots(current_app))
+    except LakeBusy as exc:
+        return _refused(fmt, str(exc), 429, {"Retry-After": str(exc.retry_after)})
+    try:
+        table = run_query(_lake(), request.args.get("sql", ""), max_bytes=_max_bytes()).table
+        chunks = csv_chunks(table) if fmt == "csv" else json_chunks(table)
     except LakeError as exc:
-        return Response(f"{exc}\n", status=400, mimetype="text/plain")
-    if fmt == "csv":
-        import pyarrow.csv as pacsv
+        slot.give_back()
+        return _refused(fmt, str(exc), _status(exc))
+    except BaseException:
+        slot.give_back()
+        raise
 
-        buffer = io.BytesIO()
-        pacsv.write_csv(table, buffer)
-        body, mimetype = buffer.getvalue(), "text/csv"
-    else:
-        body, mimetype = json.dumps(table.to_pylist(), ensure_ascii=False, default=str).encode(), "application/json"
-    return Response(body, mimetype=mimetype,
-                    headers={"Content-Disposition": f"attachment; filename=lake-query.{fmt}"})
+    # The slot is held while the result streams out (its table is in memory until then), and given
+    # back when the last piece is written or when the server closes the response, whichever is first.
+    def body() -> Iterator[bytes]:
+        try:
+            yield from chunks
+        finally:
+            slot.give_back()
+
+    response = Response(body(), mimetype="text/csv" if fmt == "csv" else "application/json",
+                        headers={"Content-Disposition": f"attachment; filename=lake-query.{fmt}"})
+    response.call_on_close(slot.give_back)
+    return response

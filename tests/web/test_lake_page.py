@@ -40,11 +40,41 @@ def test_downloads_carry_the_whole_result(client):
     assert len(rows) == len(as_json) == 952 and rows[0]["id"] == as_json[0]["id"]
 
 
+def test_downloads_stream_the_bytes_a_whole_conversion_wrote(client, app):
+    """Written batch by batch now, byte for byte what write_csv / json.dumps of the whole table gave."""
+    import pyarrow.csv as pacsv
+
+    from trend_lake import open_lake, run_query
+
+    sql = "SELECT id, uploader, description, view_count, upload_date FROM metadata ORDER BY id"
+    table = run_query(open_lake(app.config), sql).table
+    whole_csv = io.BytesIO()
+    pacsv.write_csv(table, whole_csv)
+    for fmt, before, mimetype in (("csv", whole_csv.getvalue(), "text/csv"),
+                                  ("json", json.dumps(table.to_pylist(), ensure_ascii=False, default=str).encode(),
+                                   "application/json")):
+        response = client.get(f"/lake/query.{fmt}", query_string={"sql": sql})
+        assert response.status_code == 200 and response.mimetype == mimetype and response.is_streamed
+        assert response.headers["Content-Disposition"] == f"attachment; filename=lake-query.{fmt}"
+        pieces = list(response.response)
+        assert len(pieces) > 3, "one piece per record batch, not one body"
+        assert b"".join(pieces) == before
+
+
 @pytest.mark.parametrize("sql", ["DROP VIEW metadata", "SELECT * FROM read_csv('/etc/passwd')"])
 def test_a_refused_query_is_a_readable_message(client, sql):
     page = client.get("/lake", query_string={"sql": sql})
     assert page.status_code == 400 and 'id="lake-error"' in page.get_data(as_text=True)
-    assert client.get("/lake/query.csv", query_string={"sql": sql}).status_code == 400
+    as_csv = client.get("/lake/query.csv", query_string={"sql": sql})
+    assert as_csv.status_code == 400 and as_csv.mimetype == "text/plain" and as_csv.get_data(as_text=True).startswith("sql: ")
+    as_json = client.get("/lake/query.json", query_string={"sql": sql})
+    assert as_json.status_code == 400 and as_json.get_json()["error"].startswith("sql: ")
+
+
+def test_a_csv_of_list_columns_is_refused_before_anything_is_sent(client):
+    response = client.get("/lake/query.csv", query_string={"sql": "SELECT id, hashtags FROM metadata"})
+    assert response.status_code == 400 and "download JSON" in response.get_data(as_text=True)
+    assert client.get("/lake/query.json", query_string={"sql": "SELECT id, hashtags FROM metadata"}).status_code == 200
 
 
 def test_the_page_imports_through_its_session_and_the_history_names_the_job(app, tmp_path, monkeypatch):

@@ -6,9 +6,19 @@
 (function () {
   const { call, put, arrived, follow } = window.trendtokJobs;
 
+  const wait = (seconds) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+
   // Swap in the server's fresh partitions, results and charts (the page is drawn on the server).
+  // While the lake runs as many queries as it allows (429), wait what Retry-After says and ask
+  // again, a few times; after that the page it sent (its error box says why) is swapped in.
   async function refresh() {
-    const response = await fetch(window.location.href, { credentials: "same-origin" });
+    let response;
+    for (let attempt = 0; ; attempt++) {
+      response = await fetch(window.location.href, { credentials: "same-origin" });
+      if (response.status !== 429 || attempt >= 3) break;
+      const after = Number(response.headers.get("Retry-After"));
+      await wait(Number.isFinite(after) && after > 0 ? Math.min(after, 30) : 2);
+    }
     const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
     ["lake-partitions", "lake-results", "lake-charts"].forEach((id) => {
       const now = document.getElementById(id);
