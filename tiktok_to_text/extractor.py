@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import concurrent.futures as cf
-import multiprocessing
 import os
 import threading
 from concurrent.futures.process import BrokenProcessPool
@@ -12,6 +11,7 @@ from typing import Callable, Sequence
 import utils
 
 from ._errors import TranscriptionError
+from ._lifetime import process_pool
 from ._types import VideoText
 from .reader import ReadResult, VideoReader
 from .spoken import mark_spoken
@@ -120,11 +120,10 @@ class TextExtractor:
             if self._executor is None:
                 if self.pool == "process":
                     # spawn, not fork: the parent may hold threads (Flask) and torch state
-                    # that a forked child would inherit half-locked.
-                    self._executor = cf.ProcessPoolExecutor(
-                        max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                        initializer=_init_process, initargs=(self._settings,),
-                    )
+                    # that a forked child would inherit half-locked. The workers end with this
+                    # process, even a SIGKILLed one (see _lifetime).
+                    self._executor = process_pool(self.workers, initializer=_init_process,
+                                                  initargs=(self._settings,))
                 else:
                     self._executor = cf.ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="tiktok_to_text")
             return self._executor
@@ -135,11 +134,17 @@ class TextExtractor:
             reader = self._thread_local.reader = VideoReader(**self._settings)
         return reader(path)
 
-    def _submit(self, path: Path) -> cf.Future:
+    def _submit(self, path: Path) -> tuple[cf.Executor, cf.Future]:
+        """The pool that took ``path`` and the future of its read."""
         executor = self._get_executor()
-        if self.pool == "process":
-            return executor.submit(_read_in_process, path)
-        return executor.submit(self._read_in_thread, path)
+        if self.pool != "process":
+            return executor, executor.submit(self._read_in_thread, path)
+        try:
+            return executor, executor.submit(_read_in_process, path)
+        except BrokenProcessPool:  # a worker died between calls (OOM-killed, say): a fresh pool takes over
+            self._discard_broken_pool(executor)
+            executor = self._get_executor()
+            return executor, executor.submit(_read_in_process, path)
 
     def close(self) -> None:
         """Shut the worker pool down; a later call starts a new one."""
@@ -227,7 +232,11 @@ class TextExtractor:
             for index in indexes:
                 finished(index, VideoText.from_dict(text.to_dict()))
 
-        futures = {self._submit(paths[indexes[0]]): sha256 for sha256, indexes in pending.items()}
+        pools: dict[cf.Future, cf.Executor] = {}
+        futures: dict[cf.Future, str] = {}
+        for sha256, indexes in pending.items():
+            pool, future = self._submit(paths[indexes[0]])
+            pools[future], futures[future] = pool, sha256
         # Whisper transcribes up to ``workers`` videos at once, each as its worker hands
         # back the audio, while the workers go on reading the next videos' captions.
         threads = self.workers if self._whisper is not None else 1
@@ -239,7 +248,7 @@ class TextExtractor:
                 try:
                     read = future.result()
                 except BrokenProcessPool as exc:
-                    self._discard_broken_pool()
+                    self._discard_broken_pool(pools[future])
                     read = ReadResult(warnings=[f"{paths[indexes[0]].name}: the worker process died: {exc}"],
                                       transient=True)
                 except Exception as exc:  # one video's failure must not sink the others
@@ -250,8 +259,11 @@ class TextExtractor:
             completion.result()  # every video is done; an error in our own code must not pass silently
         return results  # type: ignore[return-value]
 
-    def _discard_broken_pool(self) -> None:
+    def _discard_broken_pool(self, broken: cf.Executor) -> None:
+        """Drop the pool if it is still ``broken`` (another video or call may have replaced it)."""
         with self._lock:
+            if self._executor is not broken:
+                return
             executor, self._executor = self._executor, None
         if executor is not None:
             executor.shutdown(wait=False, cancel_futures=True)

@@ -79,11 +79,40 @@ def test_process_pool_gives_the_same_texts_and_reuses_its_workers(speech_video, 
         pids = set(pids)
         again = ex([path])
         assert set(ex._executor._processes.keys()) == pids  # the pool lives across calls
+        lifeline = ex._executor.lifeline
+    # close() waits for the workers and closes the pipe they watch their parent by (test_worker_lifetime)
+    assert lifeline.closed and ex._executor is None
+    assert not any(Path(f"/proc/{pid}").exists() and _state(pid) != "Z" for pid in pids)
     with TextExtractor(transcriber="sphinx", workers=1, pool="thread") as ex:
         reference = ex([path, caption_video])
     assert [t.transcript for t in first] == [t.transcript for t in reference]
     assert [t.captions for t in first] == [t.captions for t in reference]
     assert again[0].transcript == first[0].transcript
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return "X"
+
+
+def test_a_worker_killed_between_calls_costs_nothing_the_next_call_gets_a_fresh_pool(caption_video):
+    import signal
+    import time
+
+    with TextExtractor(transcriber="sphinx", workers=1, pool="process") as ex:
+        first = ex([caption_video])[0]
+        broken = ex._executor
+        [pid] = broken._processes
+        os.kill(pid, signal.SIGKILL)  # as the OOM killer would, while the pool is idle
+        deadline = time.monotonic() + 30
+        while not broken._broken and time.monotonic() < deadline:  # the pool notices on its own thread
+            time.sleep(0.05)
+        assert broken._broken
+        [again] = ex([caption_video])
+        assert ex._executor is not broken
+        assert again.warnings == first.warnings and again.captions == first.captions  # no "worker died"
 
 
 def test_library_videos_match_their_sidecars(extractor):
