@@ -44,6 +44,8 @@ def _upload(payload: Mapping[str, Any], uploads: Uploads | None, *, owner: str, 
 
 def _limit(payload: Mapping[str, Any], default: int = 10) -> int:
     raw = payload.get("limit", default)
+    if isinstance(raw, float) and raw.is_integer():  # JSON Schema's integer: 10.0 is 10
+        raw = int(raw)
     if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= MAX_LIMIT:
         raise InputError("limit", f"a whole number from 1 to {MAX_LIMIT}, not {str(raw)[:20]!r}")
     return raw

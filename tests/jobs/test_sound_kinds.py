@@ -109,3 +109,13 @@ def test_audio_that_is_not_audio_is_refused_at_the_upload(client, key, tmp_path)
     empty = client.post("/api/uploads", json={"filename": "empty.mp3", "content_type": "audio/mpeg", "size": 0},
                         headers={"X-API-Key": key})
     assert empty.status_code == 400 and empty.get_json()["error"].startswith("size: ")
+
+
+def test_a_whole_valued_limit_is_a_whole_number_as_json_schema_says():
+    from jobs.sound_kinds import _limit
+    from search_input import InputError
+
+    assert _limit({"limit": 10.0}) == 10 and isinstance(_limit({"limit": 10.0}), int)
+    for bad in (10.5, float("nan"), float("inf"), True, "10"):
+        with pytest.raises(InputError, match="limit"):
+            _limit({"limit": bad})

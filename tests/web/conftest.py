@@ -62,8 +62,42 @@ def browser(tmp_path_factory, downloads):
                                               "download.prompt_for_download": False})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    # Every page records what its Content-Security-Policy blocked (a script added this way is not
+    # subject to the policy), in this tab's sessionStorage so a navigation keeps the record.
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CSP_RECORDER})
     yield driver
     driver.quit()
+
+
+CSP_RECORDER = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  const seen = JSON.parse(sessionStorage.getItem("cspViolations") || "[]");
+  seen.push(`${location.pathname}: ${e.effectiveDirective} blocked ${e.blockedURI || "inline"}`);
+  sessionStorage.setItem("cspViolations", JSON.stringify(seen));
+});
+"""
+
+
+def csp_violations(driver) -> list[str]:
+    """What the policy blocked on this tab's pages of the current origin since the last call (then forgotten)."""
+    try:
+        return driver.execute_script(
+            "const v = JSON.parse(sessionStorage.getItem('cspViolations') || '[]');"
+            "sessionStorage.removeItem('cspViolations'); return v;")
+    except Exception:  # a page with no storage (about:blank, a download)
+        return []
+
+
+@pytest.fixture(autouse=True)
+def _pages_keep_their_policy(request):
+    """A browser test fails when any page it opened had something blocked by the CSP."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    driver = request.getfixturevalue("browser")
+    csp_violations(driver)
+    yield
+    assert csp_violations(driver) == [], "the Content-Security-Policy blocked part of a page"
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import threading
 import pytest
 
 from tests.conftest import create_key, own_studio
+from tests.web.conftest import csp_violations
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +47,13 @@ def test_sign_in_opens_the_studio_and_sign_out_closes_it(browser, exposed_url, s
         WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, ready))
         # The page's own script ran under the policy: it read the session's CSRF token from the page.
         assert browser.execute_script("return document.querySelector('meta[name=csrf-token]').content")
-        assert browser.execute_script("return window.__cspViolations || []") == [], path
+        assert csp_violations(browser) == [], path
+
+    # The recorder sees what the policy blocks: an inline script added to the page is refused.
+    browser.execute_script("const s = document.createElement('script'); s.textContent = 'window.ran = 1';"
+                           "document.body.append(s);")
+    blocked = WebDriverWait(browser, 10).until(lambda d: csp_violations(d))
+    assert "script-src" in blocked[0] and not browser.execute_script("return window.ran")
 
     browser.find_element(By.CSS_SELECTOR, ".signout button").click()
     WebDriverWait(browser, 10).until(lambda d: d.current_url.endswith("/signin"))
