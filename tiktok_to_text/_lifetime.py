@@ -58,18 +58,16 @@ class Lifeline:
         with self._lock:
             if self.closed:
                 return
-            self.closed = True
-            for fd in (self._write, self._read):
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
+            self._close_fds()
         _open_lifelines.discard(self)
 
     def _forget_in_fork(self) -> None:
         # A child forked (not spawned) from the parent must not keep the workers' parent alive
         # in their eyes: it drops the write end (its copy of the fds) straight after the fork.
         self._lock = threading.Lock()  # another thread may have held it at the fork
+        self._close_fds()
+
+    def _close_fds(self) -> None:
         self.closed = True
         for fd in (self._write, self._read):
             try:
