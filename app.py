@@ -54,14 +54,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)  # after both: it reads the session and verifies keys for every request
     uploads.init_app(app)  # after sessions: the secret key signs upload URLs
     jobs.init_app(app)
-    import sound_catalog
+    import sound_service
     import trend_lake
 
     from web import lake as lake_views
     from web import sounds as sounds_views  # adds GET /api/sounds/trending to api.bp: imported before it registers
 
     trend_lake.init_app(app)
-    sound_catalog.init_app(app)
+    sound_service.init_app(app)
     app.register_blueprint(studio_views.bp)
     app.register_blueprint(lake_views.bp)
     app.register_blueprint(sounds_views.bp)

@@ -19,7 +19,7 @@ from typing import Any, Callable, Mapping
 from flask import current_app, has_app_context
 
 import runs
-import sound_catalog
+import sound_service
 import utils
 from search_input import InputError
 from uploads import UploadError, Uploads
@@ -68,7 +68,7 @@ def try_sound_params(payload: Mapping[str, Any], *, owner: str, uploads: Uploads
         raise InputError("sound_id", "required: a sound's id from /api/sounds/trending or a suggestion")
     if len(sound_id) > MAX_SOUND_ID:
         raise InputError("sound_id", f"at most {MAX_SOUND_ID} characters, not {len(sound_id)}")
-    if has_app_context() and sound_catalog.audio_of(sound_id, current_app.config) is None:
+    if has_app_context() and sound_service.audio_of(sound_id, current_app.config) is None:
         raise InputError("sound_id", f"{sound_id[:60]!r} has no playable audio here (a TikTok export's links "
                                      "expire): pick a sound marked playable")
     keep = payload.get("keep_original", True)
@@ -111,7 +111,7 @@ def _suggest(studio, uploads: Uploads | None, settings: Callable[[], Mapping[str
     def handle(job: Job, context: JobContext) -> dict[str, Any]:
         upload, path = _clip(uploads, job.params["upload_id"], "video")
         progress = _stage_progress(context, ("text", "video", "rank"))
-        result = sound_catalog.suggest(settings(), path, extract=studio.extractor, embed=studio.embed,
+        result = sound_service.suggest(settings(), path, extract=studio.extractor, embed=studio.embed,
                                        limit=int(job.params["limit"]), progress=progress)
         return {**result, "upload_id": upload.id}
 
@@ -125,7 +125,7 @@ def _try_sound(studio, uploads: Uploads | None, settings: Callable[[], Mapping[s
         folder = Path(studio.runs_dir) / run_id
         folder.mkdir(parents=True)
         progress = _stage_progress(context, ("decode", "mix", "encode"))
-        result = sound_catalog.try_on(settings(), path, sound_id=job.params["sound_id"], out=folder / "tryon.mp4",
+        result = sound_service.try_on(settings(), path, sound_id=job.params["sound_id"], out=folder / "tryon.mp4",
                                       keep_original=bool(job.params["keep_original"]), progress=progress)
         return {"run_id": run_id, "video_url": runs.url(run_id, "tryon.mp4"), "sound_id": job.params["sound_id"],
                 "keep_original": job.params["keep_original"], "upload_id": upload.id,
@@ -139,7 +139,7 @@ def _similar(studio, uploads: Uploads | None, settings: Callable[[], Mapping[str
     def handle(job: Job, context: JobContext) -> dict[str, Any]:
         upload, path = _clip(uploads, job.params["upload_id"], "audio")
         context.progress("similar", 0, 1, 0.0)
-        found = sound_catalog.similar(settings(), path, limit=int(job.params["limit"]), genre=job.params["genre"])
+        found = sound_service.similar(settings(), path, limit=int(job.params["limit"]), genre=job.params["genre"])
         context.progress("similar", 1, 1, 1.0)
         return {"similar": [match.to_dict() for match in found], "upload_id": upload.id}
 

@@ -5,9 +5,9 @@ but no audio, and a fresh machine has no network. So that every sounds feature w
 `make run` with nothing imported, a small catalog ships with the repository: composer-made
 sounds across moods and tempos (short mono Ogg files) and demo TikTok posts on the demo
 library's hashtags that use them, in two weekly snapshots so "rising" has something to
-measure. The studio ingests the posts as lake profile ``demo`` (``sound_catalog``).
+measure. The studio ingests the posts as lake profile ``demo`` (``sound_service``).
 
-Layout (a contract ``sound_catalog`` reads)::
+Layout (a contract ``sound_service`` reads)::
 
     sounds/demo/audio/<sound id>.ogg     15 s, mono, 22.05 kHz Vorbis
     sounds/demo/sounds.json              each sound: id, title, author, mood, bpm, key, description

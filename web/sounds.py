@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, send_file, url_for
 
-import sound_catalog
-from sound_catalog.wire import trending_json
+import sound_service
+from sound_service.wire import trending_json
 from sounds import SoundsError
 from uploads import AUDIO_FORMATS
 
@@ -38,7 +38,7 @@ def _trending(raw_tags: str, limit: object, sort: str) -> list[dict]:
         limit = int(limit)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         raise SoundsError("limit", f"a whole number from 1 to 100, not {str(limit)[:20]!r}") from None
-    found = sound_catalog.trending(current_app.config, tags=tags, limit=limit, sort=sort)
+    found = sound_service.trending(current_app.config, tags=tags, limit=limit, sort=sort)
     return trending_json(found, current_app.config, audio_url=_audio_url)
 
 
@@ -60,7 +60,7 @@ def page():
 @bp.get("/sounds/audio/<path:sound_id>")  # an indexed track's id is "<folder>/<file>"
 def audio(sound_id: str):
     """A catalog sound's local audio; 404 when it has none (the id is looked up, never a path)."""
-    path = sound_catalog.audio_of(sound_id, current_app.config)
+    path = sound_service.audio_of(sound_id, current_app.config)
     if path is None:
         abort(404)
     return send_file(path, conditional=True, max_age=3600)

@@ -91,7 +91,7 @@ def test_unknown_audio_is_a_404(client):
 def test_a_post_link_that_is_not_a_web_address_is_never_a_link(app):
     """An export's webpage_url and playUrl are whatever the file said: "javascript:…" must not
     reach an href on the page, nor the API's JSON."""
-    from sound_catalog.wire import trending_json
+    from sound_service.wire import trending_json
     from sounds import TopPost, TrendingSound
 
     sound = TrendingSound(sound_id="m1", title="Evil", author="x", original=False, score=10, posts=1,

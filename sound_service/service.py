@@ -21,10 +21,9 @@ from sounds import SoundsError
 from utils import sha256_file
 from sounds.trending import post_scores
 
-from .catalog import (DEMO_PROFILE, audio_of, catalog_history, catalog_posts, demo_sounds, index_path, lake_of,
+from .sources import (DEMO_PROFILE, audio_of, catalog_history, catalog_posts, demo_sounds, index_path, lake_of,
                       load_index)
 
-Progress = Callable[[str, int, int], None]
 
 
 # -- trending ---------------------------------------------------------------------------------
@@ -152,7 +151,7 @@ def build_index(config: Mapping[str, Any], folders: Sequence[Path] = (), *, prog
 
     from sounds.similar import SimilarityIndex, index_folder
 
-    from .catalog import DEMO_DIR
+    from .sources import DEMO_DIR
 
     records, skipped = [], []
     sources = [DEMO_DIR / "audio", *(Path(f).resolve() for f in folders)]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from sound_catalog import audio_of, catalog_posts, demo_sounds, seed_demo
-from sound_catalog.catalog import DEMO_DIR, DEMO_PROFILE, DEMO_SNAPSHOTS, catalog_history
+from sound_service import audio_of, catalog_posts, demo_sounds, seed_demo
+from sound_service.sources import DEMO_DIR, DEMO_PROFILE, DEMO_SNAPSHOTS, catalog_history
 from trend_lake import Lake
 
 
@@ -58,13 +58,13 @@ def test_audio_is_looked_up_by_id_never_joined_onto_a_path(tmp_path):
 
 
 def test_a_seeding_cut_short_is_completed_and_never_doubled(tmp_path):
-    from sound_catalog import catalog
+    from sound_service import sources
 
     lake = Lake(tmp_path / "lake")
     first, stamp = DEMO_SNAPSHOTS[0]
     lake.ingest(DEMO_DIR / first, profile=DEMO_PROFILE, now=stamp)  # a process died after week 1
-    catalog._seeded.discard(lake.uri)
+    sources._seeded.discard(lake.uri)
     assert seed_demo(lake)
     assert len(lake.partitions("metadata")) == len(DEMO_SNAPSHOTS)
-    catalog._seeded.discard(lake.uri)  # a second process starting later
+    sources._seeded.discard(lake.uri)  # a second process starting later
     assert not seed_demo(lake) and len(lake.partitions("metadata")) == len(DEMO_SNAPSHOTS)

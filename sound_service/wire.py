@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any, Callable, Mapping, Sequence
 
-from .catalog import audio_of
+from .sources import audio_of
 
 AudioUrl = Callable[[str], str]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from sound_catalog import trending
+from sound_service import trending
 from trend_lake import Lake
 
 
