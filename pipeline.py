@@ -43,7 +43,6 @@ STAGE_LABELS = {
     "image": "Image: rendering the cover",
 }
 
-Progress = Callable[[str, int, int], None]
 
 
 class SearchCancelled(utils.StudioError):
@@ -293,7 +292,7 @@ class Studio:
                             progress=progress)
 
     # -- the search ----------------------------------------------------------------
-    def search(self, request: SearchRequest, *, progress: Progress | None = None,
+    def search(self, request: SearchRequest, *, progress: utils.StageProgress | None = None,
                should_stop: Callable[[], bool] | None = None) -> StudioResult:
         """Run one search into a fresh run folder.
 
@@ -303,7 +302,7 @@ class Studio:
         return self._execute(_Run(self, tags=request.tags, duration=request.duration, seed=request.seed,
                                   report=progress, should_stop=should_stop))
 
-    def clip(self, request: ClipRequest, *, progress: Progress | None = None,
+    def clip(self, request: ClipRequest, *, progress: utils.StageProgress | None = None,
              should_stop: Callable[[], bool] | None = None) -> StudioResult:
         """The studio on the creator's own clip: its transcript, captions, summary and idea, a
         soundtrack (``duration="match"``: as long as the clip) and a cover. Its ``tags`` are optional."""
@@ -331,7 +330,7 @@ class _Run:
     """One search: its run folder, warnings and timings."""
 
     def __init__(self, studio: Studio, *, tags: tuple[str, ...], duration: int | str, seed: int | None,
-                 report: Progress | None, should_stop: Callable[[], bool] | None, clip: "Video | None" = None):
+                 report: utils.StageProgress | None, should_stop: Callable[[], bool] | None, clip: "Video | None" = None):
         self.studio = studio
         self.tags = tags
         self.duration = duration

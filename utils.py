@@ -14,7 +14,14 @@ import secrets
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+#: The one progress-callback type of a single step: ``progress(done, total)``. Stage
+#: packages report with it; the callers that run several steps add the step's name.
+Progress = Callable[[int, int], None]
+#: ``progress(stage, done, total)``: the shape of a run of several named steps (the pipeline,
+#: a mix's decode/mix/encode, the sound service's jobs). Named here once, beside ``Progress``.
+StageProgress = Callable[[str, int, int], None]
 
 class StudioError(Exception):
     """The root of every error the studio raises on purpose: bad input, a bad setting, a stage that

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from utils import StudioError
 
 POSTER_SIZE = (1080, 1920)
 """Cover size in pixels, (width, height): 9:16 portrait, TikTok's full-screen frame."""
 
-Progress = Callable[[int, int], None]
 
 
 class ImageError(StudioError, ValueError):

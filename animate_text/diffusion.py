@@ -9,8 +9,9 @@ from diffusers import StableDiffusionPipeline
 from PIL import Image, ImageOps
 
 import utils
+from utils import Progress
 
-from .artwork import POSTER_SIZE, ImageError, Artwork, Progress, check_request, check_size
+from .artwork import POSTER_SIZE, ImageError, Artwork, check_request, check_size
 from .palette import palette_for
 from .prompt import build_prompt
 from .typeset import typeset_chips, typeset_title

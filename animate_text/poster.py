@@ -8,8 +8,9 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 import utils
+from utils import Progress
 
-from .artwork import POSTER_SIZE, Artwork, Progress, check_request
+from .artwork import POSTER_SIZE, Artwork, check_request
 from .palette import Palette, palette_for
 from .typeset import typeset_chips, typeset_title
 

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sounds import SoundsError
-from utils import sha256_file
+from utils import StageProgress, sha256_file
 from sounds.trending import post_scores
 
 from .sources import (DEMO_PROFILE, audio_of, catalog_history, catalog_posts, demo_sounds, index_path, lake_of,
@@ -142,7 +142,7 @@ class SimilarMatch:
         return {**track, "playable": self.audio is not None, "tiktok": self.posts}
 
 
-def build_index(config: Mapping[str, Any], folders: Sequence[Path] = (), *, progress: Progress | None = None):
+def build_index(config: Mapping[str, Any], folders: Sequence[Path] = (), *, progress: StageProgress | None = None):
     """Index the demo sounds and every audio file under ``folders`` for similar-music search,
     saved where ``load_index`` finds it; returns the index and what was skipped, as
     ``(folder/file, reason)``. A demo track's id is its sound's id (so its posts and audio are
@@ -223,7 +223,7 @@ def similar(config: Mapping[str, Any], path: Path, *, limit: int = 10, genre: st
 
 # -- suggestions for a video -------------------------------------------------------------------
 def suggest(config: Mapping[str, Any], path: Path, *, extract: Callable[[list[Path]], list], embed,
-            limit: int = 10, progress: Progress | None = None) -> dict:
+            limit: int = 10, progress: StageProgress | None = None) -> dict:
     """Sounds that fit the video at ``path``: its text (the studio's text stage), its look and
     pace (sampled frames) and its own tempo, ranked over the catalog's sounds; JSON-ready."""
     from sounds.suggest import suggest_sounds
@@ -252,7 +252,7 @@ def suggest(config: Mapping[str, Any], path: Path, *, extract: Callable[[list[Pa
 
 # -- try a sound on a clip ------------------------------------------------------------------
 def try_on(config: Mapping[str, Any], video: Path, *, sound_id: str, out: Path, keep_original: bool = True,
-           progress: Progress | None = None):
+           progress: StageProgress | None = None):
     """The clip with the catalog sound ``sound_id`` (from its hook, fitted to the clip, loudness-
     matched, ducked under the clip's speech when ``keep_original``) written to ``out``."""
     from sounds.mix import put_song_on_video

@@ -25,13 +25,13 @@ import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 from scipy import ndimage, signal
 
 from ._types import MAX_AUDIO_BYTES, MAX_AUDIO_SECONDS, AudioError, SoundsError
 from .audio import decode_pcm, run_ffmpeg
+from utils import StageProgress
 
 #: How far under the clip's own loudness the music sits (LU) when the clip keeps its sound:
 #: 12 LU keeps speech clearly on top without the song vanishing (TRENDTOK_SOUNDS_MUSIC_DB).
@@ -78,7 +78,6 @@ _STREAM = re.compile(r"Stream #\d+:\d+.*?: (Video|Audio): (.*)")
 _DURATION = re.compile(r"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)")
 _TIME = re.compile(r"time=(\d+):(\d\d):(\d\d(?:\.\d+)?)")
 
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -283,7 +282,7 @@ def _number(field: str, value, low: float, high: float, unit: str) -> float:
 def put_song_on_video(*, video: Path, song: Path, out: Path, keep_original: bool = True,
                       music_level_db: float = DEFAULT_MUSIC_LEVEL_DB, duck_db: float = DEFAULT_DUCK_DB,
                       fade_s: float = DEFAULT_FADE_S, target_lufs: float = DEFAULT_TARGET_LUFS,
-                      progress: Progress | None = None) -> MixResult:
+                      progress: StageProgress | None = None) -> MixResult:
     """Write ``out``: the clip at ``video`` with ``song`` as its soundtrack, as an MP4 as long as the clip.
 
     The picture is copied (re-encoded to H.264 only when an MP4 cannot carry its codec); the

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import utils
+from utils import Progress
 
 from .video import (
-    Progress,
     Video,
     VideoSourceError,
     check_fetch_args,

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from utils import Progress
+
 from .video import (
-    Progress,
     Video,
     VideoSourceError,
     check_fetch_args,

@@ -6,12 +6,11 @@ import subprocess
 import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import utils
 from utils import StudioError
 
-Progress = Callable[[int, int], None]
 
 
 class VideoSourceError(StudioError, ValueError):

@@ -14,7 +14,9 @@ import urllib.parse
 from pathlib import Path
 from typing import Any, Iterable
 
-from .video import Progress, Video, VideoSourceError, check_fetch_args, file_stem, probe_download, stable_id
+from utils import Progress
+
+from .video import Video, VideoSourceError, check_fetch_args, file_stem, probe_download, stable_id
 
 URL_SETTING = "TRENDTOK_YTDLP_URL"
 DEFAULT_URL_TEMPLATE = "https://www.tiktok.com/tag/{tag}"

@@ -24,6 +24,8 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
+from utils import Progress
+
 from ._types import LakeError
 from .categories import CATEGORIES, Categoriser, LLMCategoriser, ZeroShot, categorise
 from .claims import claim, release
@@ -33,7 +35,6 @@ from .store import Lake
 __all__ = ["CATEGORIES", "STAGES", "analyse", "categorise", "pending", "run_stage", "transcribe"]
 logger = logging.getLogger(__name__)
 
-Progress = Callable[[int, int], None]
 
 
 def pending(lake: Lake, source: str, target: str) -> list[tuple[str, str]]:
