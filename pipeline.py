@@ -44,7 +44,6 @@ STAGE_LABELS = {
 }
 
 
-
 class SearchCancelled(utils.StudioError):
     """The caller's ``should_stop`` said stop; raised at the boundary before ``stage``."""
 
