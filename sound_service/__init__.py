@@ -1,5 +1,5 @@
-"""The sounds features over the trend lake: the catalog they read (the lake's posts, the
-embedded demo catalog, local audio, the similar-music index) and each feature end to end, for
+"""The sounds features over the trend lake: the sources they read (the lake's catalog of posts,
+the embedded demo posts, local audio, the similar-music index) and each feature end to end, for
 the ``/sounds`` page, the jobs and ``flask --app app sounds …`` alike.
 
 The ``sounds`` package ranks and matches what it is given; this package reads the lake.

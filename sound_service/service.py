@@ -1,5 +1,5 @@
 """The sounds features end to end, as the web pages, the jobs and the CLI call them: each reads
-the catalog (``catalog``) and hands it to the ``sounds`` package's parts, so all three give the
+the lake's catalog of posts (``sources``) and hands it to the ``sounds`` package's parts, so all three give the
 same answer for the same question.
 
     trending(config, tags=["fitness"], limit=10, sort="score")   # [TrendingSound]

@@ -1,4 +1,4 @@
-"""The sounds features' view of the trend lake: the embedded demo catalog, the catalog posts a
+"""The sounds features' view of the trend lake: the embedded demo posts, the catalog posts a
 feature reads, where a sound's audio is, and the similar-music index's file.
 
 The ``sounds`` package ranks and matches what it is given and reads nothing; this module (used
@@ -37,7 +37,7 @@ def lake_of(config: Mapping[str, Any]) -> Lake:
 
 
 def seed_demo(lake: Lake) -> bool:
-    """Ingest the demo catalog as profile ``demo`` when the lake lacks any of its snapshots; True
+    """Ingest the demo posts as profile ``demo`` when the lake lacks any of its snapshots; True
     when this call wrote one. Several processes starting at once (gunicorn workers) seed it
     once: the one that claims it writes what is missing — looked at again after the claim, since
     another may have finished meanwhile — and a seeding cut short is completed next time."""
@@ -59,7 +59,7 @@ def seed_demo(lake: Lake) -> bool:
             release(lake, "demo", key)
         _seeded.add(lake.uri)
         if wrote:
-            logger.info("sounds: the demo catalog is in the lake as profile %r", DEMO_PROFILE)
+            logger.info("sounds: the demo posts are in the lake as profile %r", DEMO_PROFILE)
         return wrote
 
 

@@ -1,6 +1,6 @@
-"""Similar music: the exact nearest songs to a feature vector, over a catalogue held in memory.
+"""Similar music: the exact nearest songs to a feature vector, over an index of songs held in memory.
 
-``SimilarityIndex`` standardises every feature (z-scores with the catalogue's own mean and
+``SimilarityIndex`` standardises every feature (z-scores with the indexed songs' own mean and
 standard deviation, kept with the index) so Hz-sized centroids do not drown 0–1 chroma, then
 ranks by **cosine similarity** of the z-scored vectors: one float32 matrix-vector product over
 unit rows. Cosine rather than Euclidean because a vector's length in z-space mostly says how
@@ -13,7 +13,7 @@ and decides what counts as a duplicate.
 A query never returns the query itself: not the ids it excludes, not a track whose file has the
 excluded SHA-256 digest, and not one whose vector lies within ``DUPLICATE_DISTANCE`` of the
 query's (the same audio under another name or container). Scores come from float32; the
-short list is re-scored in float64 and ordered by (similarity, then catalogue order), so the
+short list is re-scored in float64 and ordered by (similarity, then index order), so the
 order does not hang on float32 rounding.
 
 ``index_folder`` builds an index from a folder of songs; ``save``/``load`` keep it as one
@@ -53,7 +53,7 @@ _FREESOUND = re.compile(r"^\d+__(.+?)__(.+)$")
 
 @dataclass(frozen=True)
 class TrackRecord:
-    """One catalogue song: ``vector`` is its ``audio_features`` (shape ``(dim,)``); ``digest`` the
+    """One indexed song: ``vector`` is its ``audio_features`` (shape ``(dim,)``); ``digest`` the
     SHA-256 hex of its file, when there is one; ``path`` where the file lies, or ``None``."""
 
     id: str
@@ -154,7 +154,7 @@ class SimilarityIndex:
 
     @property
     def genres(self) -> list[str]:
-        """Each genre once, as first spelled, in catalogue order."""
+        """Each genre once, as first spelled, in index order."""
         seen: dict[str, str] = {}
         for record in self._records:
             if (key := _genre_key(record.genre)) is not None:
@@ -229,7 +229,7 @@ class SimilarityIndex:
 
     def _rescore(self, scores: np.ndarray, wanted: int, z_query: np.ndarray, unit_query: np.ndarray):
         """The top ``wanted`` rows by float32 score, re-scored in float64, duplicates dropped,
-        as ``(similarity, distance, record)`` best first (ties: catalogue order)."""
+        as ``(similarity, distance, record)`` best first (ties: index order)."""
         if wanted <= 0:
             return []
         rows = np.argpartition(-scores, wanted - 1)[:wanted] if wanted < len(scores) else np.arange(len(scores))
