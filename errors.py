@@ -13,7 +13,8 @@
 ``field`` is the input field, setting or stage the error is about (``None`` when it is about none).
 ``message`` is the whole sentence, and ``str(error) == message``. It names the field: a message
 that does not begin with its field gets ``"<field>: "`` in front (``SoundsError("song", "is silent")``
-reads ``"song: is silent"``), one that does (``"TRENDTOK_POOL must be one of ..."``) is kept whole.
+reads ``"song: is silent"``), one that does (``"TRENDTOK_POOL must be one of ..."``) is kept whole;
+so ``field`` is ``None`` when the sentence does not begin with the field (``"MusicGen weights not found"``).
 
 A package keeps its own subclass only where some caller catches that package's errors apart
 (``sounds.SoundsError``, ``uploads.UploadError`` ...); everyone else catches ``StudioError``.
@@ -49,10 +50,15 @@ class StudioError(Exception):
 
     def __init__(self, field: str | None, message: str):
         if field and not _names(message, field):
-            message = f"{field}: {message}"
+            text, message = message, f"{field}: {message}"
+        else:
+            text = message.removeprefix(f"{field}: ") if field else message
         super().__init__(field, message)
         self.field = field
         self.message = message
+        #: What the message says about its field, without the ``"<field>: "`` in front: what a
+        #: caller re-raising it about another field (``profile`` for ``tags``) passes on.
+        self.text = text
 
     def __str__(self) -> str:
         return self.message

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 import utils
+from errors import Cancelled
 from search_input import ClipRequest, SearchRequest
 from settings import models_dir, parse_size
 
@@ -44,11 +45,11 @@ STAGE_LABELS = {
 }
 
 
-class SearchCancelled(utils.StudioError):
+class SearchCancelled(Cancelled):
     """The caller's ``should_stop`` said stop; raised at the boundary before ``stage``."""
 
     def __init__(self, stage: str):
-        super().__init__(f"cancelled before the {stage} stage")
+        super().__init__(None, f"cancelled before the {stage} stage")
         self.stage = stage
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 import utils
+from errors import NotFound
 from pipeline import StudioResult, VideoResult
 
 if TYPE_CHECKING:
@@ -25,8 +26,12 @@ if TYPE_CHECKING:
 RESULT_NAME = "result.json"
 
 
-class RunNotFound(utils.StudioError, LookupError):
-    """No finished run has this id."""
+class RunNotFound(NotFound):
+    """No finished run has this id (``run_id``); callers say so in their own words."""
+
+    def __init__(self, run_id: str):
+        super().__init__("run_id", f"run_id: no finished run {run_id!r}")
+        self.run_id = run_id
 
 
 def _publish_file(src: Path, dest: Path) -> None:

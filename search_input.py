@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from music_gen import DURATIONS as _SOUNDTRACK_DURATIONS
-from utils import StudioError
+from errors import StudioError
 
 MAX_TAGS = 5
 MAX_TAG_LENGTH = 50
@@ -29,10 +29,6 @@ _SEPARATORS = re.compile(r"[\s,;]+")
 
 class InputError(StudioError, ValueError):
     """A request field is missing or malformed; ``field`` names it."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
-        self.field = field
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from music_gen import DEFAULT_MUSICGEN_MODEL
 from sounds.mix import DEFAULT_MUSIC_LEVEL_DB, MUSIC_LEVEL_RANGE_DB
 from summariser import DEFAULT_OPENAI_MODEL
 from tiktok_to_text.whisper_weights import DEFAULT_WHISPER_MODEL
-from utils import StudioError
+from errors import SettingsError
 
 DEFAULTS: dict[str, Any] = {
     "TRENDTOK_SOURCE": "library",            # library | drive | ytdlp
@@ -79,10 +79,6 @@ DEFAULTS: dict[str, Any] = {
 _RANGES: dict[str, tuple[float, float]] = {"TRENDTOK_SOUNDS_MUSIC_DB": MUSIC_LEVEL_RANGE_DB}
 
 
-class SettingsError(StudioError, ValueError):
-    """A setting's value cannot be read; the message names the setting."""
-
-
 def _convert(name: str, raw: str, default: Any) -> Any:
     if isinstance(default, bool):
         return raw.strip().lower() not in ("0", "false", "no", "off", "")
@@ -90,15 +86,15 @@ def _convert(name: str, raw: str, default: Any) -> Any:
         try:
             return int(raw)
         except ValueError:
-            raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+            raise SettingsError(name, f"{name} must be a whole number, not {raw!r}") from None
     if isinstance(default, float):
         try:
             value = float(raw)
         except ValueError:
-            raise SettingsError(f"{name} must be a number, not {raw!r}") from None
+            raise SettingsError(name, f"{name} must be a number, not {raw!r}") from None
         low, high = _RANGES.get(name, (-math.inf, math.inf))
         if not (math.isfinite(value) and low <= value <= high):
-            raise SettingsError(f"{name} must be a number from {low:g} to {high:g}, not {raw!r}")
+            raise SettingsError(name, f"{name} must be a number from {low:g} to {high:g}, not {raw!r}")
         return value
     if name.endswith("_SIZE"):
         parse_size(name, raw)  # refuse a bad size when the studio starts, not at its first cover
@@ -139,5 +135,5 @@ def parse_size(name: str, raw: str) -> tuple[int, int]:
     """``"512x896"`` as ``(512, 896)``; else ``SettingsError`` naming the setting."""
     width, sep, height = str(raw).strip().lower().partition("x")
     if not (sep and width.isdigit() and height.isdigit()):
-        raise SettingsError(f"{name} must be WIDTHxHEIGHT in pixels, such as 512x896, not {raw!r}")
+        raise SettingsError(name, f"{name} must be WIDTHxHEIGHT in pixels, such as 512x896, not {raw!r}")
     return int(width), int(height)

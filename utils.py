@@ -23,11 +23,6 @@ Progress = Callable[[int, int], None]
 #: a mix's decode/mix/encode, the sound service's jobs). Named here once, beside ``Progress``.
 StageProgress = Callable[[str, int, int], None]
 
-class StudioError(Exception):
-    """The root of every error the studio raises on purpose: bad input, a bad setting, a stage that
-    cannot run. Its message names the field or setting; catch this to tell them from bugs."""
-
-
 DEVICE_ENV = "TRENDTOK_DEVICE"
 _DEVICES = ("cuda", "mps", "cpu")
 

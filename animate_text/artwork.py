@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from utils import StudioError
+from errors import StudioError
 
 POSTER_SIZE = (1080, 1920)
 """Cover size in pixels, (width, height): 9:16 portrait, TikTok's full-screen frame."""
@@ -44,20 +44,20 @@ class ArtRequest:
 def check_request(*, title: Any, keywords: Any, mood: Any, seed: Any, out_path: Any) -> ArtRequest:
     """Validate the arguments of a generator call up front; raise ``ImageError`` naming the field."""
     if not isinstance(title, str) or not title.strip():
-        raise ImageError(f"title must be a non-empty string, not {title!r}")
+        raise ImageError("title", f"title must be a non-empty string, not {title!r}")
     if isinstance(keywords, str) or not isinstance(keywords, (list, tuple)):
-        raise ImageError(f"keywords must be a list of strings, not {type(keywords).__name__}")
+        raise ImageError("keywords", f"keywords must be a list of strings, not {type(keywords).__name__}")
     if not all(isinstance(word, str) for word in keywords):
-        raise ImageError("keywords must contain only strings")
+        raise ImageError("keywords", "keywords must contain only strings")
     if not isinstance(mood, str):
-        raise ImageError(f"mood must be a string, not {type(mood).__name__}")
+        raise ImageError("mood", f"mood must be a string, not {type(mood).__name__}")
     if isinstance(seed, bool) or not isinstance(seed, int):
-        raise ImageError(f"seed must be an int, not {seed!r}")
+        raise ImageError("seed", f"seed must be an int, not {seed!r}")
     if out_path is None or not isinstance(out_path, (str, Path)):
-        raise ImageError(f"out_path must be a path, not {out_path!r}")
+        raise ImageError("out_path", f"out_path must be a path, not {out_path!r}")
     out_path = Path(out_path)
     if out_path.suffix.lower() != ".png":
-        raise ImageError(f"out_path must end in .png, not {out_path.name!r}")
+        raise ImageError("out_path", f"out_path must end in .png, not {out_path.name!r}")
     words = tuple(w.strip() for w in keywords if w.strip())
     return ArtRequest(" ".join(title.split()), words, mood.strip().lower(), seed, out_path)
 
@@ -66,5 +66,5 @@ def check_size(size: Any) -> tuple[int, int]:
     """A generation size as (width, height), both positive multiples of 8; else ``ImageError`` naming ``size``."""
     if (not isinstance(size, (tuple, list)) or len(size) != 2
             or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 and v % 8 == 0 for v in size)):
-        raise ImageError(f"size must be (width, height) in positive multiples of 8, not {size!r}")
+        raise ImageError("size", f"size must be (width, height) in positive multiples of 8, not {size!r}")
     return int(size[0]), int(size[1])

@@ -34,7 +34,7 @@ class StableDiffusionArt:
     def __init__(self, model: str, *, device: str | None = None, steps: int = 25,
                  size: tuple[int, int] = SD15_SIZE, warnings: list[str] | None = None):
         if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-            raise ImageError(f"steps must be a positive int, not {steps!r}")
+            raise ImageError("steps", f"steps must be a positive int, not {steps!r}")
         self.size = check_size(size)
         self.steps = steps
         self.model = str(model)

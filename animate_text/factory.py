@@ -38,11 +38,11 @@ def load_art_generator(backend: str = "auto", *, model: str | None = None, devic
     ``note`` says why under ``"auto"`` and ``warnings`` does when it was asked for by name.
     """
     if not isinstance(backend, str) or backend.strip().lower() not in BACKENDS:
-        raise ImageError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
+        raise ImageError("backend", f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ImageError(f"steps must be a positive int, not {steps!r}")
+        raise ImageError("steps", f"steps must be a positive int, not {steps!r}")
     if model is not None and (not isinstance(model, str) or not model.strip()):
-        raise ImageError(f"model must be a folder or a Hub id, not {model!r}")
+        raise ImageError("model", f"model must be a folder or a Hub id, not {model!r}")
     sd_size = check_size(size) if size is not None else None
     backend = backend.strip().lower()
     if backend == "poster":

@@ -6,31 +6,31 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from utils import StudioError
+from errors import Cancelled, LimitReached, NotFound, StudioError, Unavailable
 
 
 class JobError(StudioError):
-    """Base of every error the job system raises."""
+    """Base of every error the job system raises (``errors.StudioError``'s branches mixed in)."""
 
 
-class JobNotFound(JobError, LookupError):
+class JobNotFound(JobError, NotFound):
     """No job with this id belongs to the caller."""
 
 
-class QueueFull(JobError):
+class QueueFull(JobError, LimitReached):
     """The runner holds as many waiting jobs as it may; ``retry_after`` is a hint in seconds."""
 
-    def __init__(self, message: str, *, retry_after: int):
-        super().__init__(message)
-        self.retry_after = retry_after
 
-
-class BrokerUnavailable(JobError):
+class BrokerUnavailable(JobError, Unavailable):
     """The job could not be handed to the broker (``TRENDTOK_BROKER_URL``); nothing was queued."""
 
 
-class JobCancelled(JobError):
-    """Raised inside a running job when its owner cancelled it (at a stage boundary)."""
+class JobCancelled(JobError, Cancelled):
+    """Raised inside a running job when its owner cancelled it (at a stage boundary); the message
+    ("cancelled before the music stage") says where, so it is about no field."""
+
+    def __init__(self, message: str):
+        super().__init__(None, message)
 
 
 class UnknownKind(JobError, ValueError):

@@ -101,12 +101,13 @@ class CeleryRunner:
     def submit(self, job_id: str) -> None:
         # The job itself is already stored as queued, hence "more than".
         if self.store.count_queued() > self.queue_size:
-            raise QueueFull(f"the job queue is full ({self.queue_size} waiting)", retry_after=self.retry_after)
+            raise QueueFull("queue", f"the job queue is full ({self.queue_size} waiting); try again later",
+                            retry_after=self.retry_after)
         try:
             self.celery_app.send_task(RUN_JOB, args=[job_id], task_id=job_id)
         except OperationalError as exc:
             log.error("job %s: the broker refused it: %s", job_id, exc)
-            raise BrokerUnavailable("queue: the job broker cannot be reached; try again later") from None
+            raise BrokerUnavailable("queue", "the job broker cannot be reached; try again later", retry_after=30) from None
 
     def resend_stale(self, *, older_than_s: float = STALE_S) -> int:
         """Send again every job queued more than ``older_than_s`` ago; how many.

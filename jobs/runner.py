@@ -128,7 +128,7 @@ class ThreadRunner:
         try:
             self._queue.put_nowait(job_id)
         except queue.Full:
-            raise QueueFull(f"the job queue is full ({self._queue.maxsize} waiting)",
+            raise QueueFull("queue", f"the job queue is full ({self._queue.maxsize} waiting); try again later",
                             retry_after=self.retry_after) from None
 
     def _work(self) -> None:

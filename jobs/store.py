@@ -110,7 +110,7 @@ class JobStore:
         """The job ``job_id``; with ``owner``, only if it is theirs (else ``JobNotFound``)."""
         row = self._db().execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
         if row is None or (owner is not None and row["owner"] != owner):
-            raise JobNotFound(f"job_id: no job {job_id!r}")
+            raise JobNotFound("job_id", f"no job {job_id!r}")
         return Job.from_row(row)
 
     def list(self, *, owner: str, limit: int = 20) -> list[Job]:

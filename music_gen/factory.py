@@ -21,7 +21,7 @@ def load_music_generator(backend: str = "auto", *, model: str | os.PathLike | No
     ``settings`` go to ``MusicGenGenerator`` (``window_s``, ``overlap_s``, ``guidance_scale``).
     """
     if not isinstance(backend, str) or backend not in BACKENDS:
-        raise MusicError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
+        raise MusicError("backend", f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
     if backend == "composer":
         return ComposerGenerator()
     try:

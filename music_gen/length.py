@@ -20,7 +20,7 @@ def match_length(track: Soundtrack, *, seconds: float) -> Soundtrack:
     """
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not math.isfinite(seconds) \
             or seconds <= 0:
-        raise MusicError(f"seconds must be a positive length, not {seconds!r}")
+        raise MusicError("seconds", f"seconds must be a positive length, not {seconds!r}")
     audio, rate = read_wav(track.wav_path)
     length = max(1, round(seconds * rate))
     write_wav(track.wav_path, fit_length(audio, length=length, fade=round(_FADE_S * rate)), sample_rate=rate)

@@ -33,20 +33,20 @@ class MusicGenWeightsMissing(MusicError):
 def _local_source(model: str | os.PathLike) -> str:
     """A folder, or a Hub id already in the local Hugging Face cache; else ``MusicGenWeightsMissing``."""
     if not isinstance(model, (str, os.PathLike)) or not str(model).strip():
-        raise MusicError(f"model must be a folder or a Hugging Face model id, not {model!r}")
+        raise MusicError("model", f"model must be a folder or a Hugging Face model id, not {model!r}")
     name = str(model).strip()
     folder = Path(name).expanduser()
     if folder.is_dir():
         if not (folder / "config.json").is_file():
-            raise MusicGenWeightsMissing(f"MusicGen weights not found at {folder} (no config.json)")
+            raise MusicGenWeightsMissing(None, f"MusicGen weights not found at {folder} (no config.json)")
         return str(folder)
     if not re.fullmatch(r"[\w.-]+(/[\w.-]+)?", name):
-        raise MusicGenWeightsMissing(f"MusicGen weights not found at {folder}")
+        raise MusicGenWeightsMissing(None, f"MusicGen weights not found at {folder}")
     from huggingface_hub import try_to_load_from_cache
 
     if not isinstance(try_to_load_from_cache(name, "config.json"), str):
         raise MusicGenWeightsMissing(
-            f"MusicGen weights not found: no folder {folder} and {name} is not in the local Hugging Face cache")
+            None, f"MusicGen weights not found: no folder {folder} and {name} is not in the local Hugging Face cache")
     return name
 
 
@@ -68,9 +68,9 @@ class MusicGenGenerator:
                  window_s: float = 30.0, overlap_s: float = 5.0, guidance_scale: float = 3.0,
                  warnings: list[str] | None = None):
         if not 0 < overlap_s < window_s:
-            raise MusicError(f"overlap_s must be between 0 and window_s ({window_s}), not {overlap_s}")
+            raise MusicError("overlap_s", f"overlap_s must be between 0 and window_s ({window_s}), not {overlap_s}")
         if guidance_scale < 1:
-            raise MusicError(f"guidance_scale must be at least 1, not {guidance_scale}")
+            raise MusicError("guidance_scale", f"guidance_scale must be at least 1, not {guidance_scale}")
         source = _local_source(model)
         import torch
         from transformers import AutoProcessor, MusicgenForConditionalGeneration
@@ -78,14 +78,14 @@ class MusicGenGenerator:
         try:
             device = utils.pick_device(device)
         except ValueError as exc:
-            raise MusicError(f"device: {exc}") from exc
+            raise MusicError("device", f"device: {exc}") from exc
         dtype = torch.float16 if device == "cuda" else torch.float32
         try:
             self._processor = AutoProcessor.from_pretrained(source, local_files_only=True)
             self._model = MusicgenForConditionalGeneration.from_pretrained(
                 source, local_files_only=True, dtype=dtype).to(device).eval()
         except (OSError, ValueError) as exc:
-            raise MusicGenWeightsMissing(f"MusicGen weights at {source} could not be loaded: {exc}") from exc
+            raise MusicGenWeightsMissing(None, f"MusicGen weights at {source} could not be loaded: {exc}") from exc
         if device == "mps":
             _codec_on_cpu(self._model, device)
         self.device, self.model, self.warnings = device, str(model), list(warnings or [])
@@ -101,8 +101,8 @@ class MusicGenGenerator:
         self._overlap = max(1, int(overlap_s * self.frame_rate))
         positions = self._model.decoder.config.max_position_embeddings
         if self._window + self._delay > positions:
-            raise MusicError(f"window_s {window_s} needs {self._window + self._delay} decoder positions; "
-                                f"this model has {positions}")
+            raise MusicError("window_s", f"window_s {window_s} needs {self._window + self._delay} decoder positions; "
+                                         f"this model has {positions}")
         self._dtype = dtype
         # Calls are serialised: the seed goes into torch's global generator, and one model serves all.
         self._lock = threading.Lock()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from utils import StudioError
+from errors import StudioError
 
 DURATIONS = range(5, 61, 5)
 """Valid soundtrack lengths in seconds: 5, 10, ... 60."""
@@ -48,19 +48,19 @@ class Soundtrack:
 def validate_request(*, description: object, duration: object, seed: object, out_dir: object) -> tuple[str, int, int, Path]:
     """Check one generation request up front; return ``(description, duration, seed, out_dir)``."""
     if not isinstance(description, str) or not description.strip():
-        raise MusicError("description must be a non-empty string")
+        raise MusicError("description", "description must be a non-empty string")
     if isinstance(duration, bool) or not isinstance(duration, int) or duration not in DURATIONS:
         raise MusicError(
-            f"duration must be a multiple of 5 seconds from {DURATIONS.start} to {DURATIONS.stop - 1}, not {duration!r}"
+            "duration", f"duration must be a multiple of 5 seconds from {DURATIONS.start} to {DURATIONS.stop - 1}, not {duration!r}"
         )
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise MusicError(f"seed must be a non-negative integer, not {seed!r}")
+        raise MusicError("seed", f"seed must be a non-negative integer, not {seed!r}")
     if out_dir is None:
-        raise MusicError("out_dir is required")
+        raise MusicError("out_dir", "out_dir is required")
     try:
         out_path = Path(out_dir)
     except TypeError as exc:
-        raise MusicError(f"out_dir must be a path, not {out_dir!r}") from exc
+        raise MusicError("out_dir", f"out_dir must be a path, not {out_dir!r}") from exc
     if out_path.exists() and not out_path.is_dir():
-        raise MusicError(f"out_dir {out_path} exists and is not a folder")
+        raise MusicError("out_dir", f"out_dir {out_path} exists and is not a folder")
     return description.strip(), duration, seed, out_path

@@ -1,11 +1,11 @@
 """The remix package's error and the parts of a run it can remake."""
 from __future__ import annotations
 
-from utils import StudioError
+from errors import StudioError
 
 #: What ``regenerate`` can remake, by stage name.
 PARTS = ("music", "image")
 
 
 class RemixError(StudioError, ValueError):
-    """The run cannot be remixed as asked; the message starts with the field at fault."""
+    """The run cannot be remixed as asked; ``field`` names the field at fault."""

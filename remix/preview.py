@@ -55,7 +55,7 @@ def _base(runs_dir, document: dict[str, Any]) -> tuple[str, Path]:
     cover = runs.file_path(runs_dir, document, (document.get("image") or {}).get("url"))
     if cover is not None:
         return "cover", cover
-    raise RemixError("run_id: this run has no video or cover to show in a preview")
+    raise RemixError("run_id", "this run has no video or cover to show in a preview")
 
 
 def _fit(size: tuple[int, int]) -> tuple[int, int]:
@@ -82,10 +82,10 @@ def render_preview(runs_dir: str | os.PathLike, *, run_id: str,
     try:
         parent = runs.load(runs_dir, run_id)
     except runs.RunNotFound:
-        raise RemixError(f"run_id: no finished run {run_id!r}") from None
+        raise RemixError("run_id", f"no finished run {run_id!r}") from None
     music_path = runs.file_path(runs_dir, parent, (parent.get("music") or {}).get("url"))
     if music_path is None:
-        raise RemixError("run_id: this run has no soundtrack to mix in; regenerate the soundtrack first")
+        raise RemixError("run_id", "this run has no soundtrack to mix in; regenerate the soundtrack first")
     kind, base_path = _base(runs_dir, parent)
     document, run_dir = runs.derive(runs_dir, parent, leave_out={PREVIEW_NAME})
     try:

@@ -53,12 +53,12 @@ def regenerate(studio: pipeline.Studio, *, run_id: str, part: str, seed: int,
     raises (the new run folder is then removed).
     """
     if part not in PARTS:
-        raise RemixError(f"part: must be one of {', '.join(PARTS)}, not {part!r}")
+        raise RemixError("part", f"must be one of {', '.join(PARTS)}, not {part!r}")
     runs_dir = studio.runs_dir
     try:
         parent = runs.load(runs_dir, run_id)
     except runs.RunNotFound:
-        raise RemixError(f"run_id: no finished run {run_id!r}") from None
+        raise RemixError("run_id", f"no finished run {run_id!r}") from None
     old = parent.get(part) or {}
     leave_out = {PREVIEW_NAME}
     for key in ("url", "midi_url"):

@@ -1,23 +1,19 @@
 """The sounds package's one exception hierarchy, drawn here first, and the shared contracts its
-parts import (the engagement score's weights, the audio caps).
+parts import (the demo profile, the audio caps; the engagement score is ``sounds.score``'s).
 
-    SoundsError            a sounds feature cannot do what was asked; ``field`` names the input
-    ├── AudioError         an audio file that is unreadable, empty, too long or too large
-    └── CatalogError       catalog rows (from the trend lake) without the columns a feature needs
+    errors.StudioError
+    └── SoundsError        a sounds feature cannot do what was asked; ``field`` names the input
+        ├── AudioError     an audio file that is unreadable, empty, too long or too large
+        └── CatalogError   catalog rows (from the trend lake) without the columns a feature needs
 """
 from __future__ import annotations
 
-from utils import StudioError
+from errors import StudioError
 
 
 class SoundsError(StudioError, ValueError):
     """A sounds feature cannot do what was asked; ``field`` names the input at fault, so the web
     layer answers ``400 {"error": "<field>: <message>"}`` and the CLI prints the same line."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
 
 
 class AudioError(SoundsError):
@@ -27,10 +23,6 @@ class AudioError(SoundsError):
 class CatalogError(SoundsError):
     """Catalog rows that lack a column the feature reads."""
 
-
-#: Seed 001's engagement score per post: ``playCount + 2·diggCount + 3·commentCount +
-#: 4·shareCount``, in the lake's metadata column names.
-SCORE_WEIGHTS: dict[str, int] = {"view_count": 1, "like_count": 2, "comment_count": 3, "repost_count": 4}
 
 #: The lake profile the embedded demo catalog is imported as: its sounds are marked ``demo``.
 DEMO_PROFILE = "demo"

@@ -20,28 +20,30 @@ def validate_inputs(documents: Sequence[str | Passage], tags: Sequence[str]) -> 
     documents as Passages (a ``str`` is a transcript) and the tags as a list."""
     for name, value in (("documents", documents), ("tags", tags)):
         if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
-            raise SummaryError(f"{name} must be a list of strings, not {type(value).__name__}")
+            raise SummaryError(name, f"{name} must be a list of strings, not {type(value).__name__}")
     passages = []
     for i, item in enumerate(documents):
         if isinstance(item, str):
             passages.append(Passage(item))
             continue
         if not isinstance(item, Passage):
-            raise SummaryError(f"documents[{i}] must be a string or a Passage, not {type(item).__name__}")
+            raise SummaryError("documents", f"documents[{i}] must be a string or a Passage, not {type(item).__name__}")
         if not isinstance(item.text, str):
-            raise SummaryError(f"documents[{i}].text must be a string, not {type(item.text).__name__}")
+            raise SummaryError("documents", f"documents[{i}].text must be a string, not {type(item.text).__name__}")
         if item.kind not in PASSAGE_KINDS:
-            raise SummaryError(f"documents[{i}].kind must be one of {', '.join(PASSAGE_KINDS)}, not {item.kind!r}")
+            raise SummaryError(
+                "documents", f"documents[{i}].kind must be one of {', '.join(PASSAGE_KINDS)}, not {item.kind!r}")
         if not isinstance(item.video_id, str):
-            raise SummaryError(f"documents[{i}].video_id must be a string, not {type(item.video_id).__name__}")
+            raise SummaryError(
+                "documents", f"documents[{i}].video_id must be a string, not {type(item.video_id).__name__}")
         start = item.start_s
         if start is not None and (isinstance(start, bool) or not isinstance(start, (int, float))
                                   or not math.isfinite(start) or start < 0):
-            raise SummaryError(f"documents[{i}].start_s must be None or seconds >= 0, not {start!r}")
+            raise SummaryError("documents", f"documents[{i}].start_s must be None or seconds >= 0, not {start!r}")
         passages.append(item)
     for i, tag in enumerate(tags):
         if not isinstance(tag, str):
-            raise SummaryError(f"tags[{i}] must be a string, not {type(tag).__name__}")
+            raise SummaryError("tags", f"tags[{i}] must be a string, not {type(tag).__name__}")
     return passages, list(tags)
 
 

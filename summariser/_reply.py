@@ -7,7 +7,7 @@ import re
 
 from . import _text
 from ._song import build_song_description, parse_song_description
-from ._types import IDEA_KEYS
+from ._types import IDEA_KEYS, SummaryError
 from ._vocab import MOODS
 
 _FENCE = re.compile(r"```(?:json|JSON)?\s*(.*?)```", re.S)
@@ -24,7 +24,7 @@ _MOOD_SYNONYMS = {
 }
 
 
-class UnusableReply(ValueError):
+class UnusableReply(SummaryError):
     """The reply cannot be turned into a Summary; the message says why (never the reply)."""
 
 
@@ -64,7 +64,7 @@ def _clean_keywords(value, tags: list[str]) -> tuple[list[str], list[str]]:
         value = [part for part in re.split(r"[,;\n]", value)]
         notes.append("keywords came as one string; split at commas")
     if not isinstance(value, list):
-        raise UnusableReply("keywords is not a list")
+        raise UnusableReply("keywords", "keywords is not a list")
     keywords: list[str] = []
     for item in value:
         if isinstance(item, str):
@@ -83,7 +83,7 @@ def _clean_keywords(value, tags: list[str]) -> tuple[list[str], list[str]]:
                 keywords.append(phrase)
                 notes.append(f"keyword {phrase!r} added from the hashtags")
     if len(keywords) < _MIN_KEYWORDS:
-        raise UnusableReply(f"only {len(keywords)} keywords")
+        raise UnusableReply(None, f"only {len(keywords)} keywords")
     return keywords, notes
 
 
@@ -98,7 +98,7 @@ def repair_reply(data: dict, *, tags: list[str], seed: int) -> tuple[dict, list[
     notes: list[str] = []
     summary = data.get("summary")
     if not isinstance(summary, str) or not summary.strip():
-        raise UnusableReply("no summary")
+        raise UnusableReply(None, "no summary")
     summary = " ".join(summary.split())
     if _text.word_count(summary) > _text.SUMMARY_MAX_WORDS:
         notes.append(f"summary of {_text.word_count(summary)} words trimmed to 80")
@@ -109,10 +109,10 @@ def repair_reply(data: dict, *, tags: list[str], seed: int) -> tuple[dict, list[
 
     idea = data.get("idea")
     if not isinstance(idea, dict):
-        raise UnusableReply("no idea object")
+        raise UnusableReply(None, "no idea object")
     missing = [k for k in IDEA_KEYS if not isinstance(idea.get(k), str) or not idea[k].strip()]
     if missing:
-        raise UnusableReply(f"idea lacks {', '.join(missing)}")
+        raise UnusableReply("idea", f"idea lacks {', '.join(missing)}")
     idea = {k: " ".join(idea[k].split()) for k in IDEA_KEYS}
 
     song = data.get("song_description")

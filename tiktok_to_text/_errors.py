@@ -1,7 +1,7 @@
 """The package's one error type."""
 from __future__ import annotations
 
-from utils import StudioError
+from errors import StudioError
 
 
 class TranscriptionError(StudioError, ValueError):

@@ -134,18 +134,21 @@ class CaptionReader:
     def __init__(self, *, min_score: float = 0.6, change_threshold: float = 0.15, max_side: int = 640,
                  det_side: int = 320, min_height: float = 0.03, fps: float = 1.0, threads: int = 1) -> None:
         if not 0.0 <= min_score <= 1.0:
-            raise TranscriptionError(f"min_score must be between 0 and 1, not {min_score!r}")
+            raise TranscriptionError("min_score", f"min_score must be between 0 and 1, not {min_score!r}")
         if not 0.0 <= change_threshold < 1.0:
-            raise TranscriptionError(f"change_threshold must be in [0, 1), not {change_threshold!r}")
+            raise TranscriptionError(
+                "change_threshold", f"change_threshold must be in [0, 1), not {change_threshold!r}")
         if not (isinstance(max_side, int) and isinstance(det_side, int) and 64 <= det_side <= max_side):
-            raise TranscriptionError(f"det_side and max_side must be whole pixels, 64 <= det_side <= max_side, "
-                                     f"not {det_side!r} and {max_side!r}")
+            raise TranscriptionError(
+                "det_side", f"det_side and max_side must be whole pixels, 64 <= det_side <= max_side, "
+                            f"not {det_side!r} and {max_side!r}")
         if not 0.0 <= min_height < 1.0:
-            raise TranscriptionError(f"min_height must be a share of the frame height in [0, 1), not {min_height!r}")
+            raise TranscriptionError(
+                "min_height", f"min_height must be a share of the frame height in [0, 1), not {min_height!r}")
         if not fps > 0:
-            raise TranscriptionError(f"fps must be positive, not {fps!r}")
+            raise TranscriptionError("fps", f"fps must be positive, not {fps!r}")
         if not (isinstance(threads, int) and threads >= 1):
-            raise TranscriptionError(f"threads must be a positive whole number, not {threads!r}")
+            raise TranscriptionError("threads", f"threads must be a positive whole number, not {threads!r}")
         from rapidocr_onnxruntime import RapidOCR
 
         # Captions are upright: the angle classifier only costs time. limit_side_len 32 with

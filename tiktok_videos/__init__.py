@@ -48,13 +48,13 @@ def load_source(name: str = "library", **settings: Any) -> VideoSource:
     cls = _SOURCES.get(key) if isinstance(key, str) else None
     if cls is None:
         raise VideoSourceError(
-            f"unknown video source: TRENDTOK_SOURCE={name!r} (choose one of {', '.join(_SOURCES)})"
+            None, f"unknown video source: TRENDTOK_SOURCE={name!r} (choose one of {', '.join(_SOURCES)})"
         )
     accepted = inspect.signature(cls.__init__).parameters
     unknown = sorted(set(settings) - set(accepted) - {"self"})
     if unknown:
         raise VideoSourceError(
-            f"unknown setting for the {key} video source: {', '.join(unknown)} "
-            f"(accepted: {', '.join(p for p in accepted if p != 'self')})"
+            None, f"unknown setting for the {key} video source: {', '.join(unknown)} "
+                  f"(accepted: {', '.join(p for p in accepted if p != 'self')})"
         )
     return cls(**settings)

@@ -57,28 +57,30 @@ class _TooLarge(Exception):
 def _read_folders(folders_file: str | os.PathLike | None) -> dict[str, tuple[str, str]]:
     """``{tag key: (tag as written, folder id)}`` from the JSON folders file."""
     if folders_file is None or str(folders_file).strip() == "":
-        raise VideoSourceError(f"drive folders file not set: {FOLDERS_SETTING} must name a JSON file")
+        raise VideoSourceError(None, f"drive folders file not set: {FOLDERS_SETTING} must name a JSON file")
     path = Path(folders_file).expanduser()
     if not path.is_file():
-        raise VideoSourceError(f"drive folders file not found: {FOLDERS_SETTING}={path}")
+        raise VideoSourceError(None, f"drive folders file not found: {FOLDERS_SETTING}={path}")
     try:
         data = json.loads(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise VideoSourceError(f"drive folders file is not readable JSON: {FOLDERS_SETTING}={path}: {exc}") from None
+        raise VideoSourceError(
+            None, f"drive folders file is not readable JSON: {FOLDERS_SETTING}={path}: {exc}") from None
     if not isinstance(data, dict):
-        raise VideoSourceError(f"drive folders file must hold a JSON object of hashtag → folder id: {FOLDERS_SETTING}={path}")
+        raise VideoSourceError(
+            None, f"drive folders file must hold a JSON object of hashtag → folder id: {FOLDERS_SETTING}={path}")
     folders: dict[str, tuple[str, str]] = {}
     for raw_tag, raw_folder in data.items():
         shown = raw_tag.strip().lstrip("#")
         if not is_tag_text(shown):
-            raise VideoSourceError(f"drive folders file {FOLDERS_SETTING}={path}: {raw_tag!r} is not a hashtag")
+            raise VideoSourceError(None, f"drive folders file {FOLDERS_SETTING}={path}: {raw_tag!r} is not a hashtag")
         folder = raw_folder.strip() if isinstance(raw_folder, str) else ""
         match = _FOLDER_URL.match(folder)
         folder = match.group(1) if match else folder
         if not _DRIVE_ID.fullmatch(folder):
             raise VideoSourceError(
-                f"drive folders file {FOLDERS_SETTING}={path}: the folder of {raw_tag!r} must be a Drive folder id "
-                f"or folder URL, got {raw_folder!r}"
+                None, f"drive folders file {FOLDERS_SETTING}={path}: the folder of {raw_tag!r} must be a Drive folder id "
+                      f"or folder URL, got {raw_folder!r}"
             )
         folders[tag_key(shown)] = (shown, folder)
     return folders
@@ -89,18 +91,18 @@ def _load_credentials(credentials_file: str | os.PathLike):
 
     path = Path(credentials_file).expanduser()
     if not path.is_file():
-        raise VideoSourceError(f"drive credentials file not found: {CREDENTIALS_SETTING}={path}")
+        raise VideoSourceError(None, f"drive credentials file not found: {CREDENTIALS_SETTING}={path}")
     try:
         return service_account.Credentials.from_service_account_file(str(path), scopes=list(SCOPES))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise VideoSourceError(
-            f"drive credentials file is not a service-account JSON key: {CREDENTIALS_SETTING}={path} ({exc})"
+            None, f"drive credentials file is not a service-account JSON key: {CREDENTIALS_SETTING}={path} ({exc})"
         ) from None
 
 
 def _whole(setting: str, value: Any, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise VideoSourceError(f"drive setting {setting} must be a whole number >= {minimum}, got {value!r}")
+        raise VideoSourceError(None, f"drive setting {setting} must be a whole number >= {minimum}, got {value!r}")
     return value
 
 
@@ -135,7 +137,7 @@ class DriveSource:
         credentials = _load_credentials(credentials_file) if credentials_file else None
         if credentials is None and http is None:
             raise VideoSourceError(
-                f"drive credentials not set: {CREDENTIALS_SETTING} must name a service-account JSON key"
+                None, f"drive credentials not set: {CREDENTIALS_SETTING} must name a service-account JSON key"
             )
         if credentials is not None and http is not None:
             import google_auth_httplib2

@@ -81,7 +81,7 @@ class LibrarySource:
     def __init__(self, *, library_dir: str | os.PathLike | None = None):
         folder = LIBRARY_DIR if library_dir is None else Path(library_dir).expanduser()
         if not folder.is_dir():
-            raise VideoSourceError(f"video library folder not found: TRENDTOK_LIBRARY={folder}")
+            raise VideoSourceError(None, f"video library folder not found: TRENDTOK_LIBRARY={folder}")
         self.library_dir = folder.resolve()
 
     def __repr__(self) -> str:

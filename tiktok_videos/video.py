@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import utils
-from utils import StudioError
+from errors import StudioError
 
 
 
@@ -68,15 +68,15 @@ def is_tag_text(text: str) -> bool:
 def check_fetch_args(tag: Any, limit: Any, dest: Any, *, needs_dest: bool) -> tuple[str, int, Path | None]:
     """Validate ``fetch``'s arguments up front; return ``(tag, limit, dest)``."""
     if not isinstance(tag, str) or not tag.strip().lstrip("#"):
-        raise VideoSourceError(f"tag must be a non-empty hashtag string, got {tag!r}")
+        raise VideoSourceError("tag", f"tag must be a non-empty hashtag string, got {tag!r}")
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
-        raise VideoSourceError(f"limit must be a whole number >= 0, got {limit!r}")
+        raise VideoSourceError("limit", f"limit must be a whole number >= 0, got {limit!r}")
     if dest is None:
         if needs_dest:
-            raise VideoSourceError("dest must be the folder downloads go into, got None")
+            raise VideoSourceError("dest", "dest must be the folder downloads go into, got None")
         return tag, limit, None
     if not isinstance(dest, (str, Path)):
-        raise VideoSourceError(f"dest must be a folder path, got {type(dest).__name__}")
+        raise VideoSourceError("dest", f"dest must be a folder path, got {type(dest).__name__}")
     return tag, limit, Path(dest)
 
 

@@ -45,16 +45,17 @@ class _QuietLogger:
 
 def _check_template(url_template: Any) -> str:
     if not isinstance(url_template, str) or "{tag}" not in url_template:
-        raise VideoSourceError(f"yt-dlp URL template must be a string containing {{tag}}: {URL_SETTING}={url_template!r}")
+        raise VideoSourceError(
+            None, f"yt-dlp URL template must be a string containing {{tag}}: {URL_SETTING}={url_template!r}")
     try:
         example = url_template.format(tag="trend")
     except (KeyError, IndexError, ValueError):
         raise VideoSourceError(
-            f"yt-dlp URL template may hold no braces but {{tag}}: {URL_SETTING}={url_template!r}"
+            None, f"yt-dlp URL template may hold no braces but {{tag}}: {URL_SETTING}={url_template!r}"
         ) from None
     if urllib.parse.urlsplit(example).scheme not in ("https", "http", "file"):
-        raise VideoSourceError(f"yt-dlp URL template must start with https://, http:// or file://: "
-                               f"{URL_SETTING}={url_template!r}")
+        raise VideoSourceError(None, f"yt-dlp URL template must start with https://, http:// or file://: "
+                                     f"{URL_SETTING}={url_template!r}")
     return url_template
 
 
@@ -87,7 +88,8 @@ class YtdlpSource:
     def __init__(self, *, url_template: str = DEFAULT_URL_TEMPLATE, ydl_options: dict[str, Any] | None = None):
         self.url_template = _check_template(url_template)
         if ydl_options is not None and not isinstance(ydl_options, dict):
-            raise VideoSourceError(f"ydl_options must be a dict of yt-dlp options, got {type(ydl_options).__name__}")
+            raise VideoSourceError(
+                "ydl_options", f"ydl_options must be a dict of yt-dlp options, got {type(ydl_options).__name__}")
         self.ydl_options = dict(ydl_options or {})
 
     def __repr__(self) -> str:

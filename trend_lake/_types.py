@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from utils import StudioError
+from errors import StudioError
 
 
 #: A mapped row the importer could not read; ``rows`` turns it into a skip with this reason.
@@ -14,7 +14,15 @@ UNREADABLE = "__unreadable__"
 
 
 class LakeError(StudioError):
-    """Base of the lake's errors; the message starts with the field or argument at fault."""
+    """Base of the lake's errors; ``field`` is the field or argument at fault.
+
+        LakeError
+        ├── ExportError      an export that cannot be read as a whole
+        ├── QueryRefused     the query guard refused a statement, or it ran out of time or memory
+        │   └── ResultTooLarge (errors.TooLarge)   the result is past the byte limit (query.py)
+        ├── BadRow           one row that cannot be imported (rows.py; the importer skips it)
+        └── UnusableCategory a model's reply that names no single category (categories.py)
+    """
 
 
 class ExportError(LakeError):

@@ -132,8 +132,8 @@ def _profiles(raw: Iterable[str]) -> frozenset[str]:
     try:
         names = list(raw)
     except TypeError:
-        raise LakeError(f"exclude_profiles: a list of profile names, not {type(raw).__name__}") from None
+        raise LakeError("exclude_profiles", f"a list of profile names, not {type(raw).__name__}") from None
     try:
         return frozenset(check_profile(name) for name in names)
     except LakeError as exc:
-        raise LakeError(f"exclude_{exc}") from None
+        raise LakeError(f"exclude_{exc.field}", exc.text) from None

@@ -14,6 +14,8 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
+from ._types import LakeError
+
 logger = logging.getLogger(__name__)
 
 #: The taxonomy: each category with the one-line description the LLM is shown (and the
@@ -105,12 +107,12 @@ def categorise(texts: Sequence[str], *, embed: Embed) -> list[str]:
 
 
 # -- the LLM ----------------------------------------------------------------------------------
-class UnusableCategory(ValueError):
-    """The reply names no single category of the list; ``reason`` is the stable kind of
-    failure (counted), ``detail`` what the reply said instead (logged, cut short)."""
+class UnusableCategory(LakeError, ValueError):
+    """The reply names no single category of the list; ``reason`` (the message) is the stable kind
+    of failure (counted), ``detail`` what the reply said instead (logged, cut short)."""
 
     def __init__(self, reason: str, detail: str = ""):
-        super().__init__(reason)
+        super().__init__(None, reason)
         self.reason, self.detail = reason, detail
 
 

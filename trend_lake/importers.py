@@ -33,7 +33,7 @@ _SONG_COLUMNS = {"track_name", "artist_name"}
 
 def _read_bytes(path: Path) -> bytes:
     if path.stat().st_size > MAX_EXPORT_BYTES:
-        raise ExportError(f"source: {path.name} is larger than {MAX_EXPORT_BYTES >> 20} MiB")
+        raise ExportError("source", f"source: {path.name} is larger than {MAX_EXPORT_BYTES >> 20} MiB")
     return path.read_bytes()
 
 
@@ -41,7 +41,7 @@ def _decode(data: bytes, name: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ExportError(f"source: {name} is not UTF-8 text") from None
+        raise ExportError("source", f"source: {name} is not UTF-8 text") from None
 
 
 def _obj(value: Any) -> dict[str, Any]:
@@ -151,9 +151,9 @@ def _ytdlp_url(url: str) -> list[dict[str, Any]]:
         with yt_dlp.YoutubeDL(options) as ydl:
             info = ydl.extract_info(url, download=False)
     except Exception as exc:  # yt-dlp raises its own DownloadError and plain network errors
-        raise ExportError(f"source: yt-dlp could not read {url}: {exc}") from None
+        raise ExportError("source", f"yt-dlp could not read {url}: {exc}") from None
     if not info:
-        raise ExportError(f"source: yt-dlp found nothing at {url}")
+        raise ExportError("source", f"yt-dlp found nothing at {url}")
     return _each(_ytdlp, _ytdlp_entries(info))
 
 
@@ -191,7 +191,7 @@ def _json_export(value: Any, name: str) -> tuple[str, str, list[dict[str, Any]]]
                                        for i in value):  # yt-dlp -j: one info JSON per line
         return "ytdlp", "metadata", _each(_ytdlp, (entry for item in value for entry in
                                                    (_ytdlp_entries(item) if isinstance(item, dict) else [item])))
-    raise ExportError(f"source: {name} is JSON but not a TikTok-Api, tiktok-scraper or yt-dlp export")
+    raise ExportError("source", f"source: {name} is JSON but not a TikTok-Api, tiktok-scraper or yt-dlp export")
 
 
 def _csv_export(content: str, name: str) -> tuple[str, str, list[dict[str, Any]]]:
@@ -204,9 +204,9 @@ def _csv_export(content: str, name: str) -> tuple[str, str, list[dict[str, Any]]
         if _APIFY_COLUMNS <= columns:
             return "apify", "metadata", _each(_apify, reader)
     except csv.Error as exc:
-        raise ExportError(f"source: {name} is not a readable CSV ({exc})") from None
+        raise ExportError("source", f"source: {name} is not a readable CSV ({exc})") from None
     wanted = f"{', '.join(sorted(_APIFY_COLUMNS))} (Apify) or {', '.join(sorted(_SONG_COLUMNS))} (songs)"
-    raise ExportError(f"source: {name} lacks the columns of a known export: {wanted}")
+    raise ExportError("source", f"source: {name} lacks the columns of a known export: {wanted}")
 
 
 def read_export(source: str | os.PathLike) -> tuple[str, str, list[dict[str, Any]]]:
@@ -218,16 +218,16 @@ def read_export(source: str | os.PathLike) -> tuple[str, str, list[dict[str, Any
     if path.is_dir():
         files = sorted(path.glob("*.info.json"))
         if not files:
-            raise ExportError(f"source: {path.name or path} holds no .info.json files")
+            raise ExportError("source", f"source: {path.name or path} holds no .info.json files")
         rows: list[dict[str, Any]] = []
         for file in files:
             fmt, _, found = _json_export(_parse_json(file), file.name)
             if fmt != "ytdlp":
-                raise ExportError(f"source: {file.name} is not yt-dlp info JSON")
+                raise ExportError("source", f"source: {file.name} is not yt-dlp info JSON")
             rows += found
         return "ytdlp", "metadata", rows
     if not path.is_file():
-        raise ExportError(f"source: no file or folder {text!r}")
+        raise ExportError("source", f"no file or folder {text!r}")
     content = _decode(_read_bytes(path), path.name)
     if content.lstrip()[:1] in ("{", "["):
         try:
@@ -261,9 +261,9 @@ def _loads(content: str, name: str) -> Any:
     try:
         return json.loads(content)
     except json.JSONDecodeError as exc:
-        raise ExportError(f"source: {name} is broken JSON (line {exc.lineno}: {exc.msg})") from None
+        raise ExportError("source", f"source: {name} is broken JSON (line {exc.lineno}: {exc.msg})") from None
     except ValueError as exc:  # a 5 000-digit number, say
-        raise ExportError(f"source: {name} is JSON this importer cannot read ({str(exc)[:80]})") from None
+        raise ExportError("source", f"source: {name} is JSON this importer cannot read ({str(exc)[:80]})") from None
 
 
 def _parse_json(path: Path) -> Any:

@@ -28,6 +28,8 @@ from typing import Iterator
 import duckdb
 import pyarrow as pa
 
+from errors import TooLarge
+
 from ._types import QueryRefused
 from .snapshot import latest
 from .store import Lake
@@ -54,15 +56,15 @@ class QueryResult:
     truncated: bool
 
 
-class ResultTooLarge(QueryRefused):
+class ResultTooLarge(QueryRefused, TooLarge):
     """A query's result is past the byte limit it ran under; reading it stopped there (the web answers 413).
 
     ``read_bytes`` is what had been read when it stopped (a lower bound on the whole result)."""
 
     def __init__(self, read_bytes: int, limit_bytes: int):
         self.read_bytes, self.limit_bytes = read_bytes, limit_bytes
-        super().__init__(f"sql: result is over {read_bytes / MB:.1f} MB, the limit is {_mb(limit_bytes)} MB "
-                         "(ask for fewer rows or columns)")
+        super().__init__("sql", f"sql: result is over {read_bytes / MB:.1f} MB, the limit is {_mb(limit_bytes)} MB "
+                                "(ask for fewer rows or columns)")
 
 
 def _mb(size: int) -> str:
@@ -72,22 +74,22 @@ def _mb(size: int) -> str:
 def check(sql: str) -> None:
     """Raise ``QueryRefused`` unless ``sql`` is one read-only statement."""
     if not isinstance(sql, str) or not sql.strip():
-        raise QueryRefused("sql: a SELECT statement is required")
+        raise QueryRefused("sql", "a SELECT statement is required")
     try:
         statements = duckdb.extract_statements(sql)
     except duckdb.Error as exc:
-        raise QueryRefused(f"sql: {str(exc).splitlines()[0]}") from None
+        raise QueryRefused("sql", f"sql: {str(exc).splitlines()[0]}") from None
     if len(statements) != 1:
-        raise QueryRefused(f"sql: one statement at a time, not {len(statements)}")
+        raise QueryRefused("sql", f"one statement at a time, not {len(statements)}")
     if statements[0].type not in _ALLOWED:
-        raise QueryRefused(f"sql: only SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE and EXPLAIN are allowed, "
-                           f"not {statements[0].type.name}")
+        raise QueryRefused("sql", f"only SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE and EXPLAIN are allowed, "
+                                  f"not {statements[0].type.name}")
     if statements[0].type is duckdb.StatementType.EXPLAIN:
         # EXPLAIN ANALYZE runs what it explains (a COPY into the lake, say); plain EXPLAIN of a
         # SELECT only plans it.
         inner = _EXPLAIN.sub("", statements[0].query, count=1)
         if _ANALYZE.match(inner):
-            raise QueryRefused("sql: EXPLAIN ANALYZE runs the statement; use EXPLAIN")
+            raise QueryRefused("sql", "EXPLAIN ANALYZE runs the statement; use EXPLAIN")
         check(inner)
 
 
@@ -112,7 +114,7 @@ def run_query(lake: Lake, sql: str, *, timeout_s: float = TIMEOUT_S, max_rows: i
     try:
         connection = connect(lake)
     except (OSError, pa.ArrowException) as exc:  # an unreadable file in the lake: say which, do not crash
-        raise QueryRefused(f"lake: a table cannot be read: {str(exc).splitlines()[0]}") from None
+        raise QueryRefused("lake", f"a table cannot be read: {str(exc).splitlines()[0]}") from None
     timer = threading.Timer(timeout_s, connection.interrupt)
     timer.start()
     try:
@@ -130,11 +132,11 @@ def run_query(lake: Lake, sql: str, *, timeout_s: float = TIMEOUT_S, max_rows: i
                 break
         table = pa.Table.from_batches(batches, schema=reader.schema)
     except duckdb.InterruptException:
-        raise QueryRefused(f"sql: stopped after {timeout_s:g} s (the time limit)") from None
+        raise QueryRefused("sql", f"stopped after {timeout_s:g} s (the time limit)") from None
     except duckdb.OutOfMemoryException:
-        raise QueryRefused(f"sql: needed more than {MEMORY_LIMIT} of memory") from None
+        raise QueryRefused("sql", f"needed more than {MEMORY_LIMIT} of memory") from None
     except duckdb.Error as exc:
-        raise QueryRefused(f"sql: {str(exc).splitlines()[0]}") from None
+        raise QueryRefused("sql", f"sql: {str(exc).splitlines()[0]}") from None
     finally:
         timer.cancel()
         connection.close()
@@ -152,8 +154,8 @@ def csv_chunks(table: pa.Table) -> Iterator[bytes]:
     try:
         writer = pacsv.CSVWriter(sink, table.schema)
     except pa.ArrowException as exc:
-        raise QueryRefused(f"sql: a CSV cannot hold this result ({str(exc).splitlines()[0]}); download JSON, "
-                           "or turn the column into text in the query (array_to_string, to_json)") from None
+        raise QueryRefused("sql", f"a CSV cannot hold this result ({str(exc).splitlines()[0]}); download JSON, "
+                                  "or turn the column into text in the query (array_to_string, to_json)") from None
 
     def drain() -> bytes:
         piece = sink.getvalue()

@@ -15,27 +15,27 @@ import pyarrow.compute as pc
 
 from search_input import InputError, hashtags_in, normalise_tag
 
-from ._types import UNREADABLE
+from ._types import UNREADABLE, LakeError
 
 MAX_TEXT = 10_000        # characters of a title or description; TikTok allows 4 000
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 COUNTS = ("like_count", "repost_count", "comment_count", "view_count")
 
 
-class BadRow(ValueError):
-    """This row cannot be imported; the message is the reason, starting with the column."""
+class BadRow(LakeError, ValueError):
+    """This row cannot be imported; the message is the reason, starting with the column (``field``)."""
 
 
 def readable(raw: Any) -> None:
     """Raise ``BadRow`` for a row the importer could not map (``UNREADABLE``)."""
     if UNREADABLE in raw:
-        raise BadRow(raw[UNREADABLE])
+        raise BadRow(None, raw[UNREADABLE])
 
 
 def post_id(raw: Any) -> str:
     value = str(raw).strip() if isinstance(raw, (str, int)) and not isinstance(raw, bool) else ""
     if not _ID.match(value):
-        raise BadRow("id: missing or not an id" if not value else f"id: {value[:20]!r} is not an id")
+        raise BadRow("id", "id: missing or not an id" if not value else f"id: {value[:20]!r} is not an id")
     return value
 
 
@@ -44,20 +44,20 @@ def count(column: str, raw: Any) -> int | None:
     if raw is None or raw == "":
         return None
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
-        raise BadRow(f"{column}: {str(raw)[:20]!r} is not a count")
+        raise BadRow(column, f"{column}: {str(raw)[:20]!r} is not a count")
     try:  # a whole number as written first: through float, ids above 2**53 would round
         value = int(raw.strip()) if isinstance(raw, str) else raw
     except ValueError:
         try:
             value = float(raw)
         except ValueError:
-            raise BadRow(f"{column}: {str(raw)[:20]!r} is not a number") from None
+            raise BadRow(column, f"{column}: {str(raw)[:20]!r} is not a number") from None
     if isinstance(value, float) and (not math.isfinite(value) or value != int(value)):
-        raise BadRow(f"{column}: {str(raw)[:20]!r} is not a whole number")
+        raise BadRow(column, f"{column}: {str(raw)[:20]!r} is not a whole number")
     if value < 0:
-        raise BadRow(f"{column}: {raw!r} is negative")
+        raise BadRow(column, f"{column}: {raw!r} is negative")
     if value >= 2 ** 63:
-        raise BadRow(f"{column}: {raw!r} is too large")
+        raise BadRow(column, f"{column}: {raw!r} is too large")
     return int(value)
 
 
@@ -65,11 +65,11 @@ def text(column: str, raw: Any) -> str | None:
     if raw is None:
         return None
     if isinstance(raw, (dict, list)):
-        raise BadRow(f"{column}: an object where text belongs")
+        raise BadRow(column, f"{column}: an object where text belongs")
     if not isinstance(raw, str):
         raw = str(raw)
     if len(raw) > MAX_TEXT:
-        raise BadRow(f"{column}: longer than {MAX_TEXT} characters")
+        raise BadRow(column, f"{column}: longer than {MAX_TEXT} characters")
     return raw
 
 
@@ -117,7 +117,7 @@ def upload_date(timestamp: int | None) -> int | None:
     try:
         return _day(timestamp // 86400)
     except (OverflowError, OSError, ValueError):
-        raise BadRow(f"timestamp: {timestamp!r} is not a time") from None
+        raise BadRow("timestamp", f"timestamp: {timestamp!r} is not a time") from None
 
 
 @functools.lru_cache(maxsize=1 << 14)  # posts of one export fall on a few hundred days
@@ -229,7 +229,7 @@ def song_row(raw: Mapping[str, Any], *, source: str) -> dict[str, Any]:
     """A ``sounds`` row from a songs-CSV row; raises ``BadRow``."""
     readable(raw)
     if not raw.get("title"):
-        raise BadRow("track_name: missing")
+        raise BadRow("track_name", "missing")
     row: dict[str, Any] = {"id": post_id(raw.get("id")), "source": source}
     for column in ("title", "artist", "album"):
         row[column] = text(column, raw.get(column))
@@ -242,9 +242,9 @@ def song_row(raw: Mapping[str, Any], *, source: str) -> dict[str, Any]:
         try:
             number = float(value) if value not in (None, "") else None
         except (TypeError, ValueError):
-            raise BadRow(f"{column}: {str(value)[:20]!r} is not a number") from None
+            raise BadRow(column, f"{column}: {str(value)[:20]!r} is not a number") from None
         if number is not None and not math.isfinite(number):
-            raise BadRow(f"{column}: {value!r} is not a finite number")
+            raise BadRow(column, f"{column}: {value!r} is not a finite number")
         row[column] = number
     return row
 

@@ -89,7 +89,7 @@ def analyse(lake: Lake, *, summarise: Callable[..., Any], categoriser: Categoris
 
     if categoriser is None:
         if embed is None:
-            raise LakeError("analyse: give a categoriser or an embed function for the category")
+            raise LakeError("analyse", "give a categoriser or an embed function for the category")
         categoriser = ZeroShot(embed)
     count = 0
     for key in _claimed(lake, "analyse", "transcripts", "text", progress):
@@ -129,7 +129,7 @@ def run_stage(lake: Lake, name: str, *, studio: Any, progress: Progress | None =
     if name == "transcribe":
         return transcribe(lake, extract=studio.extractor, progress=progress)
     if name != "analyse":
-        raise LakeError(f"stage: one of {', '.join(STAGES)}, not {name!r}")
+        raise LakeError("stage", f"one of {', '.join(STAGES)}, not {name!r}")
     summariser = studio.summariser
     embed = studio.embed  # the packaged MiniLM, however the summary is made
     categoriser: Categoriser = ZeroShot(embed)

@@ -40,11 +40,11 @@ WRITE_OPTIONS = {"compression": "zstd", "row_group_size": 1 << 17}
 def check_profile(raw: Any) -> str:
     """A profile name as a path segment: a hashtag-shaped name (letters, digits, _), case kept."""
     if not isinstance(raw, str):
-        raise LakeError("profile: a name is required, such as the account or the hashtag crawled")
+        raise LakeError("profile", "a name is required, such as the account or the hashtag crawled")
     try:
         return normalise_tag(raw)
     except InputError as exc:
-        raise LakeError(f"profile: {str(exc).removeprefix('tags: ')}") from None
+        raise LakeError("profile", exc.text) from None
 
 
 def open_lake(config: Mapping[str, Any]) -> Lake:
@@ -73,7 +73,7 @@ class Lake:
         if text.startswith("s3://"):
             bucket_path = text[len("s3://"):].strip("/")
             if not bucket_path:
-                raise LakeError(f"lake: {text!r} names no bucket")
+                raise LakeError("lake", f"lake: {text!r} names no bucket")
             options: dict[str, Any] = {}
             if endpoint_url:
                 scheme, _, host = endpoint_url.partition("://")
@@ -84,7 +84,7 @@ class Lake:
                                                          **options)
             self.base, self.uri, self.root = bucket_path, f"s3://{bucket_path}", None
         elif "://" in text:
-            raise LakeError(f"lake: a folder or an s3:// URI, not {text!r}")
+            raise LakeError("lake", f"a folder or an s3:// URI, not {text!r}")
         else:
             self.fs = pafs.LocalFileSystem()
             self.root: Path | None = Path(root).resolve()
@@ -100,7 +100,7 @@ class Lake:
 
     def table_dir(self, table: str) -> str:
         if table not in TABLES:
-            raise LakeError(f"table: one of {', '.join(TABLES)}, not {table!r}")
+            raise LakeError("table", f"one of {', '.join(TABLES)}, not {table!r}")
         return self.path("videos", table)
 
     def partition_dir(self, table: str, key: tuple[str, str]) -> str:
@@ -112,7 +112,7 @@ class Lake:
         try:
             infos = self.fs.get_file_info(pafs.FileSelector(base, recursive=True, allow_not_found=True))
         except OSError as exc:
-            raise LakeError(f"lake: {self.uri} cannot be listed: {str(exc).splitlines()[0]}") from None
+            raise LakeError("lake", f"lake: {self.uri} cannot be listed: {str(exc).splitlines()[0]}") from None
         found = []
         for info in infos:
             parts = info.path[len(base):].strip("/").split("/")
@@ -193,7 +193,7 @@ class Lake:
         try:
             pq.write_table(batch, target, filesystem=self.fs, **WRITE_OPTIONS)
         except OSError as exc:
-            raise LakeError(f"lake: {self.uri} cannot be written: {str(exc).splitlines()[0]}") from None
+            raise LakeError("lake", f"lake: {self.uri} cannot be written: {str(exc).splitlines()[0]}") from None
         return stamp
 
     def _clear_abandoned(self, older_than_s: float = 3600) -> None:

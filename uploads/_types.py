@@ -5,27 +5,46 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from utils import StudioError
+from errors import Conflict, Forbidden, LimitReached, NotFound, StudioError, Unavailable
 
 
 class UploadError(StudioError):
-    """Base of every error the upload system raises; ``field`` names what was wrong."""
+    """Base of every error the upload system raises; ``field`` names what was wrong.
 
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
-        self.field = field
+        UploadError
+        ├── UploadNotFound (errors.NotFound)
+        ├── UploadRejected                    the bytes are not a usable clip or export
+        └── UploadRefused                     the request or its bytes were not accepted (``status``)
+            ├── UploadForbidden (errors.Forbidden)        a bad or expired signed URL
+            ├── UploadUsed (errors.Conflict)              a second PUT to one URL
+            ├── UploadQuotaFull (errors.LimitReached)     the caller's unused uploads hold the quota
+            └── UploadStoreUnavailable (errors.Unavailable)  the upload store (S3) did not answer
+    """
 
 
-class UploadNotFound(UploadError, LookupError):
+class UploadNotFound(UploadError, NotFound):
     """No upload with this id belongs to the caller (or it has expired and been deleted)."""
 
 
 class UploadRefused(UploadError):
-    """The bytes were not accepted: a bad or expired signature, a second PUT, the wrong size."""
+    """The bytes were not accepted: the wrong size, or one of the branches below; ``status`` (from
+    the branch of the error tree) is the HTTP answer."""
 
-    def __init__(self, field: str, message: str, *, status: int = 400):
-        super().__init__(field, message)
-        self.status = status
+
+class UploadForbidden(UploadRefused, Forbidden):
+    """A bad or expired signature on an upload URL."""
+
+
+class UploadUsed(UploadRefused, Conflict):
+    """An upload URL that has already been used (an upload takes one PUT)."""
+
+
+class UploadQuotaFull(UploadRefused, LimitReached):
+    """The caller's unused uploads already hold their quota."""
+
+
+class UploadStoreUnavailable(UploadRefused, Unavailable):
+    """The upload store (S3) did not answer or cannot sign; not the caller's fault."""
 
 
 class UploadRejected(UploadError):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import utils
 
-from ._types import UploadRefused
+from ._types import UploadRefused, UploadStoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +45,8 @@ class S3Storage:
                 Params={"Bucket": self.bucket, "Key": self.key(upload_id), "ContentType": content_type,
                         "ContentLength": size})
         except BotoCoreError as exc:  # presigning is local: this is missing credentials or a bad setting
-            raise UploadRefused("upload_id", f"the upload store (S3) cannot sign uploads ({type(exc).__name__})",
-                                status=503) from None
+            raise UploadStoreUnavailable(
+                "upload_id", f"the upload store (S3) cannot sign uploads ({type(exc).__name__})") from None
 
     def fetch(self, upload_id: str, dest: Path, *, limit: int) -> bool:
         """Download the object to ``dest`` (temp + rename) if it is there and no bigger than ``limit``
@@ -63,10 +63,10 @@ class S3Storage:
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
                 return False
-            raise UploadRefused("upload_id", f"{_UNREACHABLE} ({exc.response.get('Error', {}).get('Code')})",
-                                status=503) from None
+            raise UploadStoreUnavailable(
+                "upload_id", f"{_UNREACHABLE} ({exc.response.get('Error', {}).get('Code')})") from None
         except BotoCoreError as exc:  # no route, refused, timed out, no credentials
-            raise UploadRefused("upload_id", f"{_UNREACHABLE} ({type(exc).__name__})", status=503) from None
+            raise UploadStoreUnavailable("upload_id", f"{_UNREACHABLE} ({type(exc).__name__})") from None
         return True
 
     def delete(self, upload_id: str) -> None:

@@ -18,7 +18,8 @@ from typing import Any, BinaryIO, Callable
 
 import utils
 
-from ._types import Upload, UploadError, UploadNotFound, UploadRefused, UploadRejected, UploadStatus
+from ._types import (Upload, UploadError, UploadForbidden, UploadNotFound, UploadQuotaFull, UploadRefused,
+                     UploadRejected, UploadStatus, UploadUsed)
 from .content import EXPORT_TYPES, inspect, inspect_export, is_export
 
 MIB = 1 << 20
@@ -113,9 +114,9 @@ class Uploads:
                                   (owner, UploadStatus.WAITING.value, UploadStatus.RECEIVING.value,
                                    UploadStatus.READY.value, now)).fetchone()[0]
                 if held + size > self.quota_bytes:
-                    raise UploadRefused("size", f"your unused uploads already hold {held / MIB:.0f} MiB of the "
-                                                f"{self.quota_bytes / MIB:.0f} MiB one caller may have waiting; "
-                                                f"use them in a job or let their URLs expire", status=429)
+                    raise UploadQuotaFull("size", f"your unused uploads already hold {held / MIB:.0f} MiB of the "
+                                          f"{self.quota_bytes / MIB:.0f} MiB one caller may have waiting; "
+                                          f"use them in a job or let their URLs expire")
             db.execute("INSERT INTO uploads (id, owner, filename, content_type, size, status, created_at, expires_at) "
                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                        (upload_id, owner, filename, content_type, size, UploadStatus.WAITING.value, now,
@@ -157,14 +158,14 @@ class Uploads:
         # Bytes, not str: compare_digest refuses non-ASCII text, and a query string is the client's to choose.
         if not hmac.compare_digest(expected.encode(), (signature or "").encode("utf-8", "replace")) \
                 or expires != str(int(upload.expires_at)):
-            raise UploadRefused("signature", "not a valid upload URL", status=403)
+            raise UploadForbidden("signature", "not a valid upload URL")
         if now > upload.expires_at:
-            raise UploadRefused("expires", "this upload URL has expired; ask for a new one", status=403)
+            raise UploadForbidden("expires", "this upload URL has expired; ask for a new one")
         if length is not None and length != upload.size:
             raise UploadRefused("size", f"{upload.size} bytes were declared, the request has {length}")
         if not self._claim(upload_id):
-            raise UploadRefused("upload_id", f"already {self._row(upload_id).status.value}: an upload URL is "
-                                             "used once", status=409)
+            raise UploadUsed("upload_id", f"already {self._row(upload_id).status.value}: an upload URL is "
+                                          "used once")
         final = self.path(upload_id)
         try:
             with utils.atomic_path(final) as tmp:

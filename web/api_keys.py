@@ -23,7 +23,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 import utils
-from utils import StudioError
+from errors import StudioError
 
 PREFIX = "tt_"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -55,14 +55,14 @@ class ApiKeys:
     def create(self, name: str) -> str:
         """A new key called ``name``; the only time the key itself is seen."""
         if not _NAME.match(name or ""):
-            raise ApiKeyError("name: 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit")
+            raise ApiKeyError("name", "1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit")
         key = PREFIX + secrets.token_urlsafe(32)
         try:
             with self.database.write() as db:
                 db.execute("INSERT INTO api_keys (name, hash, created_at) VALUES (?, ?, ?)",
                            (name, _hash(key), time.time()))
         except sqlite3.IntegrityError:
-            raise ApiKeyError(f"name: a key called {name!r} exists (revoke it first)") from None
+            raise ApiKeyError("name", f"a key called {name!r} exists (revoke it first)") from None
         return key
 
     def list(self) -> list[dict]:
@@ -75,7 +75,7 @@ class ApiKeys:
             changed = db.execute("UPDATE api_keys SET revoked_at = ?, name = name || '#' || id "
                                  "WHERE name = ? AND revoked_at IS NULL", (time.time(), name)).rowcount
         if not changed:
-            raise ApiKeyError(f"name: no active key called {name!r}")
+            raise ApiKeyError("name", f"no active key called {name!r}")
 
     def is_active(self, key_id: int) -> bool:
         """Whether the key with this id exists and is not revoked (a signed-in session asks each request)."""

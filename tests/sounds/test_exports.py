@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import sounds
-from utils import StudioError
+from errors import StudioError
 
 
 def test_every_export_resolves():

@@ -1,6 +1,6 @@
 """The lake's public face is what __all__ says; its errors share one root."""
 import trend_lake
-import utils
+import errors
 
 
 def test_all_names_exist_and_are_public():
@@ -8,5 +8,5 @@ def test_all_names_exist_and_are_public():
     for name in trend_lake.__all__:
         assert not name.startswith("_") and getattr(trend_lake, name) is not None
     for error in (trend_lake.ExportError, trend_lake.QueryRefused):
-        assert issubclass(error, trend_lake.LakeError) and issubclass(error, utils.StudioError)
+        assert issubclass(error, trend_lake.LakeError) and issubclass(error, errors.StudioError)
     assert set(trend_lake.VIEWS) == {"metadata", "transcripts", "text_analysis", "sounds"}
