@@ -11,6 +11,9 @@ waiting (``QueueFull`` beyond). A job belongs to the runner that queued or runs 
 jobs (``JobQueue.serve``: the web server, a Celery worker) settles others' jobs, and only those of
 a runner whose lease went silent: running ones are ``failed`` with ``interrupted``, waiting ones
 run here. With ``TRENDTOK_BROKER_URL`` set they run on Celery workers instead (``jobs.broker``).
+
+What each kind takes and does is one entry of ``KINDS`` (``jobs.kinds``), from which ``/api`` checks
+a job's body and its OpenAPI document describes it.
 """
 from __future__ import annotations
 
@@ -18,7 +21,8 @@ from ._types import (INTERRUPTED, BrokerUnavailable, Job, JobCancelled, JobError
                      QueueFull, UnknownKind)
 from .lease import Lease
 from .service import JobQueue, get_jobs, init_app
-from .kinds import check_params
+from .kind_spec import KindSpec
+from .kinds import KINDS, check_params
 from .runner import JobContext, ThreadRunner, run_job
 from .store import JobStore
 
@@ -33,6 +37,8 @@ __all__ = [
     "JobQueue",
     "JobStatus",
     "JobStore",
+    "KINDS",
+    "KindSpec",
     "Lease",
     "QueueFull",
     "ThreadRunner",

@@ -29,6 +29,11 @@ log = logging.getLogger(__name__)
 ATTEMPTS = 3
 TIMEOUT_S = 10.0
 MAX_URL = 2000
+#: ``callback_url`` in every kind's request body, as JSON Schema (null or empty: no callback).
+CALLBACK_URL_SCHEMA = {
+    "anyOf": [{"type": "string", "format": "uri", "maxLength": MAX_URL}, {"enum": [None, ""]}],
+    "description": "POSTed the final status, signed (X-TrendTok-Signature); its host must be listed in "
+                   "TRENDTOK_CALLBACK_HOSTS (null or empty: no callback)"}
 
 
 def allowed_hosts(setting: str | None) -> frozenset[str]:

@@ -1,7 +1,7 @@
 """``/api``: jobs as a JSON API, for scripts (``X-API-Key``) and the studio page (its session).
 
     POST   /api/jobs                {"kind": "search", "tags": [...], "duration": 15}  → 202
-                                    (kinds: search, studio, regenerate, preview, lake_import, lake_stages)
+                                    (every kind of jobs.KINDS; its body is that kind's schema in the document)
     GET    /api/jobs?limit=20       the caller's jobs, newest first
     GET    /api/jobs/<id>           status, stage progress and, when done, the result
     GET    /api/jobs/<id>/events    Server-Sent Events, one per progress change

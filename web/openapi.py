@@ -1,43 +1,26 @@
 """The OpenAPI 3.1 description of ``/api``, served at ``/api/openapi.json``.
 
-Written by hand beside the views it describes (web/api.py): the request bodies'
-rules are those of ``search_input`` and ``jobs.kinds``.
+Written beside the views it describes (web/api.py), except what a job is asked to do: each
+kind's request body, the ``kind`` enum and what a job's result holds come from the job-kind
+table (``jobs.KINDS``), which also checks those bodies.
 """
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from remix import PARTS
-from search_input import DURATIONS, MATCH, MAX_SEED, MAX_TAG_LENGTH, MAX_TAGS, MAX_TITLE_LENGTH
-from trend_lake.stages import STAGES
+from jobs import KINDS
+from search_input import MAX_TAG_LENGTH, MAX_TAGS
 from uploads import EXPORT_TYPES
 
 _ERROR = {"description": "What is wrong, naming the field",
           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 _JOB_ID = {"name": "job_id", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[0-9a-f]{32}$"}}
 _UPLOAD_ID = {**_JOB_ID, "name": "upload_id"}
-_RUN_ID = {"type": "string", "description": "The run_id of a finished run (a job's result.run_id)"}
-_TAGS = {"description": f"{MAX_TAGS} hashtags at most, of up to {MAX_TAG_LENGTH} letters, digits or '_' "
-                        "(a list, or one string separated by commas or spaces)",
-         "oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]}
-#: A search needs a hashtag: a string or list naming none ("", " , ", [], [""]) is refused, so the schema says
-#: so (some character that is neither a separator nor '#'). Which characters a hashtag may have (letters of any
-#: script, digits, '_') is more than a JSON Schema pattern can say; those refusals are 400s naming ``tags``.
-_A_TAG_CHARACTER = r"[^\s,;#]"
-_SOME_TAGS = {"description": "1 to " + _TAGS["description"],
-              "oneOf": [{"type": "array", "items": {"type": "string"},
-                         "contains": {"type": "string", "pattern": _A_TAG_CHARACTER}},
-                        {"type": "string", "pattern": _A_TAG_CHARACTER}]}
-_SEED = {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_SEED}
 MAX_EVENT_ID = 2**63 - 1
 """The largest id an event can have: SQLite's largest INTEGER, the most a job's event ``seq`` can be."""
 _TAG = rf"#?[A-Za-z0-9_]{{1,{MAX_TAG_LENGTH}}}"
 _TAG_LIST = rf"^ ?{_TAG}(?:[ ,]+{_TAG}){{0,{MAX_TAGS - 1}}} ?$"
-_LIMIT = {"type": "integer", "minimum": 1, "maximum": 100, "default": 10}
-_CALLBACK = {"anyOf": [{"type": "string", "format": "uri", "maxLength": 2000}, {"enum": [None, ""]}],
-             "description": "POSTed the final status, signed (X-TrendTok-Signature); its host must be listed in "
-                            "TRENDTOK_CALLBACK_HOSTS (null or empty: no callback)"}
 # One event of the /events stream, as an EventSource reads it: `data` is the job's state at that change.
 _EVENT = {"type": "object", "required": ["id", "event", "data"], "properties": {
     "id": {"type": "string", "pattern": "^[0-9]+$", "description": "Its seq: send it as Last-Event-ID to resume"},
@@ -53,6 +36,8 @@ _EVENT = {"type": "object", "required": ["id", "event", "data"], "properties": {
 
 
 def openapi_document() -> dict[str, Any]:
+    # Each job kind's request body, by kind (the discriminator's mapping); read per call, as the table may grow.
+    kind_refs = {name: f"#/components/schemas/{spec.schema_name}" for name, spec in KINDS.items()}
     return {
         "openapi": "3.1.0",
         "info": {"title": "TrendTok Studio API", "version": "1.0.0",
@@ -66,16 +51,8 @@ def openapi_document() -> dict[str, Any]:
                     "parameters": [{"name": "Idempotency-Key", "in": "header", "required": False,
                                     "schema": {"type": "string", "minLength": 1, "maxLength": 200}}],
                     "requestBody": {"required": True, "content": {"application/json": {
-                        "schema": {"oneOf": [{"$ref": "#/components/schemas/SearchJob"},
-                                             {"$ref": "#/components/schemas/StudioJob"},
-                                             {"$ref": "#/components/schemas/RegenerateJob"},
-                                             {"$ref": "#/components/schemas/PreviewJob"},
-                                             {"$ref": "#/components/schemas/LakeImportJob"},
-                                             {"$ref": "#/components/schemas/LakeStagesJob"},
-                                             {"$ref": "#/components/schemas/SuggestJob"},
-                                             {"$ref": "#/components/schemas/TrySoundJob"},
-                                             {"$ref": "#/components/schemas/SimilarJob"}],
-                                   "discriminator": {"propertyName": "kind"}}}}},
+                        "schema": {"oneOf": [{"$ref": ref} for ref in kind_refs.values()],
+                                   "discriminator": {"propertyName": "kind", "mapping": kind_refs}}}}},
                     "responses": {
                         "202": {"description": "Queued (or, with a repeated Idempotency-Key, the earlier job)",
                                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Created"}}}},
@@ -192,111 +169,7 @@ def openapi_document() -> dict[str, Any]:
             "securitySchemes": {"apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"}},
             "schemas": {
                 "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
-                "SearchJob": {
-                    "type": "object", "required": ["kind", "tags"],
-                    "properties": {
-                        "kind": {"type": "string", "enum": ["search"]},
-                        "tags": _SOME_TAGS,
-                        "duration": {"type": "integer", "enum": list(DURATIONS), "default": 15},
-                        "seed": _SEED,
-                        "callback_url": _CALLBACK,
-                    },
-                },
-                "StudioJob": {
-                    "type": "object", "required": ["kind", "upload_id"],
-                    "description": "The studio on the caller's own uploaded video",
-                    "properties": {
-                        "kind": {"type": "string", "enum": ["studio"]},
-                        "upload_id": {"type": "string", "description": "A ready video upload of the caller's"},
-                        "duration": {"description": f"\"{MATCH}\": the soundtrack is as long as the clip",
-                                     "oneOf": [{"type": "string", "enum": [MATCH]},
-                                               {"type": "integer", "enum": list(DURATIONS)}], "default": MATCH},
-                        "tags": {**_TAGS, "description": "0 to " + _TAGS["description"] + " (blank: none)"},
-                        "seed": _SEED,
-                        "title": {"type": "string", "maxLength": MAX_TITLE_LENGTH},
-                        "callback_url": _CALLBACK,
-                    },
-                },
-                "RegenerateJob": {
-                    "type": "object", "required": ["kind", "run_id", "part"],
-                    "description": "A finished run's soundtrack (music) or cover (image) made again with a new "
-                                   "seed; the result is a new run with the same content",
-                    "properties": {
-                        "kind": {"type": "string", "enum": ["regenerate"]},
-                        "run_id": _RUN_ID,
-                        "part": {"type": "string", "enum": list(PARTS)},
-                        "seed": {**_SEED, "description": "Default: a new random seed"},
-                        "callback_url": _CALLBACK,
-                    },
-                },
-                "PreviewJob": {
-                    "type": "object", "required": ["kind", "run_id"],
-                    "description": "An MP4 of the run's clip (or top video, or cover) with its soundtrack mixed "
-                                   "in; the result is a new run made from it, with `preview`",
-                    "properties": {
-                        "kind": {"type": "string", "enum": ["preview"]},
-                        "run_id": _RUN_ID,
-                        "callback_url": _CALLBACK,
-                    },
-                },
-                "LakeImportJob": {
-                    "type": "object", "required": ["kind", "upload_id", "profile"],
-                    "description": "The caller's uploaded JSON or CSV export imported into the trend lake as one "
-                                   "partition; the result is the import's report (read, imported, skipped, reasons). "
-                                   "A file no importer can read fails the job with the reason and imports nothing",
-                    "properties": {
-                        "kind": {"type": "string", "enum": ["lake_import"]},
-                        "upload_id": {"type": "string", "description": "A ready export upload of the caller's "
-                                                                       "(declared as " + ", ".join(EXPORT_TYPES) + ")"},
-                        "profile": {"type": "string", "minLength": 1,
-                                    "description": f"The account or crawl the posts are filed under: up to "
-                                                   f"{MAX_TAG_LENGTH} letters, digits or '_' (a leading '#' is "
-                                                   "dropped)"},
-                        "callback_url": _CALLBACK,
-                    },
-                },
-                "LakeStagesJob": {
-                    "type": "object", "required": ["kind"],
-                    "description": "The trend lake's stages after ingest, each over the partitions it has not done "
-                                   "yet, with one progress stage per lake stage; the result is "
-                                   "{\"partitions\": {stage: partitions done}}",
-                    "properties": {
-                        "kind": {"type": "string", "enum": ["lake_stages"]},
-                        "stages": {"type": "array", "minItems": 1, "items": {"type": "string", "enum": list(STAGES)},
-                                   "description": "Default: all, run in this order: " + ", ".join(STAGES)},
-                        "callback_url": _CALLBACK,
-                    },
-                },
-                "SuggestJob": {
-                    "type": "object", "required": ["kind", "upload_id"],
-                    "description": "Catalog sounds that fit the caller's uploaded clip (its speech and captions, look, "
-                                   "pace and tempo), each with a one-line reason; the result has `suggestions`, "
-                                   "`text` and `video`",
-                    "properties": {"kind": {"type": "string", "enum": ["suggest"]},
-                                   "upload_id": {"type": "string", "description": "A ready video upload of the caller's"},
-                                   "limit": _LIMIT, "callback_url": _CALLBACK},
-                },
-                "TrySoundJob": {
-                    "type": "object", "required": ["kind", "upload_id", "sound_id"],
-                    "description": "The caller's clip with a catalog sound from its hook, fitted, loudness-matched and "
-                                   "ducked under the clip's speech; the result has the new run's `video_url`",
-                    "properties": {"kind": {"type": "string", "enum": ["try_sound"]},
-                                   "upload_id": {"type": "string", "description": "A ready video upload of the caller's"},
-                                   "sound_id": {"type": "string", "minLength": 1,
-                                                "description": "A sound marked playable by /api/sounds/trending or "
-                                                               "a suggestion"},
-                                   "keep_original": {"type": "boolean", "default": True},
-                                   "callback_url": _CALLBACK},
-                },
-                "SimilarJob": {
-                    "type": "object", "required": ["kind", "upload_id"],
-                    "description": "Indexed tracks that sound like the caller's uploaded audio (never itself), each with "
-                                   "the catalog sounds matching its title and artist; the result has `similar`",
-                    "properties": {"kind": {"type": "string", "enum": ["similar"]},
-                                   "upload_id": {"type": "string", "description": "A ready audio upload of the caller's"},
-                                   "genre": {"type": ["string", "null"], "maxLength": 60},
-                                   "limit": _LIMIT, "callback_url": _CALLBACK},
-                },
+                **{spec.schema_name: spec.body_schema() for spec in KINDS.values()},
                 "TrendingSounds": {
                     "type": "object", "required": ["tags", "sort", "sounds"],
                     "properties": {"tags": {"type": "array", "items": {"type": "string"}},
@@ -365,7 +238,7 @@ def openapi_document() -> dict[str, Any]:
                     "type": "object",
                     "required": ["job_id", "kind", "status", "fraction", "created_at"],
                     "properties": {
-                        "job_id": {"type": "string"}, "kind": {"type": "string"},
+                        "job_id": {"type": "string"}, "kind": {"type": "string", "enum": list(KINDS)},
                         "status": {"type": "string",
                                    "enum": ["queued", "running", "succeeded", "failed", "cancelled"]},
                         "params": {"type": "object"}, "stage": {"type": ["string", "null"]},
@@ -374,12 +247,8 @@ def openapi_document() -> dict[str, Any]:
                         "error": {"type": ["string", "null"]},
                         "created_at": {"type": "number"}, "started_at": {"type": ["number", "null"]},
                         "finished_at": {"type": ["number", "null"]},
-                        "result": {"type": "object", "description": "A run's JSON, as POST /search answers (a "
-                                   "preview job's run also has `preview`); for lake_import the import's report "
-                                   "(source, format, table, read, imported, skipped, reasons, examples, partition), "
-                                   "for lake_stages {\"partitions\": {stage: partitions done}}; for suggest {suggestions, "
-                                   "text, video}; for try_sound {run_id, video_url, hook_start_s…}; for similar "
-                                   "{similar}"},
+                        "result": {"type": "object", "description": "What the job made, once it succeeded: "
+                                   + "; ".join(f"for {spec.name}, {spec.returns}" for spec in KINDS.values())},
                         "status_url": {"type": "string"}, "events_url": {"type": "string"},
                     },
                 },

@@ -1,166 +1,138 @@
-"""The trend lake's job kinds on a studio of their own, through /api as a script calls them:
-``lake_import`` (an uploaded export → one partition, its report as the result) and
-``lake_stages`` (transcribe → analyse, one progress stage each)."""
+"""The job-kind table (jobs.kinds): one entry per kind, every handler of the same shape, the upload
+fetched for a kind in one place, and a kind added to the table taken and run with nothing else edited."""
 from __future__ import annotations
 
-import json
+import inspect
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import create_key, own_studio
-from trend_lake import Lake, run_query
-from trend_lake.stages import STAGES
+import remix
+import runs
+from jobs import KINDS, JobStatus, KindSpec, UnknownKind, check_params
+from jobs._types import Job
+from jobs.kind_spec import UploadNeed
+from jobs.kinds import handlers
+from search_input import InputError
+from uploads import Upload, UploadError, UploadStatus
 
-#: Three posts as TikTok-Api writes them (one without an id, which the importer skips).
-ITEMS = [{"id": f"70000000000000000{n}", "desc": f"post {n} #Foodie", "createTime": 1700000000 + n,
-          "stats": {"playCount": 100 * n, "diggCount": n, "shareCount": 0, "commentCount": 0},
-          "author": {"uniqueId": "cook", "nickname": "Cook"}, "music": {"id": "1", "title": "Song"}}
-         for n in (1, 2)] + [{"desc": "no id", "stats": {"playCount": 1}}]
-
-
-@pytest.fixture(scope="module")
-def lake_app(tmp_path_factory):
-    with own_studio(tmp_path_factory.mktemp("lake-jobs")) as flask_app:
-        yield flask_app
+ALL_KINDS = {"search", "studio", "regenerate", "preview", "lake_import", "lake_stages", "suggest", "try_sound",
+             "similar"}
 
 
-@pytest.fixture(scope="module")
-def key(lake_app):
-    return create_key(lake_app, "lake-jobs")
+class FakeUploads:
+    """Uploads that hold one ready upload of each media, and remember every fetch."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.fetched: list[tuple[str, str | None, str | None]] = []
+        self.used: list[str] = []
+
+    def clip(self, upload_id: str, *, owner: str | None = None, media: str | None = None) -> Upload:
+        self.fetched.append((upload_id, owner, media))
+        if media is not None and not upload_id.startswith(media):
+            raise UploadError("upload_id", f"the upload is something else; this needs {media}")
+        return Upload(id=upload_id, owner="key:1", filename="my clip.mp4", content_type="video/mp4", size=1,
+                      status=UploadStatus.READY, created_at=0.0, expires_at=1.0, media=media)
+
+    def mark_used(self, upload_id: str) -> None:
+        self.used.append(upload_id)
+
+    def path(self, upload_id: str) -> Path:
+        return self.folder / upload_id
 
 
-@pytest.fixture
-def client(lake_app):
-    return lake_app.test_client()
+class Context:
+    def progress(self, stage, done, total, fraction):
+        pass
+
+    def should_stop(self):
+        return False
 
 
-@pytest.fixture
-def lake(lake_app, tmp_path, monkeypatch) -> Lake:
-    """A fresh lake for one test: the jobs read ``TRENDTOK_LAKE`` as each one starts."""
-    monkeypatch.setitem(lake_app.config, "TRENDTOK_LAKE", str(tmp_path / "lake"))
-    return Lake(tmp_path / "lake")
+def _job(kind: str, params: dict) -> Job:
+    return Job(id="j" * 32, kind=kind, owner="key:1", status=JobStatus.RUNNING, params=params, created_at=0.0)
 
 
-def _upload(client, key, data: bytes, *, filename: str, content_type: str = "application/json") -> str:
-    created = client.post("/api/uploads", json={"filename": filename, "content_type": content_type,
-                                                "size": len(data)}, headers={"X-API-Key": key})
-    assert created.status_code == 201, created.get_data(as_text=True)
-    put = client.put(created.get_json()["upload_url"], data=data, headers={"Content-Type": content_type})
-    assert put.status_code == 200, put.get_data(as_text=True)
-    return created.get_json()["upload_id"]
+def test_the_table_has_every_kind_each_with_the_same_two_signatures():
+    assert set(KINDS) == ALL_KINDS
+    for name, spec in KINDS.items():
+        assert spec.name == name
+        assert list(inspect.signature(spec.params).parameters) == ["payload", "submission"], name
+        assert list(inspect.signature(spec.run).parameters) == ["job", "context", "services", "upload"], name
+        assert spec.returns and isinstance(spec.schema.get("properties", {}), dict)
+    assert len({spec.schema_name for spec in KINDS.values()}) == len(KINDS)
 
 
-def _start(client, key, body: dict) -> str:
-    created = client.post("/api/jobs", json=body, headers={"X-API-Key": key})
-    assert created.status_code == 202, created.get_data(as_text=True)
-    return created.get_json()["job_id"]
+def test_a_kind_takes_an_upload_exactly_when_its_schema_requires_one():
+    for name, spec in KINDS.items():
+        required = spec.schema.get("required", [])
+        assert ("upload_id" in required) == (spec.upload is not None), name
+        assert set(required) <= set(spec.schema["properties"]), name
 
 
-def _job_count(client, key) -> int:
-    return len(client.get("/api/jobs?limit=100", headers={"X-API-Key": key}).get_json()["jobs"])
+@pytest.mark.parametrize("name", sorted(ALL_KINDS))
+def test_each_required_field_left_out_is_an_input_error_naming_it(name, tmp_path):
+    spec = KINDS[name]
+    uploads = FakeUploads(tmp_path)
+    run_id = "a" * 32
+    runs.save(tmp_path / "runs", {"run_id": run_id, "music": "/runs/music.wav"})
+    full = {"upload_id": f"{spec.upload.media}-1" if spec.upload else None, "tags": ["Foodie"], "run_id": run_id,
+            "part": remix.PARTS[0], "profile": "cooks", "sound_id": "demo-runway"}
+    for field in spec.schema.get("required", []):
+        payload = {key: value for key, value in full.items() if key in spec.schema["properties"] and key != field}
+        with pytest.raises(InputError) as caught:
+            check_params(name, payload, owner="key:1", uploads=uploads, runs_dir=tmp_path / "runs")
+        assert str(caught.value).startswith(f"{field}: "), (name, field, str(caught.value))
 
 
-@pytest.fixture(scope="module")
-def export_id(lake_app, key):
-    return _upload(lake_app.test_client(), key, json.dumps(ITEMS).encode(), filename="posts.json")
+def test_an_unknown_kind_lists_every_kind_of_the_table():
+    with pytest.raises(UnknownKind) as caught:
+        check_params("render", {}, owner="key:1")
+    assert str(caught.value) == f"kind: must be one of {', '.join(sorted(ALL_KINDS))}, not 'render'"
 
 
-@pytest.fixture(scope="module")
-def video_id(lake_app, key):
-    from tiktok_videos import LIBRARY_DIR
-
-    data = next(LIBRARY_DIR.glob("#Travel*/*.mp4")).read_bytes()
-    return _upload(lake_app.test_client(), key, data, filename="trip.mp4", content_type="video/mp4")
-
-
-@pytest.mark.parametrize("body, field, says", [
-    ({"kind": "lake_import", "profile": "cooks"}, "upload_id", "required"),
-    ({"kind": "lake_import", "upload_id": "0" * 32, "profile": "cooks"}, "upload_id", "no upload"),
-    ({"kind": "lake_import", "upload_id": "../../etc/passwd", "profile": "cooks"}, "upload_id", "no upload"),
-    ({"kind": "lake_import", "upload_id": "<video>", "profile": "cooks"}, "upload_id", "this needs export"),
-    ({"kind": "lake_import", "upload_id": "<export>"}, "profile", "a name is required"),
-    ({"kind": "lake_import", "upload_id": "<export>", "profile": "../etc"}, "profile", "letters, digits and _"),
-    ({"kind": "lake_import", "upload_id": "<export>", "profile": ["cooks"]}, "profile", "a name is required"),
-    ({"kind": "lake_stages", "stages": "transcribe"}, "stages", "a list"),
-    ({"kind": "lake_stages", "stages": []}, "stages", "a list"),
-    ({"kind": "lake_stages", "stages": None}, "stages", "a list"),
-    ({"kind": "lake_stages", "stages": ["transcribe", "dance"]}, "stages", "not 'dance'"),
-    ({"kind": "lake_stages", "stages": [1]}, "stages", "a list"),
-])
-def test_bad_params_are_a_400_naming_the_field_and_queue_nothing(client, key, export_id, video_id, body, field, says):
-    ids = {"<export>": export_id, "<video>": video_id}
-    body = {name: ids.get(value, value) if isinstance(value, str) else value for name, value in body.items()}
-    before = _job_count(client, key)
-    response = client.post("/api/jobs", json=body, headers={"X-API-Key": key})
-    error = response.get_json()["error"]
-    assert response.status_code == 400 and error.startswith(f"{field}: ") and says in error, error
-    assert _job_count(client, key) == before
+def test_the_upload_is_fetched_for_the_kind_at_submission_and_again_when_it_runs(tmp_path):
+    uploads = FakeUploads(tmp_path)
+    params = check_params("similar", {"upload_id": "audio-7", "limit": 3}, owner="key:1", uploads=uploads)
+    assert params == {"upload_id": "audio-7", "limit": 3, "genre": None}
+    assert uploads.fetched == [("audio-7", "key:1", "audio")] and uploads.used == ["audio-7"]  # the caller's only
+    with pytest.raises(UploadError, match="this needs audio"):
+        check_params("similar", {"upload_id": "video-7"}, owner="key:1", uploads=uploads)
+    with pytest.raises(UploadError, match="upload_id: this server takes no uploads"):
+        check_params("studio", {"upload_id": "video-7"}, owner="key:1", uploads=None)
+    with pytest.raises(InputError, match="upload_id: required: the id POST /api/uploads gave for a JSON or CSV"):
+        check_params("lake_import", {"profile": "cooks"}, owner="key:1", uploads=uploads)
 
 
-def test_stages_run_in_the_lakes_order_each_once_and_default_to_all(client, key, lake, wait_job):
-    job = wait_job(client, key, _start(client, key, {"kind": "lake_stages",
-                                                     "stages": ["analyse", "transcribe", "analyse"]}), timeout=60)
-    assert job["params"]["stages"] == ["transcribe", "analyse"]
-    assert job["result"] == {"partitions": {"transcribe": 0, "analyse": 0}}  # an empty lake: nothing to do
-    job = wait_job(client, key, _start(client, key, {"kind": "lake_stages"}), timeout=60)
-    assert job["params"]["stages"] == list(STAGES) and job["status"] == "succeeded"
+def test_a_kind_added_to_the_table_is_checked_and_run_with_its_upload(tmp_path, monkeypatch):
+    seen = {}
+
+    def toy_params(payload, submission):
+        seen["submission"] = submission
+        return {"loud": bool(payload.get("loud"))}
+
+    def run_toy(job, context, services, upload):
+        seen["run"] = (job.params, upload.id, services.uploads.path(upload.id))
+        return {"heard": upload.filename}
+
+    monkeypatch.setitem(KINDS, "toy", KindSpec("toy", toy_params, run_toy, returns="{heard}",
+                                               upload=UploadNeed("audio"), schema={"required": ["upload_id"]}))
+    uploads = FakeUploads(tmp_path)
+    params = check_params("toy", {"upload_id": "audio-1", "loud": 1}, owner="key:2", uploads=uploads,
+                          runs_dir=tmp_path)
+    assert params == {"upload_id": "audio-1", "loud": True}
+    assert seen["submission"].owner == "key:2" and seen["submission"].upload.id == "audio-1"
+    assert seen["submission"].runs_dir == tmp_path
+
+    handler = handlers(object(), uploads, lake=lambda: None, settings=dict)["toy"]
+    result = handler(_job("toy", params), Context())
+    assert result == {"heard": "my clip.mp4", "upload_id": "audio-1"}
+    assert seen["run"] == (params, "audio-1", tmp_path / "audio-1")
+    assert uploads.fetched[-1] == ("audio-1", None, "audio")  # read again as it starts: it may have expired
 
 
-def test_an_import_job_imports_what_a_direct_ingest_does(lake_app, client, key, lake, shared_data, tmp_path,
-                                                         wait_job):
-    source = shared_data / "tiktok" / "trending_tiktokapi.json"
-    upload_id = _upload(client, key, source.read_bytes(), filename="trending_tiktokapi.json")
-    job = wait_job(client, key, _start(client, key, {"kind": "lake_import", "upload_id": upload_id,
-                                                     "profile": "#trending"}), timeout=120)
-    assert job["status"] == "succeeded", job["error"]
-    direct = Lake(tmp_path / "direct").ingest(source, profile="trending").to_dict()
-    result = job["result"]
-    for name in ("format", "table", "read", "imported", "skipped", "reasons", "examples"):
-        assert result[name] == direct[name], name
-    assert (result["source"], result["profile"], job["params"]["profile"]) == \
-        ("trending_tiktokapi.json", "trending", "trending")
-    assert result["partition"].startswith("videos/metadata/profile=trending/processed_at=")
-    assert lake.partitions("metadata") and run_query(lake, "SELECT count(*) AS n FROM metadata").table.to_pylist() \
-        == [{"n": direct["imported"]}]
-    assert lake_app.extensions["uploads"].get(upload_id).used_at is not None  # kept while its job is recent
-
-
-def test_a_file_no_importer_reads_fails_the_job_with_the_reason_and_writes_nothing(client, key, lake, wait_job):
-    broken = b'[{"id": "7000000000000000001", "stats": {"playCount": 1}},\n{"id": '  # cut short
-    upload_id = _upload(client, key, broken, filename="cut short.json")
-    job = wait_job(client, key, _start(client, key, {"kind": "lake_import", "upload_id": upload_id,
-                                                     "profile": "cooks"}), timeout=60)
-    assert job["status"] == "failed" and "result" not in job
-    assert job["error"].startswith("source: 'cut short.json' is broken JSON (line 2"), job["error"]
-    assert not lake.root.exists() or not list((lake.root / "videos").rglob("*.parquet"))
-
-    not_an_export = b'{"kind": "a settings file", "theme": "dark"}'
-    upload_id = _upload(client, key, not_an_export, filename="settings.json")
-    job = wait_job(client, key, _start(client, key, {"kind": "lake_import", "upload_id": upload_id,
-                                                     "profile": "cooks"}), timeout=60)
-    assert job["status"] == "failed" and "is JSON but not a TikTok-Api" in job["error"]
-    assert lake.partitions("metadata") == []
-
-
-def test_the_stages_job_reports_each_stage_and_does_each_partition_once(lake_app, client, key, lake, tmp_path,
-                                                                        wait_job):
-    export = tmp_path / "posts.json"
-    export.write_text(json.dumps(ITEMS))
-    lake.ingest(export, profile="cooks")  # no videos kept: transcribe and analyse write empty partitions
-    job_id = _start(client, key, {"kind": "lake_stages"})
-    job = wait_job(client, key, job_id, timeout=120)
-    assert job["status"] == "succeeded", job["error"]
-    assert job["result"] == {"partitions": {"transcribe": 1, "analyse": 1}}
-    assert job["fraction"] == 1.0
-    events = lake_app.extensions["jobs"].store.events(job_id)
-    stages = [e["stage"] for e in events if e["stage"]]
-    assert stages[0] == "transcribe" and stages[-1] == "analyse"
-    assert stages.index("analyse") > len(stages) - 1 - stages[::-1].index("transcribe")  # one after the other
-    fractions = [e["fraction"] for e in events]
-    assert fractions == sorted(fractions)  # the bar only moves forward
-    done = {e["stage"]: (e["done"], e["total"]) for e in events if e["stage"]}
-    assert done == {"transcribe": (1, 1), "analyse": (1, 1)}
-    assert lake.partitions("text") == lake.partitions("transcripts") == lake.partitions("metadata")
-
-    again = wait_job(client, key, _start(client, key, {"kind": "lake_stages", "stages": ["transcribe"]}), timeout=60)
-    assert again["status"] == "succeeded" and again["result"] == {"partitions": {"transcribe": 0}}
+def test_a_kind_without_an_upload_never_touches_the_uploads(tmp_path):
+    uploads = FakeUploads(tmp_path)
+    assert check_params("lake_stages", {}, owner="key:1", uploads=uploads) == {"stages": ["transcribe", "analyse"]}
+    assert uploads.fetched == []
