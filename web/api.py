@@ -17,7 +17,6 @@ Every error is ``{"error": "<field>: <what is wrong>"}`` with a 4xx status.
 from __future__ import annotations
 
 import json
-import threading
 from typing import Any, Iterator
 
 from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
@@ -29,6 +28,7 @@ from uploads import UploadError, UploadNotFound, UploadRefused, UploadStatus, ge
 
 from . import auth
 from .openapi import MAX_EVENT_ID, openapi_document
+from .slots import Slot, slots_of
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -216,7 +216,7 @@ def job_events(job_id: str):
         # Resumed at or past its `end`: 204 is how SSE tells an EventSource to stop reconnecting
         # (a 200 would be heartbeats for ever).
         return Response(status=204)
-    slot = _StreamSlot.take(g.owner)
+    slot = _stream_slot(g.owner)
     response = Response(_sse(jobs, job_id, after, slot), mimetype="text/event-stream",
                         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
     # A stream closed before its first byte never enters the generator, so never reaches its `finally`.
@@ -237,47 +237,21 @@ def _last_event_id(raw: str | None) -> int:
     return after if after <= MAX_EVENT_ID else 0  # past SQLite's integers no event can be
 
 
-#: Guards every app's count of open event streams (``app.extensions["api.event_streams"]``: owner → open).
-_STREAMS_LOCK = threading.Lock()
-
-
-class _StreamSlot:
+def _stream_slot(owner: str) -> Slot:
     """One of a caller's open event streams, counted in this process for this app (a stream holds a
-    server thread until it ends). ``take`` refuses one over ``TRENDTOK_EVENT_STREAMS`` with a 429;
-    ``release`` gives the slot back, once however often it is called: by the stream's generator when
-    the stream ends or its reader goes, and by the response's close for a stream never started."""
-
-    def __init__(self, counts: dict[str, int], owner: str):
-        self._counts = counts
-        self._owner = owner
-        self._held = True
-
-    @classmethod
-    def take(cls, owner: str) -> "_StreamSlot":
-        limit = int(current_app.config["TRENDTOK_EVENT_STREAMS"])
-        with _STREAMS_LOCK:
-            counts = current_app.extensions.setdefault("api.event_streams", {})
-            held = counts.get(owner, 0)
-            if held >= limit:
-                # A reader that has gone is noticed at its stream's next heartbeat, at most HEARTBEAT_S away.
-                raise ApiError(429, f"events: {held} streams are open for this caller, the limit is {limit}",
-                               {"Retry-After": str(int(HEARTBEAT_S))})
-            counts[owner] = held + 1
-        return cls(counts, owner)
-
-    def release(self) -> None:
-        with _STREAMS_LOCK:
-            if not self._held:
-                return
-            self._held = False
-            left = self._counts[self._owner] - 1
-            if left:
-                self._counts[self._owner] = left
-            else:
-                del self._counts[self._owner]  # no entry left behind for every caller that ever streamed
+    server thread until it ends); one over ``TRENDTOK_EVENT_STREAMS`` is refused with a 429. The slot is
+    released by the stream's generator when the stream ends or its reader goes, and by the response's
+    close for a stream never started."""
+    slots = slots_of(current_app, "api.event_streams", limit=int(current_app.config["TRENDTOK_EVENT_STREAMS"]))
+    slot = slots.take(owner)
+    if slot is None:
+        # A reader that has gone is noticed at its stream's next heartbeat, at most HEARTBEAT_S away.
+        raise ApiError(429, f"events: {slots.held(owner)} streams are open for this caller, the limit is "
+                            f"{slots.limit}", {"Retry-After": str(int(HEARTBEAT_S))})
+    return slot
 
 
-def _sse(jobs, job_id: str, after: int, slot: _StreamSlot) -> Iterator[str]:
+def _sse(jobs, job_id: str, after: int, slot: Slot) -> Iterator[str]:
     """One ``progress`` event per change, then ``end``; a comment now and then keeps proxies
     from closing a quiet stream and tells us when the client has gone (the server then closes
     this generator at that ``yield``, and the slot is given back)."""

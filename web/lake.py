@@ -13,7 +13,6 @@ streams); one more answers 429 with ``Retry-After`` at once, never waiting."""
 from __future__ import annotations
 
 import json
-import threading
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -22,6 +21,8 @@ from flask import Blueprint, Flask, Response, current_app, render_template, requ
 from trend_lake import Lake, LakeError, ResultTooLarge, csv_chunks, json_chunks, open_lake, run_query
 from trend_lake.stages import STAGES
 from uploads import EXPORT_TYPES
+
+from .slots import Slot, Slots, slots_of
 
 bp = Blueprint("lake", __name__, template_folder="templates")
 
@@ -56,74 +57,37 @@ STAGE_LABELS = {"transcribe": "Transcribe the kept videos", "analyse": "Category
 RETRY_AFTER_S = 2
 
 
-class QuerySlots:
-    """At most ``limit`` lake queries at once for one app in this process; taking a slot never waits."""
-
-    def __init__(self, limit: int):
-        self.limit = limit
-        self._free = threading.BoundedSemaphore(limit)
-        self._lock = threading.Lock()
-        self.running = 0
-
-    def try_take(self) -> bool:
-        """Take a slot if one is free (``True``); ``False`` at once if all are taken."""
-        if not self._free.acquire(blocking=False):
-            return False
-        with self._lock:
-            self.running += 1
-        return True
-
-    def give_back(self) -> None:
-        self._free.release()  # ValueError for a slot nobody took
-        with self._lock:
-            self.running -= 1
-
-
 class LakeBusy(Exception):
     """Every query slot is taken: the caller should come back after ``retry_after`` seconds."""
 
-    def __init__(self, slots: QuerySlots):
+    def __init__(self, slots: Slots):
         self.retry_after = RETRY_AFTER_S
         super().__init__(f"sql: {slots.limit} queries are running, the limit is {slots.limit}; "
                          f"try again in {RETRY_AFTER_S} s")
 
 
-_SLOTS_LOCK = threading.Lock()
+def query_slots(app: Flask) -> Slots:
+    """The app's lake query slots (``app.extensions["lake_queries"]``: one count for the app), made from
+    ``TRENDTOK_LAKE_QUERIES`` on first use."""
+    return slots_of(app, "lake_queries", limit=max(1, int(app.config["TRENDTOK_LAKE_QUERIES"])))
 
 
-def query_slots(app: Flask) -> QuerySlots:
-    """The app's query slots (``app.extensions["lake_queries"]``), made from ``TRENDTOK_LAKE_QUERIES`` on first use."""
-    slots = app.extensions.get("lake_queries")
-    if slots is None:
-        with _SLOTS_LOCK:
-            slots = app.extensions.get("lake_queries")
-            if slots is None:
-                slots = app.extensions["lake_queries"] = QuerySlots(max(1, int(app.config["TRENDTOK_LAKE_QUERIES"])))
-    return slots
-
-
-class _Slot:
-    """One taken slot, given back once however many times ``give_back`` is called (end of stream, close)."""
-
-    def __init__(self, slots: QuerySlots):
-        if not slots.try_take():
-            raise LakeBusy(slots)
-        self._slots, self._lock, self._held = slots, threading.Lock(), True
-
-    def give_back(self) -> None:
-        with self._lock:
-            held, self._held = self._held, False
-        if held:
-            self._slots.give_back()
+def _take_slot() -> Slot:
+    """One of the app's query slots, given back once however often it is released (end of stream, close)."""
+    slots = query_slots(current_app)
+    slot = slots.take()
+    if slot is None:
+        raise LakeBusy(slots)
+    return slot
 
 
 @contextmanager
 def _query_slot() -> Iterator[None]:
-    slot = _Slot(query_slots(current_app))
+    slot = _take_slot()
     try:
         yield
     finally:
-        slot.give_back()
+        slot.release()
 
 
 def _max_bytes() -> int:
@@ -193,17 +157,17 @@ def download(fmt: str):
     if fmt not in ("csv", "json"):
         return Response("format: csv or json\n", status=404, mimetype="text/plain")
     try:
-        slot = _Slot(query_slots(current_app))
+        slot = _take_slot()
     except LakeBusy as exc:
         return _refused(fmt, str(exc), 429, {"Retry-After": str(exc.retry_after)})
     try:
         table = run_query(_lake(), request.args.get("sql", ""), max_bytes=_max_bytes()).table
         chunks = csv_chunks(table) if fmt == "csv" else json_chunks(table)
     except LakeError as exc:
-        slot.give_back()
+        slot.release()
         return _refused(fmt, str(exc), _status(exc))
     except BaseException:
-        slot.give_back()
+        slot.release()
         raise
 
     # The slot is held while the result streams out (its table is in memory until then), and given
@@ -212,9 +176,9 @@ def download(fmt: str):
         try:
             yield from chunks
         finally:
-            slot.give_back()
+            slot.release()
 
     response = Response(body(), mimetype="text/csv" if fmt == "csv" else "application/json",
                         headers={"Content-Disposition": f"attachment; filename=lake-query.{fmt}"})
-    response.call_on_close(slot.give_back)
+    response.call_on_close(slot.release)
     return response
