@@ -145,9 +145,6 @@ class SimilarityIndex:
     def __len__(self) -> int:
         return len(self._records)
 
-    def __contains__(self, track_id: object) -> bool:
-        return track_id in self._rows
-
     @property
     def records(self) -> tuple[TrackRecord, ...]:
         return self._records
