@@ -46,7 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_studio(app)
     import jobs
     import uploads
-    from web import api, api_keys, auth, sessions
+    from web import api, api_keys, auth, errors as web_errors, sessions
     from web import studio as studio_views
 
     sessions.init_app(app)
@@ -62,6 +62,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     trend_lake.init_app(app)
     sound_service.init_app(app)
+    web_errors.init_app(app)  # every StudioError a view lets out answers by its type
     app.register_blueprint(studio_views.bp)
     app.register_blueprint(lake_views.bp)
     app.register_blueprint(sounds_views.bp)

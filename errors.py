@@ -5,6 +5,7 @@
     ├── Forbidden                  403  a credential that does not grant this (a bad or expired upload URL)
     ├── Conflict                   409  the thing is not in a state that allows this (an upload URL used twice)
     ├── TooLarge                   413  more than the studio takes or hands back at once
+    ├── Unusable                   422  it arrived but cannot be used (an upload that is not a clip or export)
     ├── LimitReached               429  over a limit that frees up with time (a full queue, a quota, busy)
     ├── Unavailable                503  something the studio needs did not answer (broker, upload store, network)
     ├── Cancelled                  409  its owner stopped it (raised at a stage boundary)
@@ -28,7 +29,7 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = ["Cancelled", "Conflict", "Forbidden", "LimitReached", "NotFound", "SettingsError", "StudioError",
-           "TooLarge", "Unavailable"]
+           "TooLarge", "Unavailable", "Unusable"]
 
 
 def _names(message: str, field: str) -> bool:
@@ -91,6 +92,12 @@ class TooLarge(StudioError):
     """More than the studio takes or hands back at once (a query's result past its byte cap)."""
 
     status = 413
+
+
+class Unusable(StudioError):
+    """It arrived whole but cannot be used, such as upload bytes that are no clip or export we read."""
+
+    status = 422
 
 
 class LimitReached(StudioError):

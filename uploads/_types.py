@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from errors import Conflict, Forbidden, LimitReached, NotFound, StudioError, Unavailable
+from errors import Conflict, Forbidden, LimitReached, NotFound, StudioError, Unavailable, Unusable
 
 
 class UploadError(StudioError):
@@ -13,7 +13,7 @@ class UploadError(StudioError):
 
         UploadError
         ├── UploadNotFound (errors.NotFound)
-        ├── UploadRejected                    the bytes are not a usable clip or export
+        ├── UploadRejected (errors.Unusable)  the bytes are not a usable clip or export
         └── UploadRefused                     the request or its bytes were not accepted (``status``)
             ├── UploadForbidden (errors.Forbidden)        a bad or expired signed URL
             ├── UploadUsed (errors.Conflict)              a second PUT to one URL
@@ -47,7 +47,7 @@ class UploadStoreUnavailable(UploadRefused, Unavailable):
     """The upload store (S3) did not answer or cannot sign; not the caller's fault."""
 
 
-class UploadRejected(UploadError):
+class UploadRejected(UploadError, Unusable):
     """The bytes arrived but are not a clip we can use (checked by content, never by name)."""
 
 

@@ -22,9 +22,9 @@ from typing import Any, Iterator
 from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from jobs import BrokerUnavailable, JobNotFound, JobStatus, QueueFull, UnknownKind, check_params, get_jobs
-from search_input import InputError
-from uploads import UploadError, UploadNotFound, UploadRefused, UploadStatus, get_uploads
+from errors import Conflict, LimitReached, NotFound, StudioError
+from jobs import JobStatus, check_params, get_jobs
+from uploads import UploadRejected, UploadStatus, get_uploads
 
 from . import auth
 from .openapi import MAX_EVENT_ID, openapi_document
@@ -35,21 +35,6 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 MAX_LIMIT = 100
 MAX_IDEMPOTENCY_KEY = 200
 HEARTBEAT_S = 15.0
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None):
-        super().__init__(message)
-        self.status = status
-        self.headers = headers or {}
-
-
-@bp.errorhandler(ApiError)
-def _api_error(exc: ApiError):
-    response = jsonify(error=str(exc))
-    response.status_code = exc.status
-    response.headers.update(exc.headers)
-    return response
 
 
 #: What a werkzeug error raised around the views (no such route, a method the route lacks, a body over
@@ -80,10 +65,7 @@ def _job_json(job) -> dict[str, Any]:
 
 
 def _find(job_id: str):
-    try:
-        return get_jobs().get(job_id, owner=g.owner)
-    except JobNotFound as exc:
-        raise ApiError(404, str(exc)) from None
+    return get_jobs().get(job_id, owner=g.owner)  # JobNotFound answers 404 (web/errors.py)
 
 
 @bp.get("/openapi.json")
@@ -96,24 +78,18 @@ def create_job():
     payload = _json_object("a 'kind' field")
     key = request.headers.get("Idempotency-Key")
     if key is not None and not 0 < len(key) <= MAX_IDEMPOTENCY_KEY:
-        raise ApiError(400, f"Idempotency-Key: 1 to {MAX_IDEMPOTENCY_KEY} characters")
+        raise StudioError("Idempotency-Key", f"1 to {MAX_IDEMPOTENCY_KEY} characters")
     run_id = payload.get("run_id")
     if isinstance(run_id, str) and not auth.can_see_run(run_id):  # another key's run: as if it did not exist
-        raise ApiError(400, f"run_id: no finished run {run_id[:40]!r}")
+        raise StudioError("run_id", f"no finished run {run_id[:40]!r}")
+    # A bad field is 400, an upload store that did not answer 503, a full queue 429 (web/errors.py).
     try:
         params = check_params(payload.get("kind"), payload, owner=g.owner, uploads=get_uploads(),
                               runs_dir=current_app.extensions["studio"].runs_dir,
                               callback_hosts=get_jobs().callback_hosts)
-    except UploadRefused as exc:  # the upload store (S3) did not answer: 503, not the caller's fault
-        raise ApiError(exc.status, str(exc)) from None
-    except (UnknownKind, InputError, UploadError) as exc:
-        raise ApiError(400, str(exc)) from None
-    try:
-        job, created = get_jobs().submit(payload["kind"], params, owner=g.owner, idempotency_key=key)
-    except QueueFull as exc:
-        raise ApiError(429, f"queue: {exc}; try again later", {"Retry-After": str(exc.retry_after)}) from None
-    except BrokerUnavailable as exc:
-        raise ApiError(503, str(exc), {"Retry-After": "30"}) from None
+    except NotFound as exc:  # an id in the body that names nothing is a bad field (400), not a missing page
+        raise StudioError(exc.field, exc.message) from None
+    job, created = get_jobs().submit(payload["kind"], params, owner=g.owner, idempotency_key=key)
     response = jsonify(job_id=job.id, status=job.status.value, status_url=url_for("api.job", job_id=job.id),
                        events_url=url_for("api.job_events", job_id=job.id))
     response.status_code = 202
@@ -126,7 +102,7 @@ def create_job():
 def _json_object(expected: str) -> dict[str, Any]:
     payload = request.get_json(silent=True) if request.is_json else None
     if not isinstance(payload, dict):
-        raise ApiError(400, f"body: expected a JSON object with {expected}")
+        raise StudioError("body", f"expected a JSON object with {expected}")
     return payload
 
 
@@ -134,18 +110,11 @@ def _json_object(expected: str) -> dict[str, Any]:
 def create_upload():
     payload = _json_object("'filename', 'content_type' and 'size'")
     uploads = get_uploads()
-    try:
-        upload = uploads.create(owner=g.owner, filename=payload.get("filename"),
-                                content_type=payload.get("content_type"), size=payload.get("size"))
-    except UploadRefused as exc:  # over the caller's quota (429), or a store that cannot sign (503)
-        raise ApiError(exc.status, str(exc)) from None
-    except UploadError as exc:
-        raise ApiError(400, str(exc)) from None
-    try:
-        url = uploads.upload_url(upload, local_url=lambda upload_id, query: url_for(
-            "api.put_upload", upload_id=upload_id, _external=True, **query))
-    except UploadRefused as exc:
-        raise ApiError(exc.status, str(exc)) from None
+    # Over the caller's quota is 429, a store that cannot sign 503 (web/errors.py).
+    upload = uploads.create(owner=g.owner, filename=payload.get("filename"),
+                            content_type=payload.get("content_type"), size=payload.get("size"))
+    url = uploads.upload_url(upload, local_url=lambda upload_id, query: url_for(
+        "api.put_upload", upload_id=upload_id, _external=True, **query))
     response = jsonify(upload_id=upload.id, upload_url=url, method="PUT", headers={"Content-Type": upload.content_type},
                        expires_at=upload.expires_at, status_url=url_for("api.upload", upload_id=upload.id))
     response.status_code = 201
@@ -157,26 +126,16 @@ def create_upload():
 def put_upload(upload_id: str):
     uploads = get_uploads()
     request.max_content_length = uploads.largest  # the app's 1 MiB cap is for JSON bodies
-    try:
-        upload = uploads.receive(upload_id, request.stream, length=request.content_length,
-                                 expires=request.args.get("expires", ""), signature=request.args.get("signature", ""))
-    except UploadRefused as exc:
-        raise ApiError(exc.status, str(exc)) from None
-    except UploadNotFound as exc:
-        raise ApiError(404, str(exc)) from None
+    upload = uploads.receive(upload_id, request.stream, length=request.content_length,
+                             expires=request.args.get("expires", ""), signature=request.args.get("signature", ""))
     if upload.status is UploadStatus.REJECTED:
-        raise ApiError(422, upload.error or "content: not a usable clip or export")
+        raise UploadRejected(None, upload.error or "content: not a usable clip or export")
     return jsonify(upload.to_dict())
 
 
 @bp.get("/uploads/<upload_id>")
 def upload(upload_id: str):
-    try:
-        return jsonify(get_uploads().get(upload_id, owner=g.owner).to_dict())
-    except UploadNotFound as exc:
-        raise ApiError(404, str(exc)) from None
-    except UploadRefused as exc:  # an S3 object bigger than declared
-        raise ApiError(exc.status, str(exc)) from None
+    return jsonify(get_uploads().get(upload_id, owner=g.owner).to_dict())
 
 
 @bp.get("/jobs")
@@ -185,9 +144,9 @@ def list_jobs():
     try:
         limit = int(raw)
     except ValueError:
-        raise ApiError(400, f"limit: a whole number from 1 to {MAX_LIMIT}, not {raw!r}") from None
+        raise StudioError("limit", f"a whole number from 1 to {MAX_LIMIT}, not {raw!r}") from None
     if not 1 <= limit <= MAX_LIMIT:
-        raise ApiError(400, f"limit: a whole number from 1 to {MAX_LIMIT}, not {limit}")
+        raise StudioError("limit", f"a whole number from 1 to {MAX_LIMIT}, not {limit}")
     return jsonify(jobs=[_job_json(j) for j in get_jobs().list(owner=g.owner, limit=limit)])
 
 
@@ -200,7 +159,7 @@ def job(job_id: str):
 def cancel_job(job_id: str):
     found = _find(job_id)
     if found.status.finished:
-        raise ApiError(409, f"job_id: the job already ended ({found.status.value})")
+        raise Conflict("job_id", f"the job already ended ({found.status.value})")
     cancelled = get_jobs().cancel(job_id, owner=g.owner)
     response = jsonify(_job_json(cancelled))
     response.status_code = 202 if cancelled.status is JobStatus.RUNNING else 200
@@ -246,8 +205,8 @@ def _stream_slot(owner: str) -> Slot:
     slot = slots.take(owner)
     if slot is None:
         # A reader that has gone is noticed at its stream's next heartbeat, at most HEARTBEAT_S away.
-        raise ApiError(429, f"events: {slots.held(owner)} streams are open for this caller, the limit is "
-                            f"{slots.limit}", {"Retry-After": str(int(HEARTBEAT_S))})
+        raise LimitReached("events", f"{slots.held(owner)} streams are open for this caller, the limit is "
+                                     f"{slots.limit}", retry_after=int(HEARTBEAT_S))
     return slot
 
 

@@ -18,10 +18,12 @@ from typing import Iterator
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 
-from trend_lake import Lake, LakeError, ResultTooLarge, csv_chunks, json_chunks, open_lake, run_query
+from errors import LimitReached
+from trend_lake import Lake, LakeError, csv_chunks, json_chunks, open_lake, run_query
 from trend_lake.stages import STAGES
 from uploads import EXPORT_TYPES
 
+from .errors import headers_of, status_of
 from .slots import Slot, Slots, slots_of
 
 bp = Blueprint("lake", __name__, template_folder="templates")
@@ -57,13 +59,12 @@ STAGE_LABELS = {"transcribe": "Transcribe the kept videos", "analyse": "Category
 RETRY_AFTER_S = 2
 
 
-class LakeBusy(Exception):
+class LakeBusy(LimitReached):
     """Every query slot is taken: the caller should come back after ``retry_after`` seconds."""
 
     def __init__(self, slots: Slots):
-        self.retry_after = RETRY_AFTER_S
-        super().__init__(f"sql: {slots.limit} queries are running, the limit is {slots.limit}; "
-                         f"try again in {RETRY_AFTER_S} s")
+        super().__init__("sql", f"sql: {slots.limit} queries are running, the limit is {slots.limit}; "
+                                f"try again in {RETRY_AFTER_S} s", retry_after=RETRY_AFTER_S)
 
 
 def query_slots(app: Flask) -> Slots:
@@ -111,10 +112,6 @@ def _chart(name: str) -> dict:
     return {"name": name, "title": title, "unit": unit, "bars": bars, "error": None}
 
 
-def _status(error: LakeError) -> int:
-    return 413 if isinstance(error, ResultTooLarge) else 400
-
-
 @bp.get("/lake")
 def page():
     sql = request.args.get("sql", "").strip()
@@ -127,10 +124,10 @@ def page():
                 try:
                     result = run_query(_lake(), sql, max_bytes=_max_bytes())
                 except LakeError as exc:
-                    error, status = str(exc), _status(exc)
+                    error, status = str(exc), status_of(exc)
             charts = [_chart(name) for name in CHARTS]
     except LakeBusy as exc:
-        error, status, headers = str(exc), 429, {"Retry-After": str(exc.retry_after)}
+        error, status, headers = str(exc), status_of(exc), headers_of(exc)
         charts = [{"name": name, "title": title, "unit": unit, "bars": [], "error": error}
                   for name, (title, _, unit) in CHARTS.items()]
     rows = result.table.slice(0, SHOWN_ROWS).to_pylist() if result else []
@@ -159,13 +156,13 @@ def download(fmt: str):
     try:
         slot = _take_slot()
     except LakeBusy as exc:
-        return _refused(fmt, str(exc), 429, {"Retry-After": str(exc.retry_after)})
+        return _refused(fmt, str(exc), status_of(exc), headers_of(exc))
     try:
         table = run_query(_lake(), request.args.get("sql", ""), max_bytes=_max_bytes()).table
         chunks = csv_chunks(table) if fmt == "csv" else json_chunks(table)
     except LakeError as exc:
         slot.release()
-        return _refused(fmt, str(exc), _status(exc))
+        return _refused(fmt, str(exc), status_of(exc))
     except BaseException:
         slot.release()
         raise

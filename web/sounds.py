@@ -14,7 +14,6 @@ from sound_service.wire import trending_json
 from sounds import SoundsError
 from uploads import AUDIO_FORMATS
 
-from .api import ApiError
 from .api import bp as api_bp
 
 bp = Blueprint("sounds", __name__, template_folder="templates")
@@ -71,8 +70,5 @@ def api_trending():
     """``?tags=fitness,workout&limit=10&sort=score|rising`` → ``{"tags", "sort", "sounds": [...]}``."""
     raw = request.args.get("tags", "")
     sort = request.args.get("sort", "score")
-    try:
-        sounds = _trending(raw, request.args.get("limit", 10), sort)
-    except SoundsError as exc:
-        raise ApiError(400, str(exc)) from None
+    sounds = _trending(raw, request.args.get("limit", 10), sort)  # a SoundsError answers 400 (web/errors.py)
     return jsonify(tags=_tags(raw), sort=sort, sounds=sounds)

@@ -126,15 +126,15 @@ def search():
     try:
         job, _ = jobs.submit("search", params, owner=auth.owner())
     except QueueFull as exc:
-        message = f"The studio is busy ({exc}). Try again in {exc.retry_after} s."
+        message = f"The studio is busy ({exc.text}). Try again in {exc.retry_after} s."
         if _wants_html():
             return _index(error=message, status=429, form=request.form.to_dict())
-        response = _error(f"queue: {exc}", 429)
+        response = _error(str(exc), 429)
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
     except BrokerUnavailable as exc:
         if _wants_html():
-            return _index(error=f"The studio's workers cannot be reached ({exc}).", status=503,
+            return _index(error=f"The studio's workers cannot be reached ({exc.text}).", status=503,
                           form=request.form.to_dict())
         return _error(str(exc), 503)
     if NDJSON in request.headers.get("Accept", ""):
