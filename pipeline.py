@@ -241,7 +241,7 @@ class Studio:
 
         c = self.config
         return self._stage("image", lambda: load_art_generator(
-            c["TRENDTOK_IMAGE"], model=c.get("SD_MODEL"), device=c.get("TRENDTOK_DEVICE"),
+            c["TRENDTOK_COVER"], model=c.get("SD_MODEL"), device=c.get("TRENDTOK_DEVICE"),
             steps=int(c["SD_STEPS"]), size=parse_size("SD_SIZE", c["SD_SIZE"]),
         ))
 

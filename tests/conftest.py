@@ -55,7 +55,7 @@ def studio_config(work: Path, **overrides) -> dict:
         "TRENDTOK_SECRET_KEY": "test-only-secret",
         "TRENDTOK_SUMMARISER": "minilm",
         "TRENDTOK_MUSIC": "composer",
-        "TRENDTOK_IMAGE": "poster",
+        "TRENDTOK_COVER": "poster",
         **overrides,
     }
 

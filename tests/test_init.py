@@ -30,7 +30,7 @@ def test_strict_passes_when_neural_models_are_present_or_not_used(tmp_path):
     model.mkdir()
     (model / "config.json").write_text("{}" * 600)
     code, text = _run("--offline", "--strict", MUSICGEN_MODEL=str(model),
-                      TRENDTOK_TRANSCRIBER="sphinx", TRENDTOK_IMAGE="poster")
+                      TRENDTOK_TRANSCRIBER="sphinx", TRENDTOK_COVER="poster")
     assert code == 0, text
     musicgen = next(line for line in text.splitlines() if " musicgen " in line)
     assert " yes " in musicgen and "1.2 KB" in musicgen
