@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 
 from sounds import SoundsError
 from utils import StageProgress, sha256_file
-from sounds.trending import post_scores
+from sounds.score import post_scores
 
 from .sources import (DEMO_PROFILE, audio_of, catalog_history, catalog_posts, demo_sounds, index_path, lake_of,
                       load_index)

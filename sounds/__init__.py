@@ -18,14 +18,14 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from ._types import (DEMO_PROFILE, MAX_AUDIO_BYTES, MAX_AUDIO_SECONDS, SCORE_WEIGHTS, AudioError, CatalogError,
-                     SoundsError)
+from ._types import DEMO_PROFILE, MAX_AUDIO_BYTES, MAX_AUDIO_SECONDS, AudioError, CatalogError, SoundsError
 
 _PARTS = {
     "audio": ("AUDIO_SUFFIXES", "load_audio", "read_audio"),
     "features": ("FEATURE_DIM", "FEATURE_LAYOUT", "audio_features", "reference_features"),
     "similar": ("IndexReport", "SimilarTrack", "SimilarityIndex", "TrackRecord", "index_folder"),
-    "trending": ("TopPost", "TrendingSound", "post_scores", "trending_sounds"),
+    "score": ("SCORE_WEIGHTS", "post_score_sql", "post_scores", "sound_scores", "sound_scores_sql"),
+    "trending": ("TopPost", "TrendingSound", "trending_sounds"),
     "matching": ("TitleMatch", "TitleMatcher", "normalise_title"),
     "video": ("VideoFeatures", "video_features"),
     "suggest": ("Suggestion", "suggest_sounds"),
@@ -34,7 +34,7 @@ _PARTS = {
 }
 _WHERE = {name: module for module, names in _PARTS.items() for name in names}
 
-__all__ = ["AudioError", "CatalogError", "DEMO_PROFILE", "MAX_AUDIO_BYTES", "MAX_AUDIO_SECONDS", "SCORE_WEIGHTS", "SoundsError",
+__all__ = ["AudioError", "CatalogError", "DEMO_PROFILE", "MAX_AUDIO_BYTES", "MAX_AUDIO_SECONDS", "SoundsError",
            *sorted(_WHERE)]
 
 

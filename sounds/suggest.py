@@ -43,7 +43,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
-from ._types import SCORE_WEIGHTS, CatalogError, SoundsError
+from ._types import CatalogError, SoundsError
+from .score import SCORE_WEIGHTS, has_sound, post_scores
 from .video import VideoFeatures
 
 Embed = Callable[[list[str]], np.ndarray]
@@ -97,17 +98,16 @@ class _Catalog:
     """The posts that name a sound, each embedded once, and per-sound sums to average from."""
 
     def __init__(self, posts: pa.Table, embed: Embed):
-        rows = posts.select([c for c in (*REQUIRED_COLUMNS, "title", "music_url") if c in posts.column_names])
-        rows = rows.to_pylist()
-        rows = [r for r in rows if r["music_id"]]
+        table = posts.select([c for c in (*REQUIRED_COLUMNS, "title", "music_url") if c in posts.column_names])
+        table = table.filter(has_sound(table))
+        rows = table.to_pylist()
         self.post_ids = [str(r["id"]) for r in rows]
         self.post_tags = [tuple(t for t in (r["hashtags"] or []) if t) for r in rows]
         self.post_text = [post_text(r) for r in rows]
         self.sound_ids = sorted({str(r["music_id"]) for r in rows})
         index = {s: i for i, s in enumerate(self.sound_ids)}
         self.post_sound = np.array([index[str(r["music_id"])] for r in rows], dtype=np.int64)
-        self.post_score = np.array([sum(w * max(0, r.get(c) or 0) for c, w in SCORE_WEIGHTS.items())
-                                    for r in rows], dtype=np.float64)
+        self.post_score = post_scores(table).astype(np.float64)
         self.post_views = np.array([max(0, r.get("view_count") or 0) for r in rows], dtype=np.float64)
         vectors = np.asarray(embed(self.post_text), dtype=np.float32) if rows else np.zeros((0, 1), np.float32)
         if vectors.ndim != 2 or len(vectors) != len(rows):

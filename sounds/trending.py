@@ -6,7 +6,7 @@ a creator's hashtags, ranked by those posts' engagement, or by how fast it grows
     trending_sounds(rows, tags=["fyp"], sort="rising", history=trend_lake.catalog.post_history(lake))
 
 A post's score is seed 001's ``view_count + 2·like_count + 3·comment_count + 4·repost_count``
-(``SCORE_WEIGHTS``; a missing count is 0); a sound's score is the sum over the posts carrying
+(``sounds.score``; a missing or negative count is 0); a sound's score is the sum over the posts carrying
 any of the tags (each post once, however many of the tags it carries). A sound is its
 ``music_id``: two "original sound"s of two creators are two sounds; a post with no
 ``music_id`` is left out. Everything is array arithmetic over an index of the table built on
@@ -28,7 +28,8 @@ import pyarrow.compute as pc
 
 from search_input import InputError, parse_tags
 
-from ._types import DEMO_PROFILE, SCORE_WEIGHTS, CatalogError, SoundsError
+from ._types import DEMO_PROFILE, CatalogError, SoundsError
+from .score import SCORE_WEIGHTS, post_scores
 
 SORTS = ("score", "rising")
 MAX_LIMIT = 100
@@ -343,14 +344,6 @@ def _bools(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
     return pc.fill_null(column, False).to_numpy(zero_copy_only=False)
 
 
-def post_scores(table: pa.Table) -> np.ndarray:
-    """Seed 001's score per row (int64); a missing count is 0."""
-    total = np.zeros(table.num_rows, np.int64)
-    for name, weight in SCORE_WEIGHTS.items():
-        total += weight * pc.fill_null(table.column(name), 0).to_numpy()
-    return total
-
-
 def _ranks(strings: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """Each string's place in sorted order (ties share none: a stable sort)."""
     ranks = np.empty(len(strings), np.int64)
@@ -365,7 +358,7 @@ def _tags(raw: Sequence[str]) -> list[str]:
     try:
         return [tag.casefold() for tag in parse_tags(list(raw) if not isinstance(raw, str) else raw)]
     except InputError as exc:
-        raise SoundsError("tags", str(exc).removeprefix("tags: ")) from None
+        raise SoundsError("tags", exc.text) from None
     except TypeError:
         raise SoundsError("tags", f"a list of hashtags, not {type(raw).__name__}") from None
 

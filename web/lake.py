@@ -19,6 +19,7 @@ from typing import Iterator
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 
 from errors import LimitReached
+from sounds.score import SOUND_COLUMN, post_score_sql, sound_filter_sql
 from trend_lake import Lake, LakeError, csv_chunks, json_chunks, open_lake, run_query
 from trend_lake.stages import STAGES
 from uploads import EXPORT_TYPES
@@ -37,10 +38,11 @@ CHARTS = {
                  "SELECT unnest(hashtags) AS label, sum(view_count) AS value FROM metadata "
                  "GROUP BY label ORDER BY value DESC NULLS LAST, label LIMIT 12", "views"),
     "tracks": ("Top sounds (plays + 2·likes + 3·comments + 4·shares)",
-               "SELECT coalesce(track, 'unknown') || ' — ' || coalesce(artist, '?') AS label, "
-               "sum(coalesce(view_count, 0) + 2 * coalesce(like_count, 0) + 3 * coalesce(comment_count, 0) "
-               "+ 4 * coalesce(repost_count, 0)) AS value FROM metadata GROUP BY coalesce(music_id, track, artist), "
-               "label ORDER BY value DESC, label LIMIT 12", "score"),
+               # sounds.score's expression and grouping (a sound is its music_id), so the chart's
+               # numbers are the trending list's; the label is the sound's highest-scored post's.
+               f"SELECT arg_max(coalesce(track, 'unknown') || ' — ' || coalesce(artist, '?'), {post_score_sql()}) "
+               f"AS label, sum({post_score_sql()}) AS value FROM metadata WHERE {sound_filter_sql()} "
+               f"GROUP BY {SOUND_COLUMN} ORDER BY value DESC, label LIMIT 12", "score"),
     "categories": ("Views by category",
                    "SELECT t.category AS label, sum(m.view_count) AS value FROM text_analysis t "
                    "JOIN metadata m USING (id) GROUP BY label ORDER BY value DESC NULLS LAST, label", "views"),
