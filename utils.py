@@ -23,6 +23,14 @@ Progress = Callable[[int, int], None]
 #: a mix's decode/mix/encode, the sound service's jobs). Named here once, beside ``Progress``.
 StageProgress = Callable[[str, int, int], None]
 
+#: The moods a summary may have: the summariser picks one, the song (music_gen) and the cover
+#: (animate_text) each keep a table keyed by it. Here, in the bottom layer, because it is a
+#: contract between three stage packages, and no stage may import another's private modules.
+MOODS: tuple[str, ...] = (
+    "happy", "energetic", "chill", "dreamy", "romantic",
+    "dark", "epic", "playful", "nostalgic", "confident",
+)
+
 DEVICE_ENV = "TRENDTOK_DEVICE"
 _DEVICES = ("cuda", "mps", "cpu")
 

@@ -5,6 +5,8 @@ import colorsys
 import hashlib
 from dataclasses import dataclass
 
+from utils import MOODS  # noqa: F401  (the moods the palettes below are for; callers read them here)
+
 RGB = tuple[int, int, int]
 
 MAX_HUE_SHIFT_DEG = 18.0
@@ -35,7 +37,7 @@ def _palette(mood: str, stops: str, accents: str, ink: str, paper: str) -> Palet
     return Palette(mood, tuple(map(_hex, stops.split())), tuple(map(_hex, accents.split())), _hex(ink), _hex(paper))
 
 
-_MOODS: dict[str, Palette] = {p.mood: p for p in (
+_PALETTES: dict[str, Palette] = {p.mood: p for p in (
     _palette("happy", "#ffd23f #ff9f1c #ff5d8f", "#fff275 #3bceac #ee4266", "#3d1d4f", "#fffdf5"),
     _palette("energetic", "#ff0054 #ff5400 #ffbd00", "#00f5d4 #9b5de5 #fee440", "#1a0d2e", "#ffffff"),
     _palette("chill", "#0f4c5c #2a9d8f #8ecae6", "#b8f2e6 #5e6472 #faf3dd", "#0b2530", "#f1faee"),
@@ -49,9 +51,6 @@ _MOODS: dict[str, Palette] = {p.mood: p for p in (
 )}
 
 _NEUTRAL = _palette("neutral", "#2b2d42 #5c677d #8d99ae", "#edf2f4 #ef233c #adb5bd", "#14151f", "#ffffff")
-
-MOODS = tuple(_MOODS)
-"""The moods the summariser produces, each with its own palette."""
 
 
 def keyword_hue_shift(keywords: tuple[str, ...] | list[str]) -> float:
@@ -71,7 +70,7 @@ def _turn(rgb: RGB, degrees: float) -> RGB:
 
 def palette_for(mood: str, *, keywords: tuple[str, ...] | list[str] = ()) -> Palette:
     """The palette for ``mood`` (a neutral one when unknown), hue-shifted by the keywords."""
-    base = _MOODS.get(mood.strip().lower(), _NEUTRAL)
+    base = _PALETTES.get(mood.strip().lower(), _NEUTRAL)
     degrees = keyword_hue_shift(keywords)
     if degrees == 0.0:
         return base

@@ -1,6 +1,7 @@
 """Text prompts for the Stable Diffusion backend, built from the idea's title, keywords and mood."""
 from __future__ import annotations
 
+#: A style per mood of ``utils.MOODS`` (tests/test_utils.py holds every per-mood table to that list).
 _MOOD_STYLE = {
     "happy": "bright cheerful sunny scene, warm golden light, saturated colours",
     "energetic": "dynamic motion, bold neon colours, high contrast, action energy",

@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from utils import MOODS
+
 MIN_BPM, MAX_BPM = 50, 200
 
-# Mood -> (words that signal it, default BPM, default mode).
+# Mood (each of utils.MOODS) -> (words that signal it, default BPM, default mode).
 _MOODS: dict[str, tuple[tuple[str, ...], int, str]] = {
     "happy": (("happy", "joyful", "cheerful", "upbeat", "sunny", "feel-good", "bright", "fun"), 118, "major"),
     "energetic": (("energetic", "hype", "intense", "driving", "workout", "powerful", "party", "banger"), 128, "minor"),
@@ -24,7 +26,6 @@ _MOODS: dict[str, tuple[tuple[str, ...], int, str]] = {
     "nostalgic": (("nostalgic", "retro", "vintage", "throwback", "wistful", "80s", "90s", "melancholic", "sad"), 100, "minor"),
     "confident": (("confident", "bold", "swagger", "sassy", "boss", "fierce", "attitude", "strong"), 96, "minor"),
 }
-MOODS = tuple(_MOODS)
 
 # Instrument -> words naming it; longer names are matched first so "synth bass" is not also "bass".
 _INSTRUMENTS: dict[str, tuple[str, ...]] = {

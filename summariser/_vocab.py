@@ -1,11 +1,8 @@
-"""The shared vocabulary: moods and instruments (the composer imports these), and the
-per-mood musical choices behind a song description."""
+"""The shared vocabulary: moods (``utils.MOODS``, the one list) and instruments (the composer
+imports these), and the per-mood musical choices behind a song description."""
 from __future__ import annotations
 
-MOODS: tuple[str, ...] = (
-    "happy", "energetic", "chill", "dreamy", "romantic",
-    "dark", "epic", "playful", "nostalgic", "confident",
-)
+from utils import MOODS  # noqa: F401  (the package's modules and its public face read it here)
 
 INSTRUMENTS: tuple[str, ...] = (
     "piano", "electric piano", "acoustic guitar", "electric guitar", "bass", "synth bass",

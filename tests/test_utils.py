@@ -98,3 +98,19 @@ def test_local_model_path_reads_the_hf_cache_only(tmp_path, monkeypatch):
 ])
 def test_profile_chrome_is_told_from_speech(text, chrome):
     assert bool(utils.PROFILE_CHROME.search(text) or utils.COUNTS_ONLY.match(text)) is chrome
+
+
+def test_every_per_mood_table_covers_the_one_mood_list():
+    """utils.MOODS is the one list; each stage's table keyed by mood has exactly those keys."""
+    from animate_text import palette, prompt
+    from music_gen import arrangement, composition, description
+    from summariser import MOODS as summariser_moods
+    from summariser import _vocab
+
+    assert summariser_moods is utils.MOODS and palette.MOODS is utils.MOODS and description.MOODS is utils.MOODS
+    tables = {"palette": palette._PALETTES, "prompt": prompt._MOOD_STYLE, "description": description._MOODS,
+              "prototypes": _vocab.MOOD_PROTOTYPES, "music": _vocab.MOOD_MUSIC,
+              "progressions": composition._PROGRESSIONS, "melody": composition._MELODY_FEEL,
+              "arrangement": arrangement._MOOD_DEFAULTS}
+    for name, table in tables.items():
+        assert set(table) == set(utils.MOODS), name
