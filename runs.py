@@ -15,6 +15,7 @@ import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+import stages
 import utils
 from errors import NotFound
 from pipeline import StudioResult, VideoResult
@@ -110,10 +111,21 @@ class _Publisher:
             "captions": [dataclasses.asdict(c) for c in text.captions],
         }
 
+    def parts(self) -> dict[str, Any]:
+        """Each stage's file-made part (``music``, ``cover`` ...) by its spec's ``to_json``, and its
+        ``<part>_url``, in stage order."""
+        r, made = self.result, {}
+        outputs = {"music": r.soundtrack, "cover": r.cover, **r.outputs}
+        for spec in stages.specs():
+            if spec.to_json is None or spec.part is None:
+                continue
+            part = stages.resolve(spec.to_json)(outputs.get(spec.name), self.url, seed=r.seed)
+            made[spec.part] = part
+            made[f"{spec.part}_url"] = part.get("url") if part else None
+        return made
+
     def to_json(self) -> dict[str, Any]:
         r, summary = self.result, self.result.summary
-        music = music_json(r.soundtrack, self.url, seed=r.seed)
-        image = image_json(r.cover, self.url, seed=r.seed)
         videos = [self.video(v) for v in r.videos]
         return {
             "run_id": r.run_id,
@@ -126,10 +138,7 @@ class _Publisher:
             "song_description": summary.song_description,
             "mood": summary.mood,
             "videos": videos,
-            "music": music,
-            "music_url": music["url"] if music else None,
-            "image": image,
-            "image_url": image["url"] if image else None,
+            **self.parts(),
             "seed": r.seed,
             "duration": r.duration,
             "backends": r.backends,
@@ -152,7 +161,7 @@ def music_json(track: "Soundtrack | None", url: Callable[[str], str], *, seed: i
     }
 
 
-def image_json(cover: "Artwork | None", url: Callable[[str], str], *, seed: int) -> dict[str, Any] | None:
+def cover_json(cover: "Artwork | None", url: Callable[[str], str], *, seed: int) -> dict[str, Any] | None:
     """A cover as the result JSON shows it."""
     return None if cover is None else {
         "url": url(cover.path.name), "width": cover.width, "height": cover.height, "backend": cover.backend,
@@ -173,9 +182,53 @@ def load(runs_dir: str | os.PathLike, run_id: str) -> dict[str, Any]:
     if not utils.is_run_id(run_id):
         raise RunNotFound(run_id)
     try:
-        return json.loads((Path(runs_dir) / run_id / RESULT_NAME).read_text("utf-8"))
+        return _renamed(json.loads((Path(runs_dir) / run_id / RESULT_NAME).read_text("utf-8")))
     except FileNotFoundError:
         raise RunNotFound(run_id) from None
+
+
+def _renamed(document: dict[str, Any]) -> dict[str, Any]:
+    """A run written when the cover stage was called "image", read with today's names, so an older
+    run's page, remixes and preview still find its cover."""
+    if "image" not in document or "cover" in document:
+        return document
+    cover = {"cover" if k == "image" else "cover_url" if k == "image_url" else k: v for k, v in document.items()}
+    for key in ("backends", "notes", "timings"):
+        if isinstance(cover.get(key), dict):
+            cover[key] = {"cover" if k == "image" else k: v for k, v in cover[key].items()}
+    cover["warnings"] = [f"cover: {w[len('image: '):]}" if isinstance(w, str) and w.startswith("image: ") else w
+                         for w in cover.get("warnings") or []]
+    return cover
+
+
+def openapi_schemas() -> dict[str, Any]:
+    """The stage names and the run JSON as OpenAPI components (``web.openapi`` adds them): each
+    stage's part from its spec's ``schema``, so a registered stage shows in the document."""
+    every = stages.specs()
+    per_stage = {"type": "object", "propertyNames": {"enum": [s.name for s in every] + ["total"]}}
+    parts: dict[str, Any] = {}
+    for spec in every:
+        if spec.part and spec.schema is not None:
+            parts[spec.part] = dict(spec.schema)
+            parts[f"{spec.part}_url"] = {"type": ["string", "null"]}
+    text = {"type": "string"}
+    return {
+        "Stage": {"type": "string", "enum": [s.name for s in every],
+                  "description": "A studio run's stages, in order: " + "; ".join(s.label for s in every)},
+        "RunResult": {
+            "type": "object", "required": ["run_id", "summary", "videos", "backends", "timings"],
+            "description": "A run's result.json (POST /search's answer, a search or studio job's result)",
+            "properties": {
+                "run_id": text, "parent_run_id": text, "input_tags": {"type": "array", "items": text},
+                "summary": text, "keywords": {"type": "array", "items": text}, "idea": {"type": "object"},
+                "song_description": text, "mood": text, "videos": {"type": "array", "items": {"type": "object"}},
+                **parts,
+                "seed": {"type": "integer"}, "backends": {**per_stage, "additionalProperties": {"type": ["string", "null"]}},
+                "notes": {**per_stage, "additionalProperties": text}, "warnings": {"type": "array", "items": text},
+                "timings": {**per_stage, "additionalProperties": {"type": "number"}},
+            },
+        },
+    }
 
 
 def save(runs_dir: str | os.PathLike, document: dict[str, Any]) -> None:

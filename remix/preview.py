@@ -16,7 +16,7 @@ from ._types import RemixError
 log = logging.getLogger(__name__)
 
 PREVIEW_NAME = "preview.mp4"
-#: The preview job's one stage, as the UI names it (pipeline.STAGE_LABELS names the others).
+#: The preview job's one stage, as the UI names it (``stages.labels()`` names the others).
 PREVIEW_LABEL = "Preview: rendering the video"
 #: The preview's largest frame: 9:16 at 720p keeps a 60-s render to seconds on two cores.
 MAX_SIZE = (720, 1280)
@@ -52,7 +52,7 @@ def _base(runs_dir, document: dict[str, Any]) -> tuple[str, Path]:
         path = runs.file_path(runs_dir, document, video.get("video_url"))
         if path is not None:
             return ("clip" if video.get("source") == "upload" else "video"), path
-    cover = runs.file_path(runs_dir, document, (document.get("image") or {}).get("url"))
+    cover = runs.file_path(runs_dir, document, (document.get("cover") or {}).get("url"))
     if cover is not None:
         return "cover", cover
     raise RemixError("run_id", "this run has no video or cover to show in a preview")

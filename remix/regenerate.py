@@ -4,12 +4,15 @@ from __future__ import annotations
 import logging
 import shutil
 import time
-from typing import Any, Callable
+from pathlib import Path
+from typing import Any
 
 import pipeline
 import runs
+import stages
+import utils
 
-from ._types import PARTS, RemixError
+from ._types import RemixError
 from .preview import PREVIEW_NAME
 
 log = logging.getLogger(__name__)
@@ -42,9 +45,24 @@ def _clip_seconds(parent: dict[str, Any], runs_dir) -> float:
     return 0.0
 
 
+def remake_music(studio: pipeline.Studio, parent: dict[str, Any], *, run_dir: Path, seed: int,
+                 progress: utils.Progress | None) -> Any:
+    """The music stage's ``remake``: a soundtrack for the parent's song description, as long as its own."""
+    return studio.compose(description=parent["song_description"], duration=_grid_duration(parent), seed=seed,
+                          out_dir=run_dir, clip_s=_clip_seconds(parent, studio.runs_dir), progress=progress)
+
+
+def remake_cover(studio: pipeline.Studio, parent: dict[str, Any], *, run_dir: Path, seed: int,
+                 progress: utils.Progress | None) -> Any:
+    """The cover stage's ``remake``: a cover for the parent's trend idea."""
+    return studio.draw(title=parent["idea"]["title"], keywords=list(parent.get("keywords") or []),
+                       mood=parent.get("mood") or "", seed=seed, out_path=run_dir / "cover.png", progress=progress)
+
+
 def regenerate(studio: pipeline.Studio, *, run_id: str, part: str, seed: int,
-               progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
-    """Remake ``part`` (``"music"`` or ``"image"``) of run ``run_id`` with ``seed``, as a new run.
+               progress: utils.Progress | None = None) -> dict[str, Any]:
+    """Remake ``part`` (a stage a remix can redo: ``"music"`` or ``"cover"``) of run ``run_id``
+    with ``seed``, as a new run.
 
     The new run links the first run's other files, so its videos, transcripts, summary and idea
     are the first run's; only the remade part, its backend and timing, and its seed differ. A
@@ -52,17 +70,19 @@ def regenerate(studio: pipeline.Studio, *, run_id: str, part: str, seed: int,
     run's result JSON; raises ``RemixError`` naming ``run_id`` or ``part``, and whatever the stage
     raises (the new run folder is then removed).
     """
-    if part not in PARTS:
-        raise RemixError("part", f"must be one of {', '.join(PARTS)}, not {part!r}")
+    parts = stages.remixable()
+    if part not in parts:
+        raise RemixError("part", f"must be one of {', '.join(parts)}, not {part!r}")
+    spec = stages.get(part)
     runs_dir = studio.runs_dir
     try:
         parent = runs.load(runs_dir, run_id)
     except runs.RunNotFound:
         raise RemixError("run_id", f"no finished run {run_id!r}") from None
-    old = parent.get(part) or {}
+    old = parent.get(spec.part) or {}
     leave_out = {PREVIEW_NAME}
-    for key in ("url", "midi_url"):
-        path = runs.file_path(runs_dir, parent, old.get(key))
+    for key in old:
+        path = runs.file_path(runs_dir, parent, old[key]) if key == "url" or key.endswith("_url") else None
         if path is not None:
             leave_out.add(path.name)
     document, run_dir = runs.derive(runs_dir, parent, leave_out=leave_out)
@@ -71,24 +91,15 @@ def regenerate(studio: pipeline.Studio, *, run_id: str, part: str, seed: int,
 
     started = time.perf_counter()
     try:
-        if part == "music":
-            track = studio.compose(description=parent["song_description"], duration=_grid_duration(parent),
-                                   seed=seed, out_dir=run_dir, clip_s=_clip_seconds(parent, runs_dir),
-                                   progress=progress)
-            document["music"] = runs.music_json(track, url, seed=seed)
-            document["music_url"] = document["music"]["url"]
-        else:
-            cover = studio.draw(title=parent["idea"]["title"], keywords=list(parent.get("keywords") or []),
-                                mood=parent.get("mood") or "", seed=seed, out_path=run_dir / "cover.png",
-                                progress=progress)
-            document["image"] = runs.image_json(cover, url, seed=seed)
-            document["image_url"] = document["image"]["url"]
+        made = stages.resolve(spec.remake)(studio, parent, run_dir=run_dir, seed=seed, progress=progress)
+        document[spec.part] = stages.resolve(spec.to_json)(made, url, seed=seed)
+        document[f"{spec.part}_url"] = document[spec.part]["url"]
         backend, _, warnings = studio.stage_report(part)
     except BaseException:
         shutil.rmtree(run_dir, ignore_errors=True)
         raise
     document.pop("preview", None)
-    document["backends"] = {**parent.get("backends", {}), part: document[part]["backend"]}
+    document["backends"] = {**parent.get("backends", {}), part: document[spec.part]["backend"]}
     timings = {**parent.get("timings", {}), part: round(time.perf_counter() - started, 3)}
     timings["total"] = round(sum(v for k, v in timings.items() if k != "total"), 3)
     document["timings"] = timings

@@ -146,8 +146,8 @@ def test_evidence_points_at_seconds_of_the_source_videos(result):
 
 def test_auto_fallbacks_are_notes_not_warnings(result):
     result, page = result
-    assert result["backends"]["music"] == "composer" and result["backends"]["image"] == "poster"
-    assert set(result["notes"]) >= {"music", "image"}
+    assert result["backends"]["music"] == "composer" and result["backends"]["cover"] == "poster"
+    assert set(result["notes"]) >= {"music", "cover"}
     assert not any("using the composer" in w or "using the poster" in w for w in result["warnings"])
     assert "python init.py" in page
 
@@ -179,6 +179,7 @@ def test_the_studio_on_a_creators_own_clip_makes_a_soundtrack_exactly_as_long_as
 
     import pipeline
     import runs
+    import stages as stages_registry
     from music_gen.audio import read_wav
     from search_input import ClipRequest
     from tiktok_videos import LIBRARY_DIR, probe_duration
@@ -193,7 +194,7 @@ def test_the_studio_on_a_creators_own_clip_makes_a_soundtrack_exactly_as_long_as
     assert isinstance(result, pipeline.StudioResult)
     with pytest.raises(dataclasses.FrozenInstanceError):
         result.run_id = "other"
-    assert list(dict.fromkeys(stages)) == list(pipeline.STAGES)
+    assert list(dict.fromkeys(stages)) == list(stages_registry.names())
     assert [v.video.source for v in result.videos] == ["upload"] and result.tags == ()
     assert result.videos[0].text.transcript.strip(), "the clip's speech was not transcribed"
     audio, rate = read_wav(result.soundtrack.wav_path)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import runs
 from jobs import KINDS
 from search_input import MAX_TAG_LENGTH, MAX_TAGS
 from uploads import EXPORT_TYPES
@@ -170,6 +171,7 @@ def openapi_document() -> dict[str, Any]:
             "schemas": {
                 "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
                 **{spec.schema_name: spec.body_schema() for spec in KINDS.values()},
+                **runs.openapi_schemas(),  # Stage and RunResult, from the stage registry
                 "TrendingSounds": {
                     "type": "object", "required": ["tags", "sort", "sounds"],
                     "properties": {"tags": {"type": "array", "items": {"type": "string"}},

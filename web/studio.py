@@ -19,6 +19,7 @@ from werkzeug.exceptions import HTTPException
 import pipeline
 import remix
 import runs
+import stages
 import utils
 from jobs import BrokerUnavailable, JobQueue, JobStatus, QueueFull, check_params, get_jobs
 from search_input import DURATIONS, DEFAULT_DURATION, InputError
@@ -62,9 +63,8 @@ def _read_payload() -> dict[str, Any]:
 
 
 HISTORY = 10
-#: How the history names a job that has neither a title nor tags.
-_KIND_NAMES = {("regenerate", "music"): "New soundtrack", ("regenerate", "image"): "New cover",
-               ("preview", None): "Preview video", ("lake_import", None): "Trend lake import",
+#: How the history names a job that has neither a title nor tags (a remake: "New <its stage's noun>").
+_KIND_NAMES = {("preview", None): "Preview video", ("lake_import", None): "Trend lake import",
                ("lake_stages", None): "Trend lake stages", ("suggest", None): "Sounds for my clip",
                ("try_sound", None): "A sound on my clip", ("similar", None): "Similar music"}
 _SOUND_KINDS = ("suggest", "try_sound", "similar")
@@ -76,6 +76,8 @@ def _history() -> list[dict[str, Any]]:
     for job in get_jobs().list(owner=auth.owner(), limit=HISTORY):
         params = job.params
         named = _KIND_NAMES.get((job.kind, params.get("part")), job.kind)
+        if job.kind == "regenerate" and params.get("part") in stages.remixable():
+            named = f"New {stages.get(params['part']).noun}"
         if job.kind == "lake_import" and (job.result or {}).get("source"):
             named = f"{named}: {job.result['source']}"
         what = params.get("title") or " ".join(f"#{t}" for t in params.get("tags") or []) or named
@@ -97,7 +99,7 @@ def _history() -> list[dict[str, Any]]:
 def _index(error: str | None = None, status: int = 200, form: dict | None = None):
     return render_template(
         "index.html", error=error, form=form or {}, durations=DURATIONS, default_duration=DEFAULT_DURATION,
-        suggestions=_studio().available_tags()[:24], stages=pipeline.STAGE_LABELS, history=_history(),
+        suggestions=_studio().available_tags()[:24], stages=stages.labels(), history=_history(),
         max_upload_mb=current_app.config["TRENDTOK_UPLOAD_MAX_MB"],
         max_upload_s=current_app.config["TRENDTOK_UPLOAD_MAX_SECONDS"],
     ), status
@@ -158,7 +160,7 @@ def _stream(jobs: JobQueue, job_id: str) -> Iterator[str]:
         if status.finished:
             break
         if stage is not None:
-            yield json.dumps({"event": "progress", "stage": stage, "label": pipeline.STAGE_LABELS[stage],
+            yield json.dumps({"event": "progress", "stage": stage, "label": stages.get(stage).label,
                               "done": event["done"], "total": event["total"], "fraction": event["fraction"]}) + "\n"
     job = jobs.get(job_id)
     if job.status is JobStatus.SUCCEEDED:
@@ -179,7 +181,8 @@ def _load_result(run_id: str) -> dict[str, Any]:
 @bp.get("/runs/<run_id>")
 def run_page(run_id: str):
     return render_template("run.html", result=_load_result(run_id),
-                           stages={**pipeline.STAGE_LABELS, "preview": remix.PREVIEW_LABEL})
+                           stages={**stages.labels(), "preview": remix.PREVIEW_LABEL},
+                           remakes={spec.name: spec.noun for spec in stages.specs() if spec.remixable})
 
 
 @bp.get("/runs/<run_id>/result.json")

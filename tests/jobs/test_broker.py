@@ -142,7 +142,7 @@ def test_a_search_job_runs_on_a_worker_and_lands_in_the_shared_store(server, key
     statuses = [json.loads(line[5:])["status"] for line in events.splitlines() if line.startswith("data:")]
     assert statuses[0] == "queued" and "running" in statuses and statuses[-1] == "succeeded"
     stages = {json.loads(line[5:])["stage"] for line in events.splitlines() if line.startswith("data:")}
-    assert {"videos", "text", "summary", "music", "image"} <= stages
+    assert {"videos", "text", "summary", "music", "cover"} <= stages
 
 
 def test_a_queued_job_whose_message_was_lost_runs_once_a_server_starts(server, config, worker):

@@ -8,7 +8,7 @@ def test_all_names_exist_and_are_public():
     for name in remix.__all__:
         assert not name.startswith("_") and getattr(remix, name) is not None
     assert issubclass(remix.RemixError, errors.StudioError)
-    assert remix.PARTS == ("music", "image")  # stage names, as in pipeline.STAGES
-    import pipeline
+    assert remix.PARTS == ("music", "cover")  # stage names, as in stages.names()
+    import stages
 
-    assert set(remix.PARTS) <= set(pipeline.STAGES)
+    assert set(remix.PARTS) <= set(stages.names())

@@ -36,9 +36,9 @@ def test_a_new_soundtrack_is_a_new_run_with_the_same_content_and_the_first_run_u
     assert remixed["music"]["seed"] == 1234 and remixed["music"]["duration_s"] == search_run["music"]["duration_s"]
     assert _digest(_file(studio, remixed, remixed["music"]["url"])) != first_wav
     # The cover and the videos are the first run's files, linked into the new run and served from it.
-    assert f"/runs/{remixed['run_id']}/" in remixed["image"]["url"]
-    assert _digest(_file(studio, remixed, remixed["image"]["url"])) == \
-        _digest(_file(studio, search_run, search_run["image"]["url"]))
+    assert f"/runs/{remixed['run_id']}/" in remixed["cover"]["url"]
+    assert _digest(_file(studio, remixed, remixed["cover"]["url"])) == \
+        _digest(_file(studio, search_run, search_run["cover"]["url"]))
     for video in remixed["videos"]:
         assert _file(studio, remixed, video["video_url"]).stat().st_size > 0
     assert runs.load(studio.runs_dir, remixed["run_id"]) == remixed
@@ -48,13 +48,13 @@ def test_a_new_soundtrack_is_a_new_run_with_the_same_content_and_the_first_run_u
 
 
 def test_a_new_cover_keeps_the_soundtrack(studio, search_run):
-    remixed = regenerate(studio, run_id=search_run["run_id"], part="image", seed=99)
-    assert remixed["image"]["seed"] == 99 and (remixed["image"]["width"], remixed["image"]["height"]) == (1080, 1920)
-    assert _digest(_file(studio, remixed, remixed["image"]["url"])) != \
-        _digest(_file(studio, search_run, search_run["image"]["url"]))
+    remixed = regenerate(studio, run_id=search_run["run_id"], part="cover", seed=99)
+    assert remixed["cover"]["seed"] == 99 and (remixed["cover"]["width"], remixed["cover"]["height"]) == (1080, 1920)
+    assert _digest(_file(studio, remixed, remixed["cover"]["url"])) != \
+        _digest(_file(studio, search_run, search_run["cover"]["url"]))
     assert _digest(_file(studio, remixed, remixed["music"]["url"])) == \
         _digest(_file(studio, search_run, search_run["music"]["url"]))
-    assert remixed["timings"]["image"] > 0 and remixed["backends"]["image"] == "poster"
+    assert remixed["timings"]["cover"] > 0 and remixed["backends"]["cover"] == "poster"
 
 
 def test_a_new_soundtrack_for_my_clip_is_still_exactly_as_long_as_the_clip(studio, clip_run, clip_path):

@@ -52,7 +52,7 @@ def test_a_search_job_runs_to_a_search_result(client, key, finished):
     assert created.headers["Location"] == body["status_url"]
     assert job["status"] == "succeeded" and job["fraction"] == 1.0 and job["params"]["tags"] == ["Foodie"]
     result = job["result"]
-    for field in ("run_id", "summary", "keywords", "idea", "videos", "music_url", "image_url", "evidence"):
+    for field in ("run_id", "summary", "keywords", "idea", "videos", "music_url", "cover_url", "evidence"):
         assert field in result, field
     assert client.get(result["music_url"]).status_code == 200
     listed = client.get("/api/jobs?limit=5", headers={"X-API-Key": key}).get_json()["jobs"]
@@ -65,7 +65,7 @@ def test_events_stream_each_stage_then_the_end(client, key, finished):
     assert stream.mimetype == "text/event-stream"
     events = [json.loads(line[6:]) for line in stream.get_data(as_text=True).splitlines() if line.startswith("data: ")]
     stages = list(dict.fromkeys(e["stage"] for e in events if e["stage"]))
-    assert stages == ["videos", "text", "summary", "music", "image"]
+    assert stages == ["videos", "text", "summary", "music", "cover"]
     assert events[0]["status"] == "queued" and events[-1]["status"] == "succeeded"
     resumed = client.get(created.get_json()["events_url"], headers={"X-API-Key": key, "Last-Event-ID": "3"})
     assert "id: 3\n" not in resumed.get_data(as_text=True) and "id: 4\n" in resumed.get_data(as_text=True)

@@ -151,7 +151,7 @@ def test_another_keys_run_is_as_if_it_did_not_exist(exposed, keys):
         assert client.get(path, headers=mine).status_code == 200
         assert client.get(path, headers=theirs).status_code == 404
     assert client.get(f"/runs/{run_id}", headers={**theirs, **HTML}).status_code == 404
-    remix = client.post("/api/jobs", json={"kind": "regenerate", "run_id": run_id, "part": "image"}, headers=theirs)
+    remix = client.post("/api/jobs", json={"kind": "regenerate", "run_id": run_id, "part": "cover"}, headers=theirs)
     assert remix.status_code == 400 and remix.get_json()["error"].startswith("run_id: no finished run")
 
 

@@ -67,7 +67,7 @@ def test_search_and_cli_run_every_neural_backend(neural_app, chat_server):
     result = events[-1]["result"]
 
     assert result["backends"] == {"videos": "library", "text": "whisper", "summary": "openai",
-                                  "music": "musicgen", "image": "stable-diffusion"}
+                                  "music": "musicgen", "cover": "stable-diffusion"}
     assert result["warnings"] == [], result["warnings"]
     # Llama's answer is the result, and the server was asked with the configured model and key.
     assert (result["summary"], result["keywords"], result["idea"]) == (
@@ -80,14 +80,14 @@ def test_search_and_cli_run_every_neural_backend(neural_app, chat_server):
 
     # MusicGen reports each decoding step; SD each of its 2 denoising steps.
     music_steps = [e for e in events if e.get("stage") == "music" and e["event"] == "progress"]
-    image_steps = {(e["done"], e["total"]) for e in events if e.get("stage") == "image" and e["event"] == "progress"}
+    image_steps = {(e["done"], e["total"]) for e in events if e.get("stage") == "cover" and e["event"] == "progress"}
     assert len(music_steps) > 50 and {(1, 2), (2, 2)} <= image_steps
     assert result["music"]["midi_url"] is None and result["music"]["duration_s"] == 5
 
     wav = client.get(result["music_url"]).data
     assert wav[:4] == b"RIFF"
     assert int.from_bytes(wav[24:28], "little") == DEBUG_SAMPLE_RATE
-    png = client.get(result["image_url"]).data
+    png = client.get(result["cover_url"]).data
     page = client.get(f"/runs/{result['run_id']}").get_data(as_text=True)
     assert result["music_url"] in page and "Download MIDI" not in page  # MusicGen writes no MIDI
     assert Image.open(io.BytesIO(png)).size == (1080, 1920)

@@ -26,8 +26,8 @@ def test_index_shows_the_form_and_trending_tags(client):
 
 
 def test_search_returns_every_field(foodie):
-    for key in ("summary", "tags", "music_url", "image_url", "keywords", "idea", "song_description", "videos",
-                "music", "image", "warnings", "timings"):
+    for key in ("summary", "tags", "music_url", "cover_url", "keywords", "idea", "song_description", "videos",
+                "music", "cover", "warnings", "timings"):
         assert key in foodie, key
     assert 0 < len(foodie["summary"].split()) <= 80
     assert 3 <= len(foodie["keywords"]) <= 10
@@ -45,8 +45,8 @@ def test_search_returns_every_field(foodie):
     assert [k["text"] for k in foodie["evidence"]["keywords"]] == foodie["keywords"]
     assert " ".join(s["text"] for s in foodie["evidence"]["summary"]) == foodie["summary"]
     assert foodie["music"]["duration_s"] == pytest.approx(5, abs=0.01)
-    assert foodie["music"]["backend"] == "composer" and foodie["image"]["backend"] == "poster"
-    assert set(foodie["timings"]) >= {"videos", "text", "summary", "music", "image", "total"}
+    assert foodie["music"]["backend"] == "composer" and foodie["cover"]["backend"] == "poster"
+    assert set(foodie["timings"]) >= {"videos", "text", "summary", "music", "cover", "total"}
 
 
 def test_generated_files_are_served(client, foodie):
@@ -54,7 +54,7 @@ def test_generated_files_are_served(client, foodie):
     assert wav.status_code == 200 and wav.data[:4] == b"RIFF"
     midi = client.get(foodie["music"]["midi_url"])
     assert midi.data[:4] == b"MThd"
-    png = client.get(foodie["image_url"])
+    png = client.get(foodie["cover_url"])
     assert Image.open(io.BytesIO(png.data)).size == (1080, 1920)
     video = client.get(foodie["videos"][0]["video_url"])
     assert video.status_code == 200 and len(video.data) > 1000
@@ -65,7 +65,7 @@ def test_generated_files_are_served(client, foodie):
 def test_run_page_shows_the_result(client, foodie):
     page = client.get(f"/runs/{foodie['run_id']}").get_data(as_text=True)
     assert foodie["idea"]["title"].replace("'", "&#39;") in page
-    assert foodie["music_url"] in page and foodie["image_url"] in page and "<video" in page
+    assert foodie["music_url"] in page and foodie["cover_url"] in page and "<video" in page
     assert 'class="ts"' in page and all(v["poster_url"] in page for v in foodie["videos"])
     # Composer and poster were asked for by name: nothing to explain, nothing to warn about
     # (tests/test_pipeline.py has "auto" without weights, which the footer explains). Speech is
@@ -120,7 +120,7 @@ def test_streamed_search_reports_each_stage_in_order(client):
     fractions = [e["fraction"] for e in progress]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
     stages = list(dict.fromkeys(e["stage"] for e in progress))
-    assert stages == ["videos", "text", "summary", "music", "image"]
+    assert stages == ["videos", "text", "summary", "music", "cover"]
     # The Foodie videos were transcribed by the earlier search: the cache answers.
     assert events[-1]["result"]["timings"]["text"] < 5
 
@@ -129,7 +129,7 @@ def test_unknown_tag_still_gives_a_result_with_a_warning(client):
     result = client.post("/search", json={"tags": ["NoSuchTagAnywhere"], "duration": 5}).get_json()
     assert result["videos"] == []
     assert any("NoSuchTagAnywhere" in w for w in result["warnings"])
-    assert result["summary"] and result["keywords"] and result["music_url"] and result["image_url"]
+    assert result["summary"] and result["keywords"] and result["music_url"] and result["cover_url"]
 
 
 @pytest.mark.parametrize("path", [

@@ -57,7 +57,7 @@ def test_the_studio_on_my_own_clip_matches_the_soundtrack_to_it(wait_job, client
     assert result["videos"][0]["transcript"].strip() and result["summary"].strip()
     video = client.get(result["videos"][0]["video_url"])
     assert video.data == clip.read_bytes() and video.mimetype == "video/mp4"  # a type every <video> plays
-    assert client.get(result["image_url"]).status_code == 200
+    assert client.get(result["cover_url"]).status_code == 200
 
 
 def test_a_put_is_single_use_and_needs_its_signature(client, key, clip):

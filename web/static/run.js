@@ -12,9 +12,10 @@
   });
 })();
 
-// Remix: "Regenerate soundtrack", "Regenerate cover" and "Render preview video" each start a
-// job through /api with the page's session, show its stage on a bar, then open the new run
-// it made (this run stays as it is).
+// Remix: each "Regenerate <part>" button (one per stage a remix can redo, from the stage
+// registry) and "Render preview video" start a job through /api with the page's session, show
+// its stage on a bar (labels from the same registry), then open the new run it made (this run
+// stays as it is).
 (function () {
   const card = document.getElementById("remix");
   if (!card) return;
