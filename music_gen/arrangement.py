@@ -14,7 +14,6 @@ PROGRAMS: dict[str, int] = {
     "synth bass": 38, "strings": 48, "synth pad": 89, "synth lead": 81, "marimba": 12, "flute": 73,
     "trumpet": 56, "saxophone": 65, "vibraphone": 11, "organ": 16, "violin": 40, "cello": 42, "bells": 9,
 }
-BASS_INSTRUMENTS = ("bass", "synth bass", "cello")
 SUSTAINED = ("strings", "synth pad", "organ")
 STRUMMED = ("acoustic guitar", "electric guitar")
 MALLETS = ("marimba", "vibraphone", "bells")

@@ -1,7 +1,6 @@
 """The one prompt set (system + user) every Llama backend sends."""
 from __future__ import annotations
 
-from . import _text
 from ._passages import reading_order, validate_inputs
 from ._types import Passage
 from ._vocab import INSTRUMENTS, MOODS
@@ -66,7 +65,3 @@ def _entries(passages: list[Passage]) -> list[tuple[str, str]]:
         joint = " " if kind == "transcript" else " / "  # caption lines are separate lines
         out.append((label, joint.join(" ".join(t.split()) for t in texts)))
     return out
-
-
-def prompt_words(messages: list[dict[str, str]]) -> int:
-    return sum(_text.word_count(m["content"]) for m in messages)

@@ -100,15 +100,6 @@ def post_history(lake: Lake, *, exclude_profiles: Iterable[str] = ()) -> pa.Tabl
         return history.filtered[excluded]
 
 
-def forget(lake: Lake | None = None) -> None:
-    """Drop what is kept of ``lake`` (of every lake when None), as after rewriting it by hand."""
-    with _lock:
-        for uri in [u for u in _histories if lake is None or u == lake.uri]:
-            del _histories[uri]
-        for key in [k for k in _posts if lake is None or k[0] == lake.uri]:
-            del _posts[key]
-
-
 def _read(lake: Lake, key: tuple[str, str]) -> pa.Table:
     try:
         part = lake.read_table("metadata", key, columns=list(HISTORY_COLUMNS))

@@ -268,7 +268,3 @@ def _loads(content: str, name: str) -> Any:
 
 def _parse_json(path: Path) -> Any:
     return _loads(_decode(_read_bytes(path), path.name), path.name)
-
-
-def formats() -> Iterable[str]:
-    return ("tiktokapi", "scraper", "apify", "ytdlp", "songs")

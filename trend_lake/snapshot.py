@@ -98,10 +98,3 @@ def _merge(parts: list[pa.Table], table: str) -> pa.Table:
         finally:
             connection.close()
     return pa.Table.from_batches(merged.combine_chunks().to_batches(max_chunksize=CHUNK_ROWS), schema=schema(table))
-
-
-def forget(lake: Lake | None = None) -> None:
-    """Drop the snapshots of ``lake`` (of every lake when None), as after rewriting it by hand."""
-    with _lock:
-        for key in [k for k in _snapshots if lake is None or k[0] == lake.uri]:
-            del _snapshots[key]
