@@ -10,16 +10,13 @@ A post's score is seed 001's ``view_count + 2·like_count + 3·comment_count + 4
 any of the tags (each post once, however many of the tags it carries). A sound is its
 ``music_id``: two "original sound"s of two creators are two sounds; a post with no
 ``music_id`` is left out. Everything is array arithmetic over an index of the table built on
-its first call (numpy, pyarrow.compute): no Python loop runs over posts, only over the
-``limit`` sounds returned.
+its first call (``sounds._post_index``; numpy, pyarrow.compute): no Python loop runs over
+posts, only over the ``limit`` sounds returned. This module ranks; the index module indexes.
 """
 from __future__ import annotations
 
-import threading
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import NamedTuple
 
 import numpy as np
@@ -28,18 +25,17 @@ import pyarrow.compute as pc
 
 from search_input import InputError, parse_tags
 
-from ._types import DEMO_PROFILE, CatalogError, SoundsError
-from .score import SCORE_WEIGHTS, post_scores
+from ._post_index import PostIndex, post_index
+from ._types import CatalogError, SoundsError
+from .score import SCORE_WEIGHTS
 
 SORTS = ("score", "rising")
 MAX_LIMIT = 100
 MAX_TOP_POSTS = 10
-#: The profile whose posts are demo data, not a crawl (the page labels their sounds).
 #: The columns read from the ``posts`` rows and from the ``history`` rows.
 POST_COLUMNS = ("id", "hashtags", "music_id", *SCORE_WEIGHTS, "track", "artist", "music_original", "music_url",
                 "webpage_url", "profile")
 HISTORY_COLUMNS = ("id", "hashtags", "music_id", *SCORE_WEIGHTS, "processed_at")
-_STAMP = "%Y%m%dT%H%M%S%fZ"  # the lake's processed_at: a sortable UTC stamp
 _DAY_S = 86_400.0
 
 
@@ -114,7 +110,7 @@ def trending_sounds(posts: pa.Table, *, tags: Sequence[str], limit: int = 10, so
     elif sort == "rising":
         raise SoundsError("history", "sort='rising' needs the history of the imports (every partition's rows)")
 
-    index = _index(posts, history=False)
+    index = post_index(posts, history=False)
     matched = np.flatnonzero(index.carrying(wanted))
     if len(matched) == 0:
         return []
@@ -124,7 +120,7 @@ def trending_sounds(posts: pa.Table, *, tags: Sequence[str], limit: int = 10, so
     np.add.at(totals, codes, scores)
     counts = np.bincount(codes, minlength=len(sounds))
 
-    growth = _growth(_index(history, history=True), wanted, sounds) if history is not None else None
+    growth = _growth(post_index(history, history=True), wanted, sounds) if history is not None else None
     present = np.flatnonzero(counts)  # the index knows every sound of the table; these are the tags'
     primary = np.nan_to_num(growth[1], nan=-np.inf)[present] if sort == "rising" else totals[present]
     chosen = present[_top(primary, totals[present], sounds.take(present), limit)]
@@ -163,7 +159,7 @@ def trending_sounds(posts: pa.Table, *, tags: Sequence[str], limit: int = 10, so
     return result
 
 
-def _growth(index: _Index, wanted: list[str], sounds: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _growth(index: PostIndex, wanted: list[str], sounds: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per sound of ``sounds``: posts per day, engagement per day (NaN: unmeasured), is new."""
     n = len(sounds)
     # The history's rows carrying the tags, ordered by post then import (the order is the index's).
@@ -260,90 +256,6 @@ def _top(primary: np.ndarray, score: np.ndarray, sounds: pa.Array, limit: int) -
     return candidates[order][:limit]
 
 
-@dataclass(frozen=True)
-class _Index:
-    """A catalog table reduced to integer columns, once per table: each row's sound (code into
-    ``sounds``; -1 for none), score and ``demo`` flag, and for each of ``tags`` the rows carrying
-    it (``tag_rows[tag_starts[t]:tag_starts[t + 1]]``). A query then is slices and array lookups:
-    no string is compared per post. For a history also each row's post (code), import (``snap``:
-    rank by time; ``seconds``: each import's stamp) and ``order``, the rows by post then import."""
-
-    tags: pa.Array
-    tag_starts: np.ndarray
-    tag_rows: np.ndarray
-    sounds: pa.Array
-    sound: np.ndarray
-    score: np.ndarray
-    demo: np.ndarray
-    post: np.ndarray | None = None
-    snap: np.ndarray | None = None
-    seconds: np.ndarray | None = None
-    order: np.ndarray | None = None
-
-    def carrying(self, wanted: list[str]) -> np.ndarray:
-        """Which rows carry any of ``wanted`` and have a sound (bool per row)."""
-        mask = np.zeros(len(self.sound), bool)
-        for code in pc.index_in(pa.array(wanted, pa.string()), value_set=self.tags).drop_null().to_numpy():
-            mask[self.tag_rows[self.tag_starts[code]:self.tag_starts[code + 1]]] = True
-        return mask & (self.sound >= 0)
-
-
-#: Tables already indexed ((id, as history) → (weak reference, index)): the lake hands the same
-#: snapshot object over until a partition lands, so a warm call indexes nothing.
-_indexes: dict[tuple[int, bool], tuple[weakref.ref, _Index]] = {}
-_indexes_lock = threading.Lock()
-
-
-def _index(table: pa.Table, *, history: bool) -> _Index:
-    key = (id(table), history)
-    with _indexes_lock:
-        known = _indexes.get(key)
-    if known is not None and known[0]() is table:
-        return known[1]
-    index = _build(table, history=history)
-    with _indexes_lock:  # forgotten with the table (an id is reused only after that)
-        _indexes[key] = (weakref.ref(table, lambda _, key=key: _indexes.pop(key, None)), index)
-    return index
-
-
-def _build(table: pa.Table, *, history: bool) -> _Index:
-    tags = table.column("hashtags")
-    flat = [pc.list_flatten(chunk) for chunk in tags.chunks]
-    rows, offset = [], 0
-    for chunk in tags.chunks:  # a list chunk's parent indices count from its own start
-        rows.append(pc.list_parent_indices(chunk).to_numpy() + offset)
-        offset += len(chunk)
-    flat = pc.dictionary_encode(pa.concat_arrays(flat) if flat else pa.array([], pa.string()))
-    sounds = pc.dictionary_encode(table.column("music_id").combine_chunks())
-    sound = pc.fill_null(sounds.indices, -1).to_numpy().astype(np.int64)
-    empty = pc.index_in(pa.array([""]), value_set=sounds.dictionary)[0].as_py()
-    if empty is not None:  # "" is no sound: the code stays (no renumbering), its rows go
-        sound[sound == empty] = -1
-    extra = {}
-    if history:
-        stamps = pc.dictionary_encode(table.column("processed_at").combine_chunks())
-        if stamps.null_count:
-            raise CatalogError("history", "processed_at is missing on some rows")
-        seconds = np.array([_seconds(stamp) for stamp in stamps.dictionary.to_pylist()])
-        rank = np.empty(len(seconds), np.int64)
-        rank[np.argsort(seconds, kind="stable")] = np.arange(len(seconds))
-        post = pc.fill_null(pc.dictionary_encode(table.column("id").combine_chunks()).indices, -1).to_numpy()
-        snap = rank[stamps.indices.to_numpy()]
-        extra = {"post": post, "snap": snap, "seconds": np.sort(seconds), "order": np.lexsort((snap, post))}
-    codes = pc.fill_null(flat.indices, -1).to_numpy()  # a null hashtag sorts first and is never asked for
-    by_tag = np.argsort(codes, kind="stable")
-    rows = np.concatenate(rows) if rows else np.zeros(0, np.int64)
-    demo = (_bools(pc.equal(table.column("profile"), DEMO_PROFILE)) if "profile" in table.column_names
-            else np.zeros(table.num_rows, bool))
-    return _Index(tags=flat.dictionary, tag_starts=np.searchsorted(codes[by_tag], np.arange(len(flat.dictionary) + 1)),
-                  tag_rows=rows[by_tag], sounds=sounds.dictionary, sound=sound, score=post_scores(table), demo=demo,
-                  **extra)
-
-
-def _bools(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
-    return pc.fill_null(column, False).to_numpy(zero_copy_only=False)
-
-
 def _ranks(strings: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """Each string's place in sorted order (ties share none: a stable sort)."""
     ranks = np.empty(len(strings), np.int64)
@@ -382,14 +294,6 @@ def _check(table: pa.Table, field: str, columns: Sequence[str]) -> None:
         if not (pa.types.is_list(kind) and pa.types.is_string(kind.value_type) if name == "hashtags"
                 else pa.types.is_string(kind)):
             raise CatalogError(field, f"{name} must be {'lists of ' * (name == 'hashtags')}strings, not {kind}")
-
-
-def _seconds(stamp: str) -> float:
-    try:
-        return datetime.strptime(stamp, _STAMP).replace(tzinfo=timezone.utc).timestamp()
-    except (TypeError, ValueError):
-        raise CatalogError("history", f"processed_at {stamp!r} is not a lake stamp such as "
-                                      "20261124T201041392483Z") from None
 
 
 def _float(value: float) -> float | None:
