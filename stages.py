@@ -57,7 +57,7 @@ class StageSpec:
     stage's model-holding object, kept for the process (``Studio.loaded``). ``part`` is the key of
     the result JSON the stage fills; ``to_json(output, url, *, seed)`` writes that part when the
     stage makes a file (``part`` and ``part_url`` are then set), with ``schema`` its JSON Schema.
-    ``remake(studio, parent, *, run_dir, seed, progress)`` redoes it for ``remix`` (None: a remix
+    ``remake(studio, parent, *, run_dir, seed, progress, locate)`` redoes it for ``remix`` (None: a remix
     cannot), and ``noun`` is what it makes, as buttons and the history say it.
     """
 
@@ -165,7 +165,7 @@ _NUMBER, _TEXT = {"type": "number"}, {"type": "string"}
 _BUILT_IN = "pipeline_stages.runners"
 _WEIGHTS = "pipeline_stages.weights"
 _LOADERS = "pipeline_stages.loaders"
-_REMAKE = "remix.regenerate"
+_REMAKE = "pipeline_stages.remakes"
 
 register(StageSpec(
     "videos", "Videos: gathering the clips", 0.10, f"{_BUILT_IN}:find_videos", setting="TRENDTOK_SOURCE",

@@ -4,10 +4,8 @@ from __future__ import annotations
 import logging
 import shutil
 import time
-from pathlib import Path
 from typing import Any
 
-import pipeline
 import runs
 import stages
 import utils
@@ -18,51 +16,11 @@ from .preview import PREVIEW_NAME
 log = logging.getLogger(__name__)
 
 
-def _grid_duration(parent: dict[str, Any]) -> int:
-    """The soundtrack length the parent asked for, on the 5-s grid."""
-    asked = parent.get("duration")
-    if isinstance(asked, int):
-        return asked
-    music = parent.get("music") or {}
-    return pipeline.soundtrack_length(float(music.get("duration_s") or 15))
-
-
-def _clip_seconds(parent: dict[str, Any], runs_dir) -> float:
-    """For a run on the creator's clip whose soundtrack matched it: the clip's exact length; else 0."""
-    from tiktok_videos import probe_duration
-
-    uploads = [v for v in parent.get("videos") or [] if v.get("source") == "upload"]
-    asked = parent.get("duration")
-    if asked is None and uploads:  # a run made before "duration" was recorded: off the 5-s grid = matched
-        made = float((parent.get("music") or {}).get("duration_s") or 0)
-        asked = "match" if made and abs(made / 5 - round(made / 5)) > 0.001 else None
-    if asked != "match":
-        return 0.0
-    for video in uploads:
-        path = runs.file_path(runs_dir, parent, video.get("video_url"))
-        if path is not None:
-            return probe_duration(path)
-    return 0.0
-
-
-def remake_music(studio: pipeline.Studio, parent: dict[str, Any], *, run_dir: Path, seed: int,
-                 progress: utils.Progress | None) -> Any:
-    """The music stage's ``remake``: a soundtrack for the parent's song description, as long as its own."""
-    return studio.compose(description=parent["song_description"], duration=_grid_duration(parent), seed=seed,
-                          out_dir=run_dir, clip_s=_clip_seconds(parent, studio.runs_dir), progress=progress)
-
-
-def remake_cover(studio: pipeline.Studio, parent: dict[str, Any], *, run_dir: Path, seed: int,
-                 progress: utils.Progress | None) -> Any:
-    """The cover stage's ``remake``: a cover for the parent's trend idea."""
-    return studio.draw(title=parent["idea"]["title"], keywords=list(parent.get("keywords") or []),
-                       mood=parent.get("mood") or "", seed=seed, out_path=run_dir / "cover.png", progress=progress)
-
-
-def regenerate(studio: pipeline.Studio, *, run_id: str, part: str, seed: int,
+def regenerate(studio: Any, *, run_id: str, part: str, seed: int,
                progress: utils.Progress | None = None) -> dict[str, Any]:
     """Remake ``part`` (a stage a remix can redo: ``"music"`` or ``"cover"``) of run ``run_id``
-    with ``seed``, as a new run.
+    with ``seed``, as a new run, through the stage's ``remake`` and the ``studio``
+    (a ``pipeline.Studio``: its stages' models are the ones the search used).
 
     The new run links the first run's other files, so its videos, transcripts, summary and idea
     are the first run's; only the remade part, its backend and timing, and its seed differ. A
@@ -91,7 +49,8 @@ def regenerate(studio: pipeline.Studio, *, run_id: str, part: str, seed: int,
 
     started = time.perf_counter()
     try:
-        made = stages.resolve(spec.remake)(studio, parent, run_dir=run_dir, seed=seed, progress=progress)
+        made = stages.resolve(spec.remake)(studio, parent, run_dir=run_dir, seed=seed, progress=progress,
+                                           locate=lambda url: runs.file_path(runs_dir, parent, url))
         document[spec.part] = stages.resolve(spec.to_json)(made, url, seed=seed)
         document[f"{spec.part}_url"] = document[spec.part]["url"]
         backend, _, warnings = studio.stage_report(part)
