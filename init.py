@@ -21,7 +21,7 @@ from typing import Any, Callable, Mapping
 
 import stages
 import utils
-from settings import load_settings, resolve_folders
+from settings import SettingsError, load_settings, resolve_folders
 
 ROOT = Path(__file__).resolve().parent
 
@@ -111,7 +111,10 @@ def main(argv: list[str] | None = None, *, environ: Mapping[str, str] | None = N
     parser.add_argument("--offline", action="store_true", help="report only; never touch the network")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a configured neural model is missing")
     args = parser.parse_args(argv)
-    settings = resolve_folders(load_settings(environ), ROOT / "instance")
+    try:
+        settings = resolve_folders(load_settings(environ), ROOT / "instance")
+    except SettingsError as exc:  # refuse at once, naming the setting, as the app and its commands do
+        parser.exit(2, f"init.py: the studio cannot start: {exc}\n")
     parts = components(settings)
 
     offline = args.offline or (environ or os.environ).get("HF_HUB_OFFLINE") == "1"

@@ -17,8 +17,12 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from celery.signals import worker_ready  # noqa: E402
 
 from app import create_app, serve  # noqa: E402
+from settings import SettingsError  # noqa: E402
 
-flask_app = create_app()
+try:
+    flask_app = create_app()
+except SettingsError as exc:  # the worker refuses to start, as the server does, naming the setting
+    raise SystemExit(f"make_celery: the studio cannot start: {exc}") from None
 if "celery" not in flask_app.extensions:
     raise SystemExit("make_celery: TRENDTOK_BROKER_URL is not set, so there is no Celery app to run")
 celery_app = flask_app.extensions["celery"]

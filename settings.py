@@ -23,7 +23,7 @@ from typing import Any, Callable, Mapping
 from errors import SettingsError
 
 __all__ = ["DEFAULTS", "RENAMED", "SETTINGS", "Setting", "SettingsError", "check", "env_example", "load_settings",
-           "models_dir", "normalise", "parse_size", "resolve_folders"]
+           "models_dir", "parse_size", "resolve_folders"]
 
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
@@ -153,6 +153,7 @@ _SECTIONS: tuple[tuple[str, tuple[Setting, ...]], ...] = (
     ("Sounds (the /sounds page, GET /api/sounds/trending, flask --app app sounds …)", (
         _S("TRENDTOK_SOUNDS_DEMO", bool, True, help="Show the embedded demo sounds catalog (composer-made sounds, "
            "demo posts; lake profile \"demo\")\nbeside your imports; 0 hides it."),
+        # 12 LU keeps speech clearly on top without the song vanishing (sounds.mix reads level and range here).
         _S("TRENDTOK_SOUNDS_MUSIC_DB", float, 12.0, min=0.0, max=60.0, help="\"Try it on my clip\" with the "
            "clip's own sound kept: the song sits this many LU under it\n(and a further 10 dB lower while the "
            "clip's speech lasts)."),
@@ -211,7 +212,7 @@ _SECTIONS: tuple[tuple[str, tuple[Setting, ...]], ...] = (
            "Summaries and ideas."),
         _S("TRENDTOK_MUSIC", str, "auto", ("auto", "composer", "musicgen"), "The soundtrack."),
         _S("TRENDTOK_COVER", str, "auto", ("auto", "poster", "stable-diffusion"),
-           "The cover (formerly TRENDTOK_IMAGE)."),
+           "The cover: a typeset poster, or Stable Diffusion art under the title."),
         _S("TRENDTOK_DEVICE", str, None, ("cuda", "mps", "cpu"), "Empty = CUDA, then MPS, then CPU."),
         # .env.example is what `docker run --env-file .env` passes: showing the default 0 would turn
         # off the warm-up the image sets.
@@ -256,11 +257,6 @@ def check(values: Mapping[str, Any]) -> dict[str, Any]:
             raise SettingsError(old, f"{old} is now called {new}: rename it (the values are the same: "
                                      f"{', '.join(SETTINGS[new].choices or ())})")
     return {name: SETTINGS[name].check(value) if name in SETTINGS else value for name, value in values.items()}
-
-
-def normalise(values: Mapping[str, Any]) -> dict[str, Any]:
-    """``check(values)``: kept for callers that name it."""
-    return check(values)
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:

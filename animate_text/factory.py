@@ -4,11 +4,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from settings import SETTINGS
+
 from .artwork import ImageError, check_size
 from .poster import PosterArt
 
-BACKENDS = ("auto", "poster", "stable-diffusion")
-DEFAULT_SD_MODEL = "stable-diffusion-v1-5/stable-diffusion-v1-5"
+BACKENDS = SETTINGS["TRENDTOK_COVER"].choices
+DEFAULT_SD_MODEL = SETTINGS["SD_MODEL"].default
 
 
 def _weights_missing(model: str) -> str | None:

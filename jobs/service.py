@@ -164,14 +164,14 @@ def init_app(app: Flask) -> JobQueue:
     else to ``TRENDTOK_JOB_THREADS`` threads here.
     """
     store = JobStore(app.config["TRENDTOK_DB"])
-    lease = Lease(store, interval_s=float(app.config["TRENDTOK_JOB_HEARTBEAT_S"]))
+    lease = Lease(store, interval_s=app.config["TRENDTOK_JOB_HEARTBEAT_S"])
     callbacks = Callbacks(secret=callback_secret(app),
                           status_url=lambda job_id: f"/api/jobs/{job_id}")
     # The lake (and the sounds' settings) are read from the app's settings as each job starts, as
     # the /lake and /sounds pages read them per request.
     kinds = handlers(app.extensions["studio"], app.extensions.get("uploads"),
                      lake=lambda: open_lake(app.config), settings=lambda: app.config)
-    queue_size = int(app.config["TRENDTOK_QUEUE_SIZE"])
+    queue_size = app.config["TRENDTOK_QUEUE_SIZE"]
     runner: Runner
     if app.config.get("TRENDTOK_BROKER_URL"):
         from .broker import CeleryRunner, celery_init_app  # Celery loads only where it is used
@@ -179,7 +179,7 @@ def init_app(app: Flask) -> JobQueue:
         runner = CeleryRunner(celery_init_app(app, app.config["TRENDTOK_BROKER_URL"]), store,
                               queue_size=queue_size)
     else:
-        runner = ThreadRunner(store, kinds, threads=int(app.config["TRENDTOK_JOB_THREADS"]),
+        runner = ThreadRunner(store, kinds, threads=app.config["TRENDTOK_JOB_THREADS"],
                               queue_size=queue_size, on_finished=callbacks, lease=lease.token)
     jobs = JobQueue(store, runner, handlers=kinds,
                     callback_hosts=allowed_hosts(app.config.get("TRENDTOK_CALLBACK_HOSTS")),

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import os
 
+from settings import SETTINGS
+
 from .composer import ComposerGenerator
 from .musicgen import DEFAULT_MODEL, MusicGenGenerator, MusicGenWeightsMissing
 from .soundtrack import MusicError
 
-BACKENDS = ("auto", "composer", "musicgen")
+BACKENDS = SETTINGS["TRENDTOK_MUSIC"].choices
 
 
 def load_music_generator(backend: str = "auto", *, model: str | os.PathLike | None = None,

@@ -16,12 +16,13 @@ from typing import Callable
 import numpy as np
 
 import utils
+from settings import SETTINGS
 
 from .audio import join_with_overlap, make_loopable, normalise_peak, write_wav
 from .description import parse_description
 from .soundtrack import WAV_NAME, MusicError, Soundtrack, validate_request
 
-DEFAULT_MODEL = "facebook/musicgen-small"
+DEFAULT_MODEL = SETTINGS["MUSICGEN_MODEL"].default
 # Length of the loop-seam crossfade, capped at a quarter of the track.
 _SEAM_SECONDS = 1.0
 

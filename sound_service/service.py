@@ -21,8 +21,8 @@ from sounds import SoundsError
 from utils import StageProgress, sha256_file
 from sounds.score import post_scores
 
-from .sources import (DEMO_PROFILE, audio_of, catalog_history, catalog_posts, demo_sounds, index_path, lake_of,
-                      load_index)
+from .sources import (DEMO_PROFILE, audio_of, catalog_history, catalog_posts, demo_shown, demo_sounds, index_path,
+                      lake_of, load_index)
 
 
 
@@ -41,7 +41,7 @@ def trending(config: Mapping[str, Any], *, tags: Sequence[str], limit: int = 10,
     if sort != "rising":
         return trending_sounds(posts, tags=tags, limit=limit, sort=sort)
     history = catalog_history(config, lake=lake)
-    if not config.get("TRENDTOK_SOUNDS_DEMO", True):
+    if not demo_shown(config):
         return trending_sounds(posts, tags=tags, limit=limit, sort=sort, history=history)
     real = {**config, "TRENDTOK_SOUNDS_DEMO": False}
     demo_posts = posts.filter(pc.equal(posts.column("profile"), DEMO_PROFILE))
@@ -78,7 +78,7 @@ def catalog_sounds(config: Mapping[str, Any]) -> _Sounds:
     lake = lake_of(config)
     posts = catalog_posts(config, lake=lake)
     songs = latest(lake, "sounds")  # the same object until a songs CSV is imported
-    key = f"{lake.uri}|{config.get('TRENDTOK_SOUNDS_DEMO', True)}"
+    key = f"{lake.uri}|{demo_shown(config)}"
     with _sounds_lock:
         known = _sounds.get(key)
         if known is not None and known.posts is posts and known.songs is songs:
@@ -262,4 +262,4 @@ def try_on(config: Mapping[str, Any], video: Path, *, sound_id: str, out: Path, 
         raise SoundsError("sound_id", f"{sound_id[:60]!r} has no playable audio here (a TikTok export's "
                                       "links expire): pick a sound marked playable")
     return put_song_on_video(video=video, song=song, out=out, keep_original=keep_original,
-                             music_level_db=float(config["TRENDTOK_SOUNDS_MUSIC_DB"]), progress=progress)
+                             music_level_db=config["TRENDTOK_SOUNDS_MUSIC_DB"], progress=progress)

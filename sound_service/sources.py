@@ -18,6 +18,7 @@ from typing import Any, Mapping
 
 import pyarrow as pa
 
+from settings import SETTINGS
 from sounds import DEMO_PROFILE
 from trend_lake import Lake, claim, open_lake, post_history, posts, release
 
@@ -75,14 +76,19 @@ def _day(stamp: float) -> str:
     return datetime.fromtimestamp(stamp, tz=timezone.utc).strftime("%Y%m%d")
 
 
+def demo_shown(config: Mapping[str, Any]) -> bool:
+    """``TRENDTOK_SOUNDS_DEMO``; a partial config (a script's, a test's) gets the setting's default."""
+    return config.get("TRENDTOK_SOUNDS_DEMO", SETTINGS["TRENDTOK_SOUNDS_DEMO"].default)
+
+
 def _hidden(config: Mapping[str, Any]) -> tuple[str, ...]:
-    return () if config.get("TRENDTOK_SOUNDS_DEMO", True) else (DEMO_PROFILE,)
+    return () if demo_shown(config) else (DEMO_PROFILE,)
 
 
 def catalog_posts(config: Mapping[str, Any], *, lake: Lake | None = None) -> pa.Table:
     """The latest row of every catalog post (the demo's hidden when ``TRENDTOK_SOUNDS_DEMO`` is off)."""
     lake = lake or lake_of(config)
-    if config.get("TRENDTOK_SOUNDS_DEMO", True):
+    if demo_shown(config):
         seed_demo(lake)
     return posts(lake, exclude_profiles=_hidden(config))
 
@@ -90,7 +96,7 @@ def catalog_posts(config: Mapping[str, Any], *, lake: Lake | None = None) -> pa.
 def catalog_history(config: Mapping[str, Any], *, lake: Lake | None = None) -> pa.Table:
     """Every imported row of every snapshot, for the "rising" view."""
     lake = lake or lake_of(config)
-    if config.get("TRENDTOK_SOUNDS_DEMO", True):
+    if demo_shown(config):
         seed_demo(lake)
     return post_history(lake, exclude_profiles=_hidden(config))
 

@@ -17,10 +17,9 @@ and the fades), and a look-ahead peak limiter keeps the sum 1 dB under full scal
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
-import re
-import subprocess
 import tempfile
 import warnings
 from dataclasses import dataclass
@@ -29,14 +28,16 @@ from pathlib import Path
 import numpy as np
 from scipy import ndimage, signal
 
+import ffmpeg_io
+
 from ._types import MAX_AUDIO_BYTES, MAX_AUDIO_SECONDS, AudioError, SoundsError
-from .audio import decode_pcm, run_ffmpeg
+from settings import SETTINGS
 from utils import StageProgress
 
-#: How far under the clip's own loudness the music sits (LU) when the clip keeps its sound:
-#: 12 LU keeps speech clearly on top without the song vanishing (TRENDTOK_SOUNDS_MUSIC_DB).
-DEFAULT_MUSIC_LEVEL_DB = 12.0
-MUSIC_LEVEL_RANGE_DB = (0.0, 60.0)   # what music_level_db may be (a setting is checked against it at start)
+#: How far under the clip's own loudness the music sits (LU) when the clip keeps its sound, and
+#: what it may be: the setting TRENDTOK_SOUNDS_MUSIC_DB owns both.
+DEFAULT_MUSIC_LEVEL_DB = SETTINGS["TRENDTOK_SOUNDS_MUSIC_DB"].default
+MUSIC_LEVEL_RANGE_DB = (SETTINGS["TRENDTOK_SOUNDS_MUSIC_DB"].min, SETTINGS["TRENDTOK_SOUNDS_MUSIC_DB"].max)
 #: How much further the music drops while the clip speaks (dB).
 DEFAULT_DUCK_DB = 10.0
 #: Fade-in at the song's start and fade-out at the clip's end (seconds): short, so the hook
@@ -74,9 +75,6 @@ _VAD_LOOKAHEAD_S, _VAD_HANGOVER_S = 0.15, 0.8
 _DUCK_ATTACK_S, _DUCK_RELEASE_S = 0.04, 0.3
 _LIMITER_HALF_S = 0.005
 
-_STREAM = re.compile(r"Stream #\d+:\d+.*?: (Video|Audio): (.*)")
-_DURATION = re.compile(r"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)")
-_TIME = re.compile(r"time=(\d+):(\d\d):(\d\d(?:\.\d+)?)")
 
 
 
@@ -98,45 +96,23 @@ class MixResult:
     video_copied: bool = True
 
 
-@dataclass(frozen=True)
-class _Media:
-    video_codec: str | None
-    has_audio: bool
-    duration_s: float
-
-
-def _ffmpeg(args: list[str], *, stdin: bytes | None = None) -> subprocess.CompletedProcess:
-    return run_ffmpeg(args, stdin=stdin, timeout_s=FFMPEG_TIMEOUT_S)
-
-
-def _seconds(match: re.Match[str] | None) -> float:
-    if match is None:
-        return 0.0
-    hours, minutes, seconds = match.groups()
-    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
-
-
-def _probe(path: Path) -> _Media:
-    """Streams and length of ``path`` from ffmpeg's own report (no ffprobe ships with it)."""
-    log = _ffmpeg(["-i", str(path)]).stderr.decode("utf-8", "replace")
-    codec, has_audio = None, False
-    for kind, rest in _STREAM.findall(log):
-        if kind == "Audio":
-            has_audio = True
-        elif codec is None and "attached pic" not in rest:  # cover art is no picture to keep
-            codec = rest.split()[0].rstrip(",")
-    seconds = _seconds(_DURATION.search(log))
-    if codec and seconds <= 0:  # streamed WebM names no length: count it by copying the stream
-        copy = _ffmpeg(["-i", str(path), "-map", "0:v:0", "-c", "copy", "-f", "null", "-"])
-        times = list(_TIME.finditer(copy.stderr.decode("utf-8", "replace")))
-        seconds = _seconds(times[-1]) if times else 0.0
-    return _Media(codec, has_audio, seconds)
+def _probe(path: Path, *, field: str) -> ffmpeg_io.MediaInfo:
+    """Streams and length of ``path``; a streamed WebM names no length, so it is counted by
+    copying the picture stream through."""
+    info = ffmpeg_io.probe(path, timeout_s=FFMPEG_TIMEOUT_S, field=field)
+    if info.video_codec and info.duration_s <= 0:
+        seconds = ffmpeg_io.count_length(path, timeout_s=FFMPEG_TIMEOUT_S, field=field)
+        info = dataclasses.replace(info, duration_s=seconds)
+    return info
 
 
 def _decode(path: Path, *, seconds: float) -> np.ndarray | None:
     """The first audio stream of ``path`` as ``(2, n)`` float32 at SAMPLE_RATE, at most
     ``seconds`` long; ``None`` when ffmpeg cannot decode it."""
-    return decode_pcm(path, sr=SAMPLE_RATE, channels=2, seconds=seconds, timeout_s=FFMPEG_TIMEOUT_S)
+    try:
+        return ffmpeg_io.decode_pcm(path, sr=SAMPLE_RATE, channels=2, seconds=seconds, timeout_s=FFMPEG_TIMEOUT_S)
+    except ffmpeg_io.FfmpegError:
+        return None
 
 
 def find_hook(mono: np.ndarray, *, window: int) -> int:
@@ -322,13 +298,13 @@ def put_song_on_video(*, video: Path, song: Path, out: Path, keep_original: bool
     report = progress or (lambda stage, done, total: None)
 
     report("decode", 0, 3)
-    clip = _probe(video)
+    clip = _probe(video, field="video")
     if clip.video_codec is None:
         raise SoundsError("video", f"{video.name} is not a video ffmpeg can read")
     if not MIN_CLIP_S <= clip.duration_s <= MAX_AUDIO_SECONDS:
         raise SoundsError("video", f"the clip is {clip.duration_s:.2f} s long; it must be {MIN_CLIP_S:g} s "
                           f"to {MAX_AUDIO_SECONDS:g} s")
-    tune = _probe(song)
+    tune = _probe(song, field="song")
     if not tune.has_audio:
         raise AudioError("song", f"{song.name} is not an audio file ffmpeg can read")
     if tune.duration_s > MAX_AUDIO_SECONDS:
@@ -377,14 +353,14 @@ def put_song_on_video(*, video: Path, song: Path, out: Path, keep_original: bool
     os.close(handle)
     try:
         report("encode", 2, 3)  # inside: a job cancelled from its progress call leaves no temp file
-        run = _ffmpeg(["-y", "-v", "error", "-i", str(video), "-f", "f32le", "-ar", str(SAMPLE_RATE), "-ac", "2",
-                       "-i", "pipe:0", "-map", "0:v:0", "-map", "1:a:0", *picture, "-c:a", "aac", "-b:a", "192k",
-                       "-movflags", "+faststart", "-f", "mp4", temp],
-                      stdin=np.ascontiguousarray(mixed.T, dtype=np.float32).tobytes())
+        run = ffmpeg_io.run(["-y", "-v", "error", "-i", str(video), "-f", "f32le", "-ar", str(SAMPLE_RATE), "-ac", "2",
+                             "-i", "pipe:0", "-map", "0:v:0", "-map", "1:a:0", *picture, "-c:a", "aac", "-b:a", "192k",
+                             "-movflags", "+faststart", "-f", "mp4", temp],
+                            stdin=np.ascontiguousarray(mixed.T, dtype=np.float32).tobytes(),
+                            timeout_s=FFMPEG_TIMEOUT_S, field="video")
         if run.returncode != 0:
-            tail = " ".join(run.stderr.decode("utf-8", "replace").strip().splitlines()[-1:])
-            # ffmpeg names the files it was given: the server's folders are nobody's business.
-            tail = tail.replace(str(temp), "the output").replace(str(video), video.name)[:200]
+            # The temporary name means nothing to the creator: it is "the output".
+            tail = ffmpeg_io.last_line(run.stderr.replace(str(temp).encode(), b"the output"), paths=[video], limit=200)
             raise SoundsError("video", f"ffmpeg could not write the MP4 from {video.name}: {tail}")
         os.chmod(temp, 0o644)  # mkstemp's 0600 would hide the MP4 from a separate web server
         os.replace(temp, out)

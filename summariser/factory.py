@@ -4,13 +4,15 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+from settings import SETTINGS
+
 from ._types import SummaryError
 from .llm import (DEFAULT_LLAMA_API_URL, DEFAULT_TIMEOUT_S, MAX_RETRIES, LlamaAPISummariser,
                   LlamaCppSummariser, OpenAISummariser, validate_call_settings)
 from .minilm import MiniLMSummariser
 
-BACKENDS = ("auto", "minilm", "llamaapi", "openai", "llamacpp")
-DEFAULT_OPENAI_MODEL = "llama3.1:8b"
+BACKENDS = SETTINGS["TRENDTOK_SUMMARISER"].choices
+DEFAULT_OPENAI_MODEL = SETTINGS["OPENAI_MODEL"].default
 """The model an OpenAI-compatible host (Ollama, vLLM, llama.cpp server) is asked for by default."""
 SETTINGS = {
     "openai_base_url": None, "openai_api_key": None, "openai_model": DEFAULT_OPENAI_MODEL,

@@ -55,3 +55,20 @@ def test_env_example_shows_each_settings_default():
                if name != "TRENDTOK_WARM_UP"  # shown as `make run` sets it
                and load_settings({name: value})[name] != DEFAULTS[name]}
     assert not differs
+
+
+def test_env_example_is_generated_from_the_settings():
+    """``.env.example`` is ``python settings.py > .env.example``: a setting added, renamed or given a
+    new default or help text without regenerating the file fails here."""
+    from settings import env_example
+
+    assert (ROOT / ".env.example").read_text() == env_example(), "run: python settings.py > .env.example"
+
+
+def test_no_deployment_file_names_a_renamed_setting():
+    from settings import RENAMED
+
+    for name in ("Dockerfile", "Makefile", "README.md", ".env.example"):
+        text = (ROOT / name).read_text()
+        # The README may say what the old name became, nothing else.
+        assert not [old for old in RENAMED if re.search(rf"\b{old}\b(?!` is now)", text)], name

@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import utils
+from settings import SETTINGS
 from errors import StudioError
 
-DEFAULT_WHISPER_MODEL = "base"
+DEFAULT_WHISPER_MODEL = SETTINGS["WHISPER_MODEL"].default
 
 _CT2_FILES = ("model.bin", "config.json", "tokenizer.json")
 _HF_WEIGHTS = ("model.safetensors", "pytorch_model.bin", "model.safetensors.index.json", "pytorch_model.bin.index.json")

@@ -50,10 +50,10 @@ def init_app(app: Flask) -> Uploads:
     uploads = Uploads(
         app.config["TRENDTOK_DB"], uploads_dir(app.config),
         secret=app.secret_key.encode() if isinstance(app.secret_key, str) else app.secret_key,
-        max_bytes=int(app.config["TRENDTOK_UPLOAD_MAX_MB"]) << 20,
-        max_seconds=float(app.config["TRENDTOK_UPLOAD_MAX_SECONDS"]),
-        ttl_s=float(app.config["TRENDTOK_UPLOAD_TTL_S"]), keep_s=float(app.config["TRENDTOK_UPLOAD_KEEP_S"]),
-        quota_bytes=int(app.config["TRENDTOK_UPLOAD_QUOTA_MB"]) << 20 if app.config["TRENDTOK_UPLOAD_QUOTA_MB"] else None,
+        max_bytes=app.config["TRENDTOK_UPLOAD_MAX_MB"] << 20,
+        max_seconds=app.config["TRENDTOK_UPLOAD_MAX_SECONDS"],
+        ttl_s=app.config["TRENDTOK_UPLOAD_TTL_S"], keep_s=app.config["TRENDTOK_UPLOAD_KEEP_S"],
+        quota_bytes=app.config["TRENDTOK_UPLOAD_QUOTA_MB"] << 20 if app.config["TRENDTOK_UPLOAD_QUOTA_MB"] else None,
         s3=s3, max_export_bytes=MAX_EXPORT_BYTES)
     app.extensions["uploads"] = uploads
     return uploads

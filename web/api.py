@@ -201,7 +201,7 @@ def _stream_slot(owner: str) -> Slot:
     server thread until it ends); one over ``TRENDTOK_EVENT_STREAMS`` is refused with a 429. The slot is
     released by the stream's generator when the stream ends or its reader goes, and by the response's
     close for a stream never started."""
-    slots = slots_of(current_app, "api.event_streams", limit=int(current_app.config["TRENDTOK_EVENT_STREAMS"]))
+    slots = slots_of(current_app, "api.event_streams", limit=current_app.config["TRENDTOK_EVENT_STREAMS"])
     slot = slots.take(owner)
     if slot is None:
         # A reader that has gone is noticed at its stream's next heartbeat, at most HEARTBEAT_S away.

@@ -54,7 +54,7 @@ def init_app(app: Flask) -> None:
 
 
 def require_key() -> bool:
-    return bool(current_app.config["TRENDTOK_REQUIRE_KEY"])
+    return current_app.config["TRENDTOK_REQUIRE_KEY"]
 
 
 def signed_in() -> bool:

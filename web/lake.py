@@ -72,7 +72,7 @@ class LakeBusy(LimitReached):
 def query_slots(app: Flask) -> Slots:
     """The app's lake query slots (``app.extensions["lake_queries"]``: one count for the app), made from
     ``TRENDTOK_LAKE_QUERIES`` on first use."""
-    return slots_of(app, "lake_queries", limit=max(1, int(app.config["TRENDTOK_LAKE_QUERIES"])))
+    return slots_of(app, "lake_queries", limit=app.config["TRENDTOK_LAKE_QUERIES"])
 
 
 def _take_slot() -> Slot:
@@ -94,7 +94,7 @@ def _query_slot() -> Iterator[None]:
 
 
 def _max_bytes() -> int:
-    return int(float(current_app.config["TRENDTOK_LAKE_MAX_RESULT_MB"]) * 1024 * 1024)
+    return current_app.config["TRENDTOK_LAKE_MAX_RESULT_MB"] << 20
 
 
 def _lake() -> Lake:

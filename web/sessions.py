@@ -27,7 +27,7 @@ def init_app(app: Flask) -> None:
     # Flask's defaults hold these keys already (SameSite as None), so setdefault would never set them.
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config["SESSION_COOKIE_HTTPONLY"] = True
-    app.config["SESSION_COOKIE_SECURE"] = bool(app.config.get("TRENDTOK_COOKIE_SECURE"))
+    app.config["SESSION_COOKIE_SECURE"] = app.config["TRENDTOK_COOKIE_SECURE"]
     app.context_processor(lambda: {"csrf_token": csrf_token})  # <meta name="csrf-token"> in base.html
 
 
@@ -54,7 +54,7 @@ def browser_owner() -> str:
 
 def csrf_token() -> str:
     """The session's token for the page; with ``TRENDTOK_REQUIRE_KEY`` only a signed-in session has one."""
-    if current_app.config.get("TRENDTOK_REQUIRE_KEY") and session.get("key_id") is None:
+    if current_app.config["TRENDTOK_REQUIRE_KEY"] and session.get("key_id") is None:
         return ""
     browser_owner()
     return session["csrf"]

@@ -51,9 +51,9 @@ def page():
     except SoundsError as exc:
         error = str(exc)
     return render_template("sounds.html", tags=raw, sort=sort, sounds=sounds, error=error,
-                           demo_shown=bool(current_app.config.get("TRENDTOK_SOUNDS_DEMO", True)),
+                           demo_shown=current_app.config["TRENDTOK_SOUNDS_DEMO"],
                            audio_formats=AUDIO_FORMATS,
-                           max_upload_mb=int(current_app.config["TRENDTOK_UPLOAD_MAX_MB"])), 400 if error else 200
+                           max_upload_mb=current_app.config["TRENDTOK_UPLOAD_MAX_MB"]), 400 if error else 200
 
 
 @bp.get("/sounds/audio/<path:sound_id>")  # an indexed track's id is "<folder>/<file>"
