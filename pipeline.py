@@ -64,7 +64,7 @@ STAGE_LABELS: Mapping[str, str] = _Live(stages.labels)
 
 
 def derive_seed(tags: tuple[str, ...]) -> int:
-    """A stable seed from the tags, so one search repeated gives the same music and art."""
+    """A stable seed from the tags, so one search repeated gives the same soundtrack and cover."""
     key = "\n".join(sorted(t.casefold() for t in tags)).encode("utf-8")
     return int.from_bytes(hashlib.sha256(key).digest()[:4], "big") & 0x7FFFFFFF
 
@@ -114,6 +114,10 @@ class StudioResult:
         return timings
 
 
+def _holds_model(name: str) -> bool:
+    return name == "embed" or any(backend.weights for backend in stages.get(name).backends)
+
+
 class Studio:
     """The stages of ``stages`` wired together, configured from a mapping (the Flask config).
 
@@ -122,11 +126,16 @@ class Studio:
     at once would only slow each other down.
     """
 
-    def __init__(self, config: Mapping[str, Any]):
+    def __init__(self, config: Mapping[str, Any], *, models: "Studio | None" = None):
+        """``models``: a studio on the same model settings whose model-holding stage objects (a
+        stage with weights, the embedder) this one borrows and never closes, so the tests load the
+        models once while each app has its own folders, database and video source."""
         self.config = dict(config)
         self.runs_dir = Path(self.config["TRENDTOK_RUNS_DIR"])
         self.cache_dir = Path(self.config["TRENDTOK_CACHE_DIR"])
         self._stages: dict[str, Any] = {}
+        self._models = models
+        self._borrowed: set[str] = set()
         self._load_lock = threading.Lock()
         # Re-entrant: a search holds it across its stages, and compose/draw take it when called alone.
         self._search_lock = threading.RLock()
@@ -134,6 +143,9 @@ class Studio:
     # -- stage objects -------------------------------------------------------------
     def _stage(self, name: str, factory: Callable[[], Any]) -> Any:
         with self._load_lock:
+            if name not in self._stages and self._models is not None and _holds_model(name):
+                self._stages[name] = self._models.embed if name == "embed" else self._models.loaded(name)
+                self._borrowed.add(name)
             if name not in self._stages:
                 started = time.perf_counter()
                 self._stages[name] = factory()
@@ -186,8 +198,8 @@ class Studio:
 
     def close(self) -> None:
         """Close every loaded stage object that holds something (the text stage's worker pool)."""
-        for stage in list(self._stages.values()):
-            close = getattr(stage, "close", None)
+        for name, stage in list(self._stages.items()):
+            close = None if name in self._borrowed else getattr(stage, "close", None)
             if callable(close):
                 close()
 

@@ -1,4 +1,6 @@
-"""Cover art for a trend idea: a 1080x1920 PNG with the idea's title set legibly on it.
+"""The cover: the studio's cover stage makes it here, a 1080x1920 PNG for a trend idea with the
+idea's title set legibly on it. (The package keeps the name ``animate_text`` the design card gives it;
+in settings, results, labels and errors the stage and what it makes are both "cover".)
 
 Two backends behind ``load_art_generator``: ``"poster"`` (offline, Pillow + numpy, the default)
 and ``"stable-diffusion"`` (diffusers, used when the weights are already on disk).
