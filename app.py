@@ -24,20 +24,21 @@ from flask.cli import with_appcontext
 import pipeline
 import runs
 from search_input import InputError, SearchRequest, parse_duration, parse_seed, parse_tags
-from settings import load_settings, normalise, resolve_folders
+from settings import SettingsError, check, load_settings, resolve_folders
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Build the studio app; ``test_config`` overrides the environment."""
+    """Build the studio app; ``test_config`` overrides the environment. A bad setting in either
+    raises ``SettingsError`` before anything is opened (a ``flask`` command prints it and exits 1)."""
+    environment, overrides = _checked_settings(test_config)
     app = Flask(__name__, instance_relative_config=True)
-    app.config.update(resolve_folders(load_settings(), app.instance_path))
+    app.config.update(resolve_folders(environment, app.instance_path))
     app.config["MAX_CONTENT_LENGTH"] = 1 << 20
-    if test_config:
-        app.config.update(normalise(test_config))
+    app.config.update(overrides)
     Path(app.config["TRENDTOK_RUNS_DIR"]).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    hops = int(app.config["TRENDTOK_PROXY_HOPS"])
+    hops = app.config["TRENDTOK_PROXY_HOPS"]
     if hops > 0:  # upload URLs are absolute: behind a proxy they must name the proxy's scheme and host
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -72,6 +73,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     if _started_as_server():
         serve(app)
     return app
+
+
+def _checked_settings(test_config: dict | None) -> tuple[dict, dict]:
+    """The environment's settings and ``test_config``, each validated and typed."""
+    try:
+        return load_settings(), check(test_config or {})
+    except SettingsError as exc:
+        if click.get_current_context(silent=True) is not None:  # a CLI command: one line, no traceback
+            raise click.ClickException(f"the studio cannot start: {exc}") from None
+        raise
 
 
 _serve_lock = threading.Lock()
