@@ -9,6 +9,7 @@ from diffusers import StableDiffusionPipeline
 from PIL import Image, ImageOps
 
 import utils
+from settings import SETTINGS, parse_size
 from utils import Progress
 
 from .artwork import POSTER_SIZE, ImageError, Artwork, check_request, check_size
@@ -18,7 +19,7 @@ from .typeset import typeset_chips, typeset_title
 
 log = logging.getLogger(__name__)
 
-SD15_SIZE = (512, 896)
+SD15_SIZE = parse_size("SD_SIZE", SETTINGS["SD_SIZE"].default)
 """Generation size (width, height) for SD 1.5: 9:16-ish, both multiples of 64 as its UNet wants."""
 
 
@@ -31,7 +32,7 @@ class StableDiffusionArt:
 
     backend = "stable-diffusion"
 
-    def __init__(self, model: str, *, device: str | None = None, steps: int = 25,
+    def __init__(self, model: str, *, device: str | None = None, steps: int = SETTINGS["SD_STEPS"].default,
                  size: tuple[int, int] = SD15_SIZE, warnings: list[str] | None = None):
         if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
             raise ImageError("steps", f"steps must be a positive int, not {steps!r}")

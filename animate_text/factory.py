@@ -28,7 +28,7 @@ def _weights_missing(model: str) -> str | None:
 
 
 def load_art_generator(backend: str = "auto", *, model: str | None = None, device: str | None = None,
-                       steps: int = 25, size: tuple[int, int] | None = None) -> Any:
+                       steps: int = SETTINGS["SD_STEPS"].default, size: tuple[int, int] | None = None) -> Any:
     """A cover generator: call it as ``art(title=..., keywords=..., mood=..., seed=..., out_path=...)``.
 
     backend: ``"auto"`` (Stable Diffusion when its weights are on disk, else the poster),

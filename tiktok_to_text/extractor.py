@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 import utils
+from settings import SETTINGS
 
 from ._errors import TranscriptionError
 from ._lifetime import process_pool
@@ -56,8 +57,9 @@ class TextExtractor:
     ``warnings`` why an explicitly requested transcriber was not used.
     """
 
-    def __init__(self, *, transcriber: str = "auto", ocr: bool = True, workers: int = 2,
-                 pool: str = "process", cache_dir: str | os.PathLike | None = None,
+    def __init__(self, *, transcriber: str = "auto", ocr: bool = True,
+                 workers: int = SETTINGS["TRENDTOK_WORKERS"].default, pool: str = "process",
+                 cache_dir: str | os.PathLike | None = None,
                  whisper_model: str | None = None, device: str | None = None,
                  models_dir: str | os.PathLike | None = None) -> None:
         if transcriber not in TRANSCRIBERS:

@@ -14,12 +14,13 @@ import urllib.parse
 from pathlib import Path
 from typing import Any, Iterable
 
+from settings import SETTINGS
 from utils import Progress
 
 from .video import Video, VideoSourceError, check_fetch_args, file_stem, probe_download, stable_id
 
 URL_SETTING = "TRENDTOK_YTDLP_URL"
-DEFAULT_URL_TEMPLATE = "https://www.tiktok.com/tag/{tag}"
+DEFAULT_URL_TEMPLATE = SETTINGS["TRENDTOK_YTDLP_URL"].default
 # Entries tried per wanted video: a few may be private, removed or region-locked.
 _ATTEMPTS_PER_VIDEO = 3
 _EXTENSION = re.compile(r"[A-Za-z0-9]{1,5}")
