@@ -42,13 +42,6 @@ KNOWN_LAYERING = {
     "remix.regenerate -> pipeline": "remix reruns a stage through pipeline; reported to the coordinator (issue 20)",
     "trend_lake.categories -> summariser._ranking": "trend_lake reaches into summariser's private module; "
                                                     "reported to the coordinator (issue 20)",
-    "settings -> animate_text": "settings.py becomes a bottom module (issue 20, D2)",
-    "settings -> music_gen": "settings.py becomes a bottom module (issue 20, D2)",
-    "settings -> sounds": "settings.py becomes a bottom module (issue 20, D2)",
-    "settings -> sounds.mix": "settings.py becomes a bottom module (issue 20, D2)",
-    "settings -> summariser": "settings.py becomes a bottom module (issue 20, D2)",
-    "settings -> tiktok_to_text": "settings.py becomes a bottom module (issue 20, D2)",
-    "settings -> tiktok_to_text.whisper_weights": "settings.py becomes a bottom module (issue 20, D2)",
 }
 
 
