@@ -11,13 +11,12 @@ import dataclasses
 import json
 import os
 import shutil
-import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 import stages
 import utils
-from errors import NotFound
+from errors import NotFound, StudioError
 from pipeline import StudioResult, VideoResult
 
 if TYPE_CHECKING:
@@ -93,7 +92,7 @@ class _Publisher:
         poster: Path | None = published.with_suffix(".jpg")
         try:
             write_poster_frame(local, poster, at_s=min(1.0, float(video.duration_s) / 2))
-        except (OSError, subprocess.SubprocessError):
+        except (OSError, StudioError):  # ffmpeg_io's: no frame there, or ffmpeg would not start
             poster = None  # the player still works; it just starts as a dark box
         return {
             "id": video.id,

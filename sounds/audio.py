@@ -2,19 +2,19 @@
 
 libsndfile (through ``soundfile``) reads WAV, FLAC, Ogg and MP3 in-process and tells the length
 from the header; anything it cannot open (M4A/AAC above all) goes to the ffmpeg binary that
-``imageio-ffmpeg`` ships, probed first for its length and then decoded to raw float32 on a
-pipe (an argument list, never a shell). Either way a file is refused with
+``imageio-ffmpeg`` ships (through ``ffmpeg_io``), probed first for its length and then
+decoded to raw float32 on a pipe. Either way a file is refused with
 ``AudioError("file", …)`` before it is decoded when it is empty, larger than ``max_bytes`` or
 announces more than ``max_seconds``; and after, when nothing decodes or the result is silent.
 """
 from __future__ import annotations
 
 import os
-import re
-import subprocess
 from pathlib import Path
 
 import numpy as np
+
+import ffmpeg_io
 
 from ._types import MAX_AUDIO_BYTES, MAX_AUDIO_SECONDS, AudioError, SoundsError
 
@@ -26,10 +26,6 @@ DEFAULT_SR = 22050
 SILENCE_PEAK = 1e-4
 #: How long ffmpeg may take over one file (seconds) before the file counts as unreadable.
 FFMPEG_TIMEOUT_S = 120
-
-_DURATION = re.compile(r"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)")
-_AUDIO_STREAM = re.compile(r"Stream #\d+:\d+.*?: Audio: ")
-_TAG = re.compile(r"^\s+(title|artist|genre)\s*: (.*?)\s*$", re.IGNORECASE | re.MULTILINE)
 
 
 def load_audio(path: str | os.PathLike, *, sr: int = DEFAULT_SR, max_seconds: float = MAX_AUDIO_SECONDS,
@@ -116,67 +112,30 @@ def _read_soundfile(path: Path, *, max_seconds: float) -> tuple[np.ndarray, int,
     return samples, native_sr, tags
 
 
-def run_ffmpeg(args: list[str], *, stdin: bytes | None = None,
-               timeout_s: float = FFMPEG_TIMEOUT_S) -> subprocess.CompletedProcess:
-    """The ffmpeg binary imageio-ffmpeg ships, with ``args`` (a list, never a shell), output
-    captured, reading ``stdin`` when given; raises ``subprocess.TimeoutExpired`` past ``timeout_s``.
-    The one door the sounds package takes to ffmpeg."""
-    import imageio_ffmpeg
-
-    return subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", *([] if stdin else ["-nostdin"]), *args],
-                          input=stdin, capture_output=True, timeout=timeout_s)
-
-
-def decode_pcm(path: str | os.PathLike, *, sr: int, channels: int = 1, seconds: float,
-               timeout_s: float = FFMPEG_TIMEOUT_S) -> np.ndarray | None:
-    """The first audio stream of ``path``, at most ``seconds`` long, as float32 at ``sr`` Hz:
-    shape ``(n,)`` for one channel, ``(channels, n)`` for more; None when there is no stream
-    ffmpeg can decode (or it took longer than ``timeout_s``)."""
-    try:
-        run = run_ffmpeg(["-v", "error", "-i", str(path), "-map", "0:a:0", "-t", f"{seconds:.3f}",
-                          "-ac", str(channels), "-ar", str(sr), "-f", "f32le", "pipe:1"], timeout_s=timeout_s)
-    except subprocess.TimeoutExpired:
-        return None
-    if run.returncode != 0 or not run.stdout:
-        return None
-    data = np.frombuffer(run.stdout, dtype="<f4").astype(np.float32)
-    return data if channels == 1 else data[: data.size // channels * channels].reshape(-1, channels).T.copy()
-
-
-def _ffmpeg(args: list[str]) -> subprocess.CompletedProcess:
-    try:
-        return run_ffmpeg(args)
-    except subprocess.TimeoutExpired:
-        raise AudioError("file", f"decoding took longer than {FFMPEG_TIMEOUT_S} s") from None
+def _ffmpeg_failed(error: ffmpeg_io.FfmpegError) -> AudioError:
+    if error.timed_out:
+        return AudioError("file", f"decoding took longer than {FFMPEG_TIMEOUT_S} s")
+    return AudioError("file", error.text)
 
 
 def _read_ffmpeg(path: Path, *, sr: int, max_seconds: float) -> tuple[np.ndarray, int, dict[str, str]]:
     """Mono float32 at ``sr`` decoded by ffmpeg, after a probe that refuses non-audio and
     over-long files without decoding them."""
-    probe = _ffmpeg(["-i", str(path)])  # no output named: ffmpeg prints the streams and stops
-    log = probe.stderr.decode("utf-8", "replace")
-    if not _AUDIO_STREAM.search(log):
+    try:
+        probe = ffmpeg_io.probe(path, timeout_s=FFMPEG_TIMEOUT_S)
+    except ffmpeg_io.FfmpegError as error:
+        raise _ffmpeg_failed(error) from None
+    if not probe.has_audio:
         raise AudioError("file", f"{path.name} is not an audio file we can read "
                          f"(checked by its content; we take {', '.join(s[1:] for s in AUDIO_SUFFIXES)})")
-    duration = _DURATION.search(log)
-    if duration:
-        hours, minutes, seconds = duration.groups()
-        total = int(hours) * 3600 + int(minutes) * 60 + float(seconds)
-        if total > max_seconds:
-            raise _too_long(path, total, max_seconds)
-    tags: dict[str, str] = {}
-    for name, value in _TAG.findall(log):
-        tags.setdefault(name.lower(), value)
+    if probe.duration_s > max_seconds:
+        raise _too_long(path, probe.duration_s, max_seconds)
     # -t stops a stream whose header has no length one second past the cap instead of decoding all
-    # of it; -rematrix_maxval 1 makes ffmpeg's downmix an average (it would sum stereo at -3 dB
-    # each, 1.4x louder than libsndfile's path for the same song).
-    run = _ffmpeg(["-v", "error", "-i", str(path), "-map", "0:a:0", "-t", f"{max_seconds + 1:.3f}",
-                   "-ac", "1", "-rematrix_maxval", "1", "-ar", str(sr), "-f", "f32le", "pipe:1"])
-    if run.returncode != 0:
-        tail = " ".join(run.stderr.decode("utf-8", "replace").strip().splitlines()[-1:])
-        tail = tail.replace(str(path), path.name)[:160]  # ffmpeg names the file by its server path
-        raise AudioError("file", f"{path.name} could not be decoded ({tail or 'ffmpeg failed'})")
-    samples = np.frombuffer(run.stdout, dtype="<f4").astype(np.float32)
+    # of it; the average downmix reads a song as libsndfile's path does (the channels' mean).
+    try:
+        samples = ffmpeg_io.decode_pcm(path, sr=sr, seconds=max_seconds + 1, average=True, timeout_s=FFMPEG_TIMEOUT_S)
+    except ffmpeg_io.FfmpegError as error:
+        raise _ffmpeg_failed(error) from None
     if samples.size > max_seconds * sr:
         raise _too_long(path, samples.size / sr, max_seconds)
-    return samples, sr, {name: value for name, value in tags.items() if value}
+    return samples, sr, dict(probe.tags)

@@ -39,8 +39,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+import ffmpeg_io
+
 from ._types import MAX_AUDIO_SECONDS, SoundsError
-from .audio import decode_pcm
 
 CUT_FPS = 6.0               # dense samples a second: a cut every 0.5 s is 3 samples apart
 CUT_DISTANCE = 0.45         # Bhattacharyya distance of HSV histograms that reads as a new shot
@@ -253,7 +254,10 @@ def _face_share(greys: list[np.ndarray]) -> tuple[float | None, list[str]]:
 
 def _sound(path: Path, *, max_seconds: float) -> dict:
     quiet = {"has_audio": False, "voice": None, "has_music": False, "tempo_bpm": None, "tonal": 0.0, "notes": []}
-    samples = decode_pcm(path, sr=AUDIO_RATE, seconds=max(1.0, max_seconds))
+    try:
+        samples = ffmpeg_io.decode_pcm(path, sr=AUDIO_RATE, seconds=max(1.0, max_seconds))
+    except ffmpeg_io.FfmpegError:
+        samples = None  # no audio stream ffmpeg can decode
     if samples is None or len(samples) < AUDIO_RATE // 2 or float(np.abs(samples).max()) < 1e-4:
         return quiet  # no stream, or silence: nothing to hear
     voice, notes = _voice(samples)

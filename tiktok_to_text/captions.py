@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 import queue
-import subprocess
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,8 @@ from typing import Iterator
 
 import cv2
 import numpy as np
+
+import ffmpeg_io
 
 from ._errors import TranscriptionError
 from ._types import Caption
@@ -55,19 +56,20 @@ def caption_change(before: np.ndarray, after: np.ndarray, *, min_step: float = 4
     return float(np.convolve(rows, np.ones(3) / 3, mode="valid").max())
 
 
-def decode_frames(path: Path, *, ffmpeg: str, size: tuple[int, int], fps: float) -> Iterator[tuple[float, np.ndarray]]:
+def decode_frames(path: Path, *, ffmpeg: str | None = None, size: tuple[int, int],
+                  fps: float) -> Iterator[tuple[float, np.ndarray]]:
     """``(time_s, RGB frame)`` sampled ``fps`` times a second, at ``size`` (width, height).
 
-    Unlike ``media.iter_frames`` the decoder skips frames no other frame refers to
-    (most B-frames: up to 3 in 4 on TikTok exports), which the 1 frame/s sample
-    does not need, and a thread reads ahead so decoding overlaps OCR.
+    The decoder skips frames no other frame refers to (most B-frames: up to 3 in 4 on
+    TikTok exports), which the 1 frame/s sample does not need, and a thread reads ahead
+    so decoding overlaps OCR.
     """
     width, height = size
     frame_bytes = width * height * 3
-    proc = subprocess.Popen(
-        [ffmpeg, "-nostdin", "-v", "error", "-skip_frame", "noref", "-threads", "1", "-an", "-i", str(path),
+    proc = ffmpeg_io.open_pipe(
+        ["-v", "error", "-skip_frame", "noref", "-threads", "1", "-an", "-i", str(path),
          "-vf", f"fps={fps},scale={width}:{height}:flags=area", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        exe=ffmpeg,
     )
     ahead: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
     stop = threading.Event()
@@ -217,7 +219,7 @@ class CaptionReader:
             reads.append(_Read(box, text, score))
         return reads
 
-    def __call__(self, path: Path, info: MediaInfo, *, ffmpeg: str) -> list[Caption]:
+    def __call__(self, path: Path, info: MediaInfo, *, ffmpeg: str | None = None) -> list[Caption]:
         """Caption lines of the video at ``path``: reading order within a frame, order of
         first appearance across frames, each at the first sampled time it was seen."""
         if not info.has_video:

@@ -1,11 +1,13 @@
 """One video's texts: the work a pool worker does, with its models loaded once per worker."""
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+from errors import Unavailable
+from ffmpeg_io import FfmpegError
 
 from ._types import Caption, Transcription
 from .captions import CaptionReader
@@ -46,7 +48,7 @@ class VideoReader:
         result = ReadResult()
         try:
             info = probe(path, ffmpeg=self._ffmpeg)
-        except (OSError, subprocess.SubprocessError) as exc:
+        except (OSError, FfmpegError, Unavailable) as exc:
             result.warnings.append(f"{path.name} could not be read: {exc}")
             return result
         if not info.has_video and not info.has_audio:
@@ -66,11 +68,11 @@ class VideoReader:
             except BackendUnavailable as exc:
                 result.warnings.append(f"{path.name}: {exc}")
                 result.transient = True
-            except (OSError, subprocess.SubprocessError, RuntimeError) as exc:
+            except (OSError, FfmpegError, Unavailable, RuntimeError) as exc:
                 result.warnings.append(f"{path.name}: speech could not be transcribed: {exc}")
         if self._captions is not None and info.has_video:
             try:
                 result.captions = self._captions(path, info, ffmpeg=self._ffmpeg)
-            except (OSError, subprocess.SubprocessError, RuntimeError, ValueError) as exc:
+            except (OSError, FfmpegError, Unavailable, RuntimeError, ValueError) as exc:
                 result.warnings.append(f"{path.name}: on-screen text could not be read: {exc}")
         return result

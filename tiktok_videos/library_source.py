@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from errors import Unavailable
+from ffmpeg_io import FfmpegError
 from utils import Progress
 
 from .video import (
@@ -205,7 +207,7 @@ class LibrarySource:
             # Read the header even when the sidecar gives a duration: it proves the file
             # is a video ffmpeg can open before the text stage spends time on it.
             probed = probe_duration(candidate.path)
-        except (OSError, RuntimeError):
+        except (FfmpegError, Unavailable):
             warnings.append(f"library: skipped {candidate.relative}: ffmpeg cannot read it as a video")
             return None
         url = _text(sidecar.get("url"))

@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 import hashlib
-import subprocess
 import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import ffmpeg_io
 import utils
-from errors import StudioError
+from errors import StudioError, Unavailable
 
+#: How long reading a video's header or one frame may take (seconds).
+PROBE_TIMEOUT_S = 60
 
 
 class VideoSourceError(StudioError, ValueError):
@@ -81,20 +83,16 @@ def check_fetch_args(tag: Any, limit: Any, dest: Any, *, needs_dest: bool) -> tu
 
 
 def probe_duration(path: Path) -> float:
-    """Seconds of video in ``path``, read from the container header by imageio-ffmpeg.
+    """Seconds of video in ``path``, read from the container header (``ffmpeg_io.probe``).
 
-    Raises ``OSError`` (or ``RuntimeError`` from ffmpeg) when the file is not a
-    readable video; returns 0.0 when the header gives no duration.
+    Raises ``ffmpeg_io.FfmpegError`` naming ``video`` when the file is not a readable video;
+    returns 0.0 when the header gives no duration.
     """
-    import imageio_ffmpeg
-
-    frames = imageio_ffmpeg.read_frames(str(path))
-    try:
-        meta = next(frames)  # the first item is the header; no frame is decoded
-    finally:
-        frames.close()
-    duration = meta.get("duration") or 0.0
-    return float(duration) if duration > 0 else 0.0
+    path = Path(path)
+    info = ffmpeg_io.probe(path, timeout_s=PROBE_TIMEOUT_S, field="video")
+    if not info.has_video:
+        raise ffmpeg_io.FfmpegError("video", f"{path.name} is not a video ffmpeg can read")
+    return info.duration_s
 
 
 def probe_download(path: Path) -> float | None:
@@ -102,7 +100,7 @@ def probe_download(path: Path) -> float | None:
     when ffmpeg cannot read it, so an unreadable download never reaches the text stage."""
     try:
         return probe_duration(path)
-    except (OSError, RuntimeError):
+    except (ffmpeg_io.FfmpegError, Unavailable):
         path.unlink(missing_ok=True)
         return None
 
@@ -110,15 +108,12 @@ def probe_download(path: Path) -> float | None:
 def write_poster_frame(path: Path, dest: Path, *, at_s: float = 1.0, width: int = 360) -> Path:
     """A JPEG of the frame ``at_s`` seconds into the video at ``path``, ``width`` px wide, written
     atomically to ``dest``: what the page shows before the video plays (a black box otherwise).
-    Raises ``OSError`` when ffmpeg cannot read a frame there."""
-    import imageio_ffmpeg
-
+    Raises ``ffmpeg_io.FfmpegError`` naming ``video`` when ffmpeg cannot read a frame there."""
     with utils.atomic_path(dest) as tmp:
-        run = subprocess.run(
-            [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-v", "error", "-ss", f"{max(0.0, at_s):.2f}",
-             "-i", str(path), "-frames:v", "1", "-vf", f"scale={width}:-2", "-q:v", "4", "-f", "image2", str(tmp)],
-            capture_output=True, timeout=60,
-        )
+        run = ffmpeg_io.run(["-v", "error", "-ss", f"{max(0.0, at_s):.2f}", "-i", str(path), "-frames:v", "1",
+                             "-vf", f"scale={width}:-2", "-q:v", "4", "-f", "image2", str(tmp)],
+                            timeout_s=PROBE_TIMEOUT_S, field="video")
         if run.returncode != 0 or not tmp.is_file() or tmp.stat().st_size == 0:
-            raise OSError(f"no frame at {at_s:.1f} s: {run.stderr.decode('utf-8', 'replace').strip()[-200:]}")
+            tail = ffmpeg_io.last_line(run.stderr, paths=[path, tmp], limit=200)
+            raise ffmpeg_io.FfmpegError("video", f"no frame at {at_s:.1f} s: {tail}")
     return dest

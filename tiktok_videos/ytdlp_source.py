@@ -14,6 +14,7 @@ import urllib.parse
 from pathlib import Path
 from typing import Any, Iterable
 
+import ffmpeg_io
 from settings import SETTINGS
 from utils import Progress
 
@@ -101,8 +102,6 @@ class YtdlpSource:
         return []
 
     def _options(self, **ours: Any) -> dict[str, Any]:
-        import imageio_ffmpeg
-
         options: dict[str, Any] = {
             "quiet": True,
             "no_warnings": True,
@@ -115,7 +114,7 @@ class YtdlpSource:
             "socket_timeout": 20,
             # A ready-made single file first: merging separate streams needs ffmpeg.
             "format": "b/bv*+ba",
-            "ffmpeg_location": imageio_ffmpeg.get_ffmpeg_exe(),
+            "ffmpeg_location": ffmpeg_io.ffmpeg_exe(),
             "max_filesize": 500 * 1024 * 1024,
             "enable_file_urls": urllib.parse.urlsplit(self.url_template).scheme == "file",
             "color": "no_color",

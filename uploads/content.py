@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import codecs
 import csv
-import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+import ffmpeg_io
 
 from ._types import UploadRejected
 
@@ -30,10 +30,8 @@ EXPORT_HEAD_CHARS = 64 << 10
 #: A CSV header's column names are short; a longer "name" is a line of prose, not a header.
 MAX_COLUMN_NAME = 200
 _READ_CHUNK = 1 << 20
-
-_DURATION = re.compile(r"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)")
-_TIME = re.compile(r"time=(\d+):(\d\d):(\d\d(?:\.\d+)?)")
-_STREAM = re.compile(r"Stream #\d+:\d+.*?: (Video|Audio): (.*)")
+#: How long ffmpeg may take over one check (seconds).
+FFMPEG_TIMEOUT_S = 120
 
 
 @dataclass(frozen=True)
@@ -70,18 +68,6 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def _seconds(match: re.Match[str]) -> float:
-    hours, minutes, seconds = match.groups()
-    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
-
-
-def _ffmpeg(args: list[str]) -> subprocess.CompletedProcess:
-    import imageio_ffmpeg
-
-    return subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", *args],
-                          capture_output=True, timeout=120)
-
-
 def inspect(path: Path, *, max_seconds: float) -> MediaInfo:
     """Check the file at ``path`` by content; raises ``UploadRejected`` naming ``content`` (not a
     video or audio file, unreadable) or ``duration`` (longer than ``max_seconds``)."""
@@ -90,19 +76,19 @@ def inspect(path: Path, *, max_seconds: float) -> MediaInfo:
     if fmt is None:
         raise UploadRejected("content", "not a video or audio file we can read (checked by its bytes, not its name; "
                              f"we take {', '.join(VIDEO_FORMATS + AUDIO_FORMATS)})")
-    run = _ffmpeg(["-i", str(path), "-t", "1", "-map", "0:v:0?", "-map", "0:a:0?", "-f", "null", "-"])
+    # Decoding the first second proves more than the header: the report of the same run is the probe.
+    run = ffmpeg_io.run(["-i", str(path), "-t", "1", "-map", "0:v:0?", "-map", "0:a:0?", "-f", "null", "-"],
+                        timeout_s=FFMPEG_TIMEOUT_S, field="content")
     log = run.stderr.decode("utf-8", "replace")
-    streams = [(kind, rest) for kind, rest in _STREAM.findall(log) if "attached pic" not in rest]
-    if run.returncode != 0 or not streams:
-        tail = " ".join(log.strip().splitlines()[-1:])[:160]
+    info = ffmpeg_io.parse_report(log)
+    if run.returncode != 0 or not (info.has_video or info.has_audio):
+        tail = ffmpeg_io.last_line(log)
         raise UploadRejected("content", f"the {fmt} file could not be decoded ({tail or 'no audio or video stream'})")
-    media = "video" if any(kind == "Video" for kind, _ in streams) else "audio"
-    duration = _DURATION.search(log)
-    seconds = _seconds(duration) if duration else None
-    if seconds is None:  # streamed WebM (a browser's MediaRecorder) has no length in its header
-        full = _ffmpeg(["-i", str(path), "-t", f"{max_seconds + 1:.0f}", "-f", "null", "-"])
-        times = list(_TIME.finditer(full.stderr.decode("utf-8", "replace")))
-        seconds = _seconds(times[-1]) if times else 0.0
+    media = "video" if info.has_video else "audio"
+    seconds = info.duration_s
+    if not seconds:  # streamed WebM (a browser's MediaRecorder) has no length in its header
+        seconds = ffmpeg_io.count_length(path, stream=None, copy=False, max_seconds=round(max_seconds + 1),
+                                         timeout_s=FFMPEG_TIMEOUT_S, field="content")
     if seconds <= 0:
         raise UploadRejected("content", f"the {fmt} file has no playable length")
     if seconds > max_seconds:

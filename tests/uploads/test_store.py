@@ -179,12 +179,12 @@ def test_a_transfer_cut_off_by_a_dead_server_is_swept_with_its_lifetime(uploads,
 def test_a_checker_that_breaks_leaves_a_rejected_upload_not_a_stuck_one(uploads, media, monkeypatch):
     import subprocess
 
-    import uploads.content as content
+    import ffmpeg_io  # uploads.content reaches ffmpeg through it
 
     def timeout(*args, **kwargs):
         raise subprocess.TimeoutExpired("ffmpeg", 120)
 
-    monkeypatch.setattr(content.subprocess, "run", timeout)
+    monkeypatch.setattr(ffmpeg_io.subprocess, "run", timeout)
     upload = _new(uploads, media["mp4"])
     done = _put(uploads, upload, media["mp4"].read_bytes())
     assert done.status is UploadStatus.REJECTED and done.error.startswith("content: could not be checked")
