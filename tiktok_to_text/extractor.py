@@ -19,9 +19,9 @@ from .spoken import mark_spoken
 from .whisper import load_whisper
 from .whisper_weights import DEFAULT_WHISPER_MODEL, WhisperWeightsMissing, locate_whisper
 
-TRANSCRIBERS = ("auto", "sphinx", "google", "whisper")
-POOLS = ("thread", "process")
-DEVICES = ("cuda", "mps", "cpu")
+TRANSCRIBERS = SETTINGS["TRENDTOK_TRANSCRIBER"].choices
+POOLS = SETTINGS["TRENDTOK_POOL"].choices
+DEVICES = SETTINGS["TRENDTOK_DEVICE"].choices
 _CACHE_VERSION = 2
 
 
