@@ -32,17 +32,6 @@ ABOVE_STAGES = ("web", "jobs", "pipeline", "app", "make_celery")
 #: Bottom modules import nothing of ours but each other.
 BOTTOM_MODULES = ("utils", "errors", "settings", "ffmpeg_io")
 
-#: Known at issue 20, each being removed by another part of it: reported, not failed, until
-#: it is gone (strict=False, so the check passes the day it is fixed; then delete the entry).
-KNOWN_LONG = {
-    "pipeline.py": "pipeline.py is being cut under 300 lines by the stage registry (issue 20, point 1)",
-    "sounds/trending.py": "sounds/trending.py is being split (issue 20, point 5: the seed-001 score's one owner)",
-}
-KNOWN_LAYERING = {
-    "remix.regenerate -> pipeline": "remix reruns a stage through pipeline; reported to the coordinator (issue 20)",
-    "trend_lake.categories -> summariser._ranking": "trend_lake reaches into summariser's private module; "
-                                                    "reported to the coordinator (issue 20)",
-}
 
 
 # -- reading the tree ------------------------------------------------------------------------
@@ -230,17 +219,9 @@ def _long_modules() -> dict[str, int]:
 
 
 def test_no_module_over_400_lines():
-    long = {name: count for name, count in _long_modules().items() if name not in KNOWN_LONG}
+    long = _long_modules()
     assert not long, f"modules over {MAX_LINES} lines:\n" + "\n".join(
         f"    {name}: {count} lines" for name, count in sorted(long.items()))
-
-
-@pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.xfail(reason=why, strict=False))
-                                  for name, why in KNOWN_LONG.items()])
-def test_a_known_long_module_is_cut_under_400_lines(name):
-    path = ROOT / name
-    count = _lines(path) if path.exists() else 0
-    assert count <= MAX_LINES, f"{name}: {count} lines"
 
 
 # -- (c) layering ----------------------------------------------------------------------------
@@ -269,12 +250,6 @@ def test_the_layers_are_there():
 
 
 def test_data_flows_one_way():
-    breaks = {edge: where for edge, where in _layering_breaks().items() if edge not in KNOWN_LAYERING}
+    breaks = _layering_breaks()
     assert not breaks, ("imports against web → jobs → pipeline → stage packages → bottom modules:\n"
                         + "\n".join(f"    {where}: {edge}" for edge, where in sorted(breaks.items())))
-
-
-@pytest.mark.parametrize("edge", [pytest.param(edge, marks=pytest.mark.xfail(reason=why, strict=False))
-                                  for edge, why in KNOWN_LAYERING.items()])
-def test_a_known_layering_break_is_gone(edge):
-    assert edge not in _layering_breaks(), f"{_layering_breaks()[edge]}: {edge}"

@@ -96,7 +96,7 @@ class ZeroShot:
         return out
 
     def __call__(self, texts: Sequence[str]) -> list[str]:
-        from summariser._ranking import argmax_first
+        from summariser import argmax_first
 
         return [_NAMES[argmax_first(row)] for row in self.scores(texts)]
 
