@@ -30,7 +30,7 @@ from search_input import ClipRequest, SearchRequest
 from stages import overall_fraction
 
 if TYPE_CHECKING:  # the stage packages load lazily: a CLI --help should not import torch
-    from animate_text import Artwork
+    from animate_text import Cover
     from music_gen import Soundtrack
     from summariser import Summary
     from tiktok_to_text import VideoText
@@ -94,7 +94,7 @@ class StudioResult:
     videos: tuple[VideoResult, ...]
     summary: "Summary"
     soundtrack: "Soundtrack | None"
-    cover: "Artwork | None"
+    cover: "Cover | None"
     stages: tuple[StageRecord, ...]
     warnings: tuple[str, ...]
     outputs: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
@@ -222,7 +222,7 @@ class Studio:
             return match_length(track, seconds=clip_s) if clip_s > 0 else track
 
     def draw(self, *, title: str, keywords: list[str], mood: str, seed: int, out_path: Path,
-             progress: utils.Progress | None = None) -> "Artwork":
+             progress: utils.Progress | None = None) -> "Cover":
         """A 9:16 cover for the idea ``title`` at ``out_path``."""
         with self._search_lock:
             return self.cover(title=title, keywords=keywords, mood=mood, seed=seed, out_path=out_path,

@@ -20,7 +20,7 @@ from errors import NotFound, StudioError
 from pipeline import StudioResult, VideoResult
 
 if TYPE_CHECKING:
-    from animate_text import Artwork
+    from animate_text import Cover
     from music_gen import Soundtrack
 
 RESULT_NAME = "result.json"
@@ -160,7 +160,7 @@ def music_json(track: "Soundtrack | None", url: Callable[[str], str], *, seed: i
     }
 
 
-def cover_json(cover: "Artwork | None", url: Callable[[str], str], *, seed: int) -> dict[str, Any] | None:
+def cover_json(cover: "Cover | None", url: Callable[[str], str], *, seed: int) -> dict[str, Any] | None:
     """A cover as the result JSON shows it."""
     return None if cover is None else {
         "url": url(cover.path.name), "width": cover.width, "height": cover.height, "backend": cover.backend,

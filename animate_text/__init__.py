@@ -2,11 +2,11 @@
 idea's title set legibly on it. (The package keeps the name ``animate_text`` the design card gives it;
 in settings, results, labels and errors the stage and what it makes are both "cover".)
 
-Two backends behind ``load_art_generator``: ``"poster"`` (offline, Pillow + numpy, the default)
+Two backends behind ``load_cover_generator``: ``"poster"`` (offline, Pillow + numpy, the default)
 and ``"stable-diffusion"`` (diffusers, used when the weights are already on disk).
 """
-from .artwork import POSTER_SIZE, ImageError, Artwork
-from .factory import DEFAULT_SD_MODEL, load_art_generator
+from .cover import POSTER_SIZE, CoverError, Cover
+from .factory import DEFAULT_SD_MODEL, load_cover_generator
 from .typeset import typeset_title
 
-__all__ = ["DEFAULT_SD_MODEL", "POSTER_SIZE", "ImageError", "Artwork", "load_art_generator", "typeset_title"]
+__all__ = ["DEFAULT_SD_MODEL", "POSTER_SIZE", "CoverError", "Cover", "load_cover_generator", "typeset_title"]

@@ -12,7 +12,7 @@ import utils
 from settings import SETTINGS, parse_size
 from utils import Progress
 
-from .artwork import POSTER_SIZE, ImageError, Artwork, check_request, check_size
+from .cover import POSTER_SIZE, CoverError, Cover, check_request, check_size
 from .palette import palette_for
 from .prompt import build_prompt
 from .typeset import typeset_chips, typeset_title
@@ -23,7 +23,7 @@ SD15_SIZE = parse_size("SD_SIZE", SETTINGS["SD_SIZE"].default)
 """Generation size (width, height) for SD 1.5: 9:16-ish, both multiples of 64 as its UNet wants."""
 
 
-class StableDiffusionArt:
+class StableDiffusionCover:
     """Cover backend on a local Stable Diffusion checkpoint (never downloaded).
 
     model: a folder saved with ``save_pretrained`` or a Hub id already in the local HF cache.
@@ -35,7 +35,7 @@ class StableDiffusionArt:
     def __init__(self, model: str, *, device: str | None = None, steps: int = SETTINGS["SD_STEPS"].default,
                  size: tuple[int, int] = SD15_SIZE, warnings: list[str] | None = None):
         if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-            raise ImageError("steps", f"steps must be a positive int, not {steps!r}")
+            raise CoverError("steps", f"steps must be a positive int, not {steps!r}")
         self.size = check_size(size)
         self.steps = steps
         self.model = str(model)
@@ -84,7 +84,7 @@ class StableDiffusionArt:
         return result.images[0].convert("RGB")
 
     def __call__(self, *, title: str, keywords: list[str], mood: str, seed: int = 0, out_path,
-                 progress: Progress | None = None) -> Artwork:
+                 progress: Progress | None = None) -> Cover:
         """Paint, fit to 1080x1920 (resize + centre crop), typeset title and hashtags, write the PNG atomically."""
         request = check_request(title=title, keywords=keywords, mood=mood, seed=seed, out_path=out_path)
         painted = self.paint(title=request.title, keywords=request.keywords, mood=request.mood,
@@ -97,4 +97,4 @@ class StableDiffusionArt:
             image.save(tmp, format="PNG", compress_level=1)
         if progress:
             progress(self.steps, self.steps)
-        return Artwork(request.out_path, image.width, image.height, self.backend)
+        return Cover(request.out_path, image.width, image.height, self.backend)

@@ -1,4 +1,4 @@
-"""``load_art_generator``: pick the cover backend, falling back to the offline poster."""
+"""``load_cover_generator``: pick the cover backend, falling back to the offline poster."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,7 +6,7 @@ from typing import Any
 
 from settings import SETTINGS
 
-from .artwork import ImageError, check_size
+from .cover import CoverError, check_size
 from .poster import PosterArt
 
 BACKENDS = SETTINGS["TRENDTOK_COVER"].choices
@@ -27,7 +27,7 @@ def _weights_missing(model: str) -> str | None:
     return None if isinstance(cached, str) else f"Stable Diffusion weights not found at {model}"
 
 
-def load_art_generator(backend: str = "auto", *, model: str | None = None, device: str | None = None,
+def load_cover_generator(backend: str = "auto", *, model: str | None = None, device: str | None = None,
                        steps: int = SETTINGS["SD_STEPS"].default, size: tuple[int, int] | None = None) -> Any:
     """A cover generator: call it as ``art(title=..., keywords=..., mood=..., seed=..., out_path=...)``.
 
@@ -40,11 +40,11 @@ def load_art_generator(backend: str = "auto", *, model: str | None = None, devic
     ``note`` says why under ``"auto"`` and ``warnings`` does when it was asked for by name.
     """
     if not isinstance(backend, str) or backend.strip().lower() not in BACKENDS:
-        raise ImageError("backend", f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
+        raise CoverError("backend", f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ImageError("steps", f"steps must be a positive int, not {steps!r}")
+        raise CoverError("steps", f"steps must be a positive int, not {steps!r}")
     if model is not None and (not isinstance(model, str) or not model.strip()):
-        raise ImageError("model", f"model must be a folder or a Hub id, not {model!r}")
+        raise CoverError("model", f"model must be a folder or a Hub id, not {model!r}")
     sd_size = check_size(size) if size is not None else None
     backend = backend.strip().lower()
     if backend == "poster":
@@ -55,10 +55,10 @@ def load_art_generator(backend: str = "auto", *, model: str | None = None, devic
         reason = f"{missing}; using the poster"
         return PosterArt(warnings=[reason]) if backend == "stable-diffusion" else PosterArt(note=reason)
     try:
-        from .diffusion import SD15_SIZE, StableDiffusionArt
+        from .diffusion import SD15_SIZE, StableDiffusionCover
 
-        return StableDiffusionArt(model, device=device, steps=steps, size=sd_size or SD15_SIZE)
-    except ImageError:
+        return StableDiffusionCover(model, device=device, steps=steps, size=sd_size or SD15_SIZE)
+    except CoverError:
         raise
     except Exception as exc:  # incomplete download, wrong folder layout, missing torch: keep the studio working
         return PosterArt(warnings=[f"Stable Diffusion could not load from {model} ({type(exc).__name__}: {exc}); "

@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw
 import utils
 from utils import Progress
 
-from .artwork import POSTER_SIZE, Artwork, check_request
+from .cover import POSTER_SIZE, Cover, check_request
 from .palette import Palette, palette_for
 from .typeset import typeset_chips, typeset_title
 
@@ -170,7 +170,7 @@ class PosterArt:
         return image
 
     def __call__(self, *, title: str, keywords: list[str], mood: str, seed: int = 0, out_path,
-                 progress: Progress | None = None) -> Artwork:
+                 progress: Progress | None = None) -> Cover:
         """Render the cover and write it as a PNG to ``out_path`` (atomically)."""
         request = check_request(title=title, keywords=keywords, mood=mood, seed=seed, out_path=out_path)
         image = self.render(title=request.title, keywords=request.keywords, mood=request.mood, seed=request.seed,
@@ -180,4 +180,4 @@ class PosterArt:
             image.save(tmp, format="PNG", compress_level=1)
         if progress:
             progress(_STAGES, _STAGES)
-        return Artwork(request.out_path, image.width, image.height, self.backend)
+        return Cover(request.out_path, image.width, image.height, self.backend)

@@ -102,14 +102,14 @@ def _music_rows(models: Path, work: Path, repeats: int) -> list[tuple]:
 
 
 def _cover_rows(models: Path, work: Path, repeats: int) -> list[tuple]:
-    from animate_text import load_art_generator
+    from animate_text import load_cover_generator
     from animate_text.debug import DEBUG_SIZE, save_debug_stable_diffusion
 
     folder = save_debug_stable_diffusion(models / "sd")
     rows = []
-    for name, load in (("poster", lambda: load_art_generator("poster")),
+    for name, load in (("poster", lambda: load_cover_generator("poster")),
                        ("stable-diffusion (tiny debug, 25 steps)",
-                        lambda: load_art_generator("stable-diffusion", model=str(folder), device="cpu", steps=25,
+                        lambda: load_cover_generator("stable-diffusion", model=str(folder), device="cpu", steps=25,
                                                    size=DEBUG_SIZE))):
         load_s = _seconds(load, repeats)
         draw = load()
@@ -121,7 +121,7 @@ def _cover_rows(models: Path, work: Path, repeats: int) -> list[tuple]:
 
 def _full_size_rows(models: Path, work: Path) -> list[tuple]:
     """musicgen-small's and SD 1.5's architectures with random weights, one timed request each."""
-    from animate_text import load_art_generator
+    from animate_text import load_cover_generator
     from animate_text.debug import save_debug_stable_diffusion
     from music_gen import load_music_generator
     from music_gen.debug import save_debug_musicgen
@@ -136,9 +136,9 @@ def _full_size_rows(models: Path, work: Path) -> list[tuple]:
     del generate
 
     folder = save_debug_stable_diffusion(models / "sd15", architecture="sd15")
-    load_s = _seconds(lambda: load_art_generator("stable-diffusion", model=str(folder), device="cpu"), 1)
+    load_s = _seconds(lambda: load_cover_generator("stable-diffusion", model=str(folder), device="cpu"), 1)
     steps = 2
-    draw = load_art_generator("stable-diffusion", model=str(folder), device="cpu", steps=steps)
+    draw = load_cover_generator("stable-diffusion", model=str(folder), device="cpu", steps=steps)
     unet_s: list[float] = []
     started: list[float] = []
     draw.pipe.unet.register_forward_pre_hook(lambda *_: started.append(time.perf_counter()))

@@ -85,9 +85,9 @@ def main() -> int:
                                                 out_dir=work / f"music{duration}"))
             rows.append((f"composer, {duration} s track", f"{duration / seconds:.0f}× real time", "≥ 50×"))
 
-        from animate_text import load_art_generator
+        from animate_text import load_cover_generator
 
-        poster = load_art_generator("poster")
+        poster = load_cover_generator("poster")
         seconds, _ = _time(lambda: [poster(title=cold["idea"]["title"], keywords=cold["keywords"], mood=cold["mood"],
                                            seed=s, out_path=work / f"poster{s}.png") for s in range(3)])
         rows.append(("poster, per image", f"{seconds / 3:.2f} s", "≤ 1 s"))

@@ -61,10 +61,10 @@ def load_music(studio: Any):
 
 def load_cover(studio: Any):
     """The cover stage's generator (``TRENDTOK_COVER``)."""
-    from animate_text import load_art_generator
+    from animate_text import load_cover_generator
 
     c = studio.config
-    return load_art_generator(c["TRENDTOK_COVER"], model=c.get("SD_MODEL"), device=c.get("TRENDTOK_DEVICE"),
+    return load_cover_generator(c["TRENDTOK_COVER"], model=c.get("SD_MODEL"), device=c.get("TRENDTOK_DEVICE"),
                               steps=c["SD_STEPS"], size=parse_size("SD_SIZE", c["SD_SIZE"]))
 
 

@@ -11,7 +11,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from animate_text import Artwork
+    from animate_text import Cover
     from music_gen import Soundtrack
 
     from .run import Run
@@ -105,7 +105,7 @@ def compose(run: "Run") -> "Soundtrack | None":
     return track
 
 
-def draw(run: "Run") -> "Artwork | None":
+def draw(run: "Run") -> "Cover | None":
     """The cover for the summary's trend idea (None, with a warning, when it fails)."""
     summary = run.outputs["summary"]
     try:

@@ -11,9 +11,9 @@ torch = pytest.importorskip("torch")
 diffusers = pytest.importorskip("diffusers")
 transformers = pytest.importorskip("transformers")
 
-from animate_text import POSTER_SIZE, load_art_generator  # noqa: E402
+from animate_text import POSTER_SIZE, load_cover_generator  # noqa: E402
 from animate_text.debug import DEBUG_SIZE, save_debug_stable_diffusion  # noqa: E402
-from animate_text.diffusion import StableDiffusionArt  # noqa: E402
+from animate_text.diffusion import StableDiffusionCover  # noqa: E402
 
 TINY_SIZE = DEBUG_SIZE
 STEPS = 2
@@ -37,7 +37,7 @@ def tiny_sd_folder(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def sd_art(tiny_sd_folder):
-    return load_art_generator("stable-diffusion", model=str(tiny_sd_folder), device="cpu", steps=STEPS,
+    return load_cover_generator("stable-diffusion", model=str(tiny_sd_folder), device="cpu", steps=STEPS,
                               size=TINY_SIZE)
 
 
@@ -48,11 +48,11 @@ def _draw(art, tmp_path, name="cover.png", **overrides):
 
 
 def test_factory_loads_the_saved_pipeline_offline(sd_art, tiny_sd_folder):
-    assert isinstance(sd_art, StableDiffusionArt)
+    assert isinstance(sd_art, StableDiffusionCover)
     assert (sd_art.backend, sd_art.warnings) == ("stable-diffusion", [])
     assert sd_art.size == TINY_SIZE and sd_art.device == "cpu"
     assert sd_art.pipe.safety_checker is None  # the saved pipeline's own setting is kept
-    auto = load_art_generator("auto", model=str(tiny_sd_folder), device="cpu", steps=STEPS, size=TINY_SIZE)
+    auto = load_cover_generator("auto", model=str(tiny_sd_folder), device="cpu", steps=STEPS, size=TINY_SIZE)
     assert auto.backend == "stable-diffusion"
 
 
@@ -69,7 +69,7 @@ def test_cover_is_1080x1920_png_with_progress_per_step(sd_art, tmp_path):
 
 
 def test_progress_counts_steps_with_a_scheduler_that_runs_exactly_steps(tiny_sd_folder, tmp_path):
-    art = StableDiffusionArt(str(tiny_sd_folder), device="cpu", steps=3, size=TINY_SIZE)
+    art = StableDiffusionCover(str(tiny_sd_folder), device="cpu", steps=3, size=TINY_SIZE)
     art.pipe.scheduler = diffusers.DDIMScheduler.from_config(art.pipe.scheduler.config)
     calls = []
     _draw(art, tmp_path, progress=lambda done, total: calls.append((done, total)))
@@ -97,16 +97,16 @@ def test_title_overlay_is_legible_on_the_noise(sd_art, tmp_path, ocr, missing_wo
 
 
 def test_empty_title_is_rejected_before_any_denoising(sd_art, tmp_path):
-    from animate_text import ImageError
+    from animate_text import CoverError
 
     calls = []
-    with pytest.raises(ImageError, match="title"):
+    with pytest.raises(CoverError, match="title"):
         _draw(sd_art, tmp_path, title="", progress=lambda done, total: calls.append(done))
     assert calls == [] and not any(tmp_path.iterdir())
 
 
 def test_incomplete_checkpoint_falls_back_to_the_poster_with_a_warning(tmp_path):
     (tmp_path / "model_index.json").write_text(json.dumps({"_class_name": "StableDiffusionPipeline"}), "utf-8")
-    art = load_art_generator("stable-diffusion", model=str(tmp_path), device="cpu")
+    art = load_cover_generator("stable-diffusion", model=str(tmp_path), device="cpu")
     assert art.backend == "poster"
     assert len(art.warnings) == 1 and "could not load" in art.warnings[0] and str(tmp_path) in art.warnings[0]

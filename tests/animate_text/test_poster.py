@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from animate_text import POSTER_SIZE, ImageError, Artwork, load_art_generator
+from animate_text import POSTER_SIZE, CoverError, Cover, load_cover_generator
 from animate_text.poster import COMPOSITIONS, PosterArt
 
 
@@ -23,7 +23,7 @@ def _draw(poster, tmp_path, name="cover.png", **overrides):
 
 def test_writes_a_1080x1920_rgb_png(poster, tmp_path):
     artwork = _draw(poster, tmp_path)
-    assert isinstance(artwork, Artwork)
+    assert isinstance(artwork, Cover)
     assert (artwork.width, artwork.height, artwork.backend) == (*POSTER_SIZE, "poster")
     with Image.open(artwork.path) as image:
         assert image.format == "PNG" and image.mode == "RGB" and image.size == POSTER_SIZE
@@ -81,13 +81,13 @@ def test_unknown_mood_renders_with_a_neutral_palette(poster, tmp_path):
     ("mood", None), ("seed", "1"), ("seed", True),
 ])
 def test_bad_request_raises_art_error_naming_the_field(poster, tmp_path, field, value):
-    with pytest.raises(ImageError, match=field):
+    with pytest.raises(CoverError, match=field):
         _draw(poster, tmp_path, **{field: value})
     assert not any(tmp_path.iterdir())
 
 
 def test_out_path_must_be_a_png(poster, tmp_path):
-    with pytest.raises(ImageError, match="out_path"):
+    with pytest.raises(CoverError, match="out_path"):
         poster(title="x", keywords=[], mood="happy", out_path=tmp_path / "cover.jpg")
 
 
@@ -101,7 +101,7 @@ def test_renders_in_well_under_two_seconds_of_cpu_time(poster, tmp_path):
 
 
 def test_factory_poster_backend(tmp_path):
-    art = load_art_generator("poster")
+    art = load_cover_generator("poster")
     assert art.backend == "poster" and art.warnings == []
     assert art(title="Hi", keywords=[], mood="chill", out_path=tmp_path / "x.png").backend == "poster"
 

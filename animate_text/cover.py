@@ -12,12 +12,12 @@ POSTER_SIZE = (1080, 1920)
 
 
 
-class ImageError(StudioError, ValueError):
+class CoverError(StudioError, ValueError):
     """A bad request to a cover-art generator; the message names the offending field."""
 
 
 @dataclass(frozen=True)
-class Artwork:
+class Cover:
     """A finished cover image on disk."""
 
     path: Path
@@ -42,29 +42,29 @@ class ArtRequest:
 
 
 def check_request(*, title: Any, keywords: Any, mood: Any, seed: Any, out_path: Any) -> ArtRequest:
-    """Validate the arguments of a generator call up front; raise ``ImageError`` naming the field."""
+    """Validate the arguments of a generator call up front; raise ``CoverError`` naming the field."""
     if not isinstance(title, str) or not title.strip():
-        raise ImageError("title", f"title must be a non-empty string, not {title!r}")
+        raise CoverError("title", f"title must be a non-empty string, not {title!r}")
     if isinstance(keywords, str) or not isinstance(keywords, (list, tuple)):
-        raise ImageError("keywords", f"keywords must be a list of strings, not {type(keywords).__name__}")
+        raise CoverError("keywords", f"keywords must be a list of strings, not {type(keywords).__name__}")
     if not all(isinstance(word, str) for word in keywords):
-        raise ImageError("keywords", "keywords must contain only strings")
+        raise CoverError("keywords", "keywords must contain only strings")
     if not isinstance(mood, str):
-        raise ImageError("mood", f"mood must be a string, not {type(mood).__name__}")
+        raise CoverError("mood", f"mood must be a string, not {type(mood).__name__}")
     if isinstance(seed, bool) or not isinstance(seed, int):
-        raise ImageError("seed", f"seed must be an int, not {seed!r}")
+        raise CoverError("seed", f"seed must be an int, not {seed!r}")
     if out_path is None or not isinstance(out_path, (str, Path)):
-        raise ImageError("out_path", f"out_path must be a path, not {out_path!r}")
+        raise CoverError("out_path", f"out_path must be a path, not {out_path!r}")
     out_path = Path(out_path)
     if out_path.suffix.lower() != ".png":
-        raise ImageError("out_path", f"out_path must end in .png, not {out_path.name!r}")
+        raise CoverError("out_path", f"out_path must end in .png, not {out_path.name!r}")
     words = tuple(w.strip() for w in keywords if w.strip())
     return ArtRequest(" ".join(title.split()), words, mood.strip().lower(), seed, out_path)
 
 
 def check_size(size: Any) -> tuple[int, int]:
-    """A generation size as (width, height), both positive multiples of 8; else ``ImageError`` naming ``size``."""
+    """A generation size as (width, height), both positive multiples of 8; else ``CoverError`` naming ``size``."""
     if (not isinstance(size, (tuple, list)) or len(size) != 2
             or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 and v % 8 == 0 for v in size)):
-        raise ImageError("size", f"size must be (width, height) in positive multiples of 8, not {size!r}")
+        raise CoverError("size", f"size must be (width, height) in positive multiples of 8, not {size!r}")
     return int(size[0]), int(size[1])
