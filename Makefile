@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8888
 
-.PHONY: install run test bench demo-library clean
+.PHONY: install run test test-fast bench demo-library clean
 
 # The venv is rebuilt whenever a requirements file changes; constraints.txt pins every
 # transitive dependency so a fresh machine gets the versions the tests ran against.
@@ -24,8 +24,13 @@ install: $(STAMP)
 run: $(STAMP)
 	TRENDTOK_WARM_UP=1 HF_HUB_OFFLINE=1 $(BIN)/flask --app app run --host $(HOST) --port $(PORT)
 
+# Everything: unit tests, the browser (Chromium) and Redis tests, and the slow ones.
 test: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/pytest
+
+# The unit tests alone (pytest.ini's lanes): no browser, no redis-server, no long real-clip runs.
+test-fast: $(STAMP)
+	HF_HUB_OFFLINE=1 $(BIN)/pytest -m "not browser and not redis and not slow"
 
 bench: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/bench_search.py

@@ -27,9 +27,10 @@ from search_input import InputError, SearchRequest, parse_duration, parse_seed, 
 from settings import SettingsError, check, load_settings, resolve_folders
 
 
-def create_app(test_config: dict | None = None) -> Flask:
+def create_app(test_config: dict | None = None, *, models: pipeline.Studio | None = None) -> Flask:
     """Build the studio app; ``test_config`` overrides the environment. A bad setting in either
-    raises ``SettingsError`` before anything is opened (a ``flask`` command prints it and exits 1)."""
+    raises ``SettingsError`` before anything is opened (a ``flask`` command prints it and exits 1).
+    ``models``: a studio whose loaded models this app borrows (``pipeline.Studio``'s ``models``)."""
     environment, overrides = _checked_settings(test_config)
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(resolve_folders(environment, app.instance_path))
@@ -44,7 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops)
 
-    init_studio(app)
+    init_studio(app, models=models)
     import jobs
     import uploads
     from web import api, api_keys, auth, errors as web_errors, sessions
@@ -113,11 +114,12 @@ def _started_as_server() -> bool:
     return (context is not None and context.info_name == "run") or "gunicorn.arbiter" in sys.modules
 
 
-def init_studio(app: Flask) -> None:
-    """Attach one ``pipeline.Studio`` to the app (models load once per process)."""
-    studio = pipeline.Studio(app.config)
+def init_studio(app: Flask, *, models: pipeline.Studio | None = None) -> None:
+    """Attach one ``pipeline.Studio`` to the app (models load once per process, or come from ``models``)."""
+    studio = pipeline.Studio(app.config, models=models)
     app.extensions["studio"] = studio
-    atexit.register(studio.close)  # stops the transcription worker processes with the server
+    if models is None:  # borrowed models are closed by the studio that loaded them
+        atexit.register(studio.close)  # stops the transcription worker processes with the server
 
 
 def get_studio() -> pipeline.Studio:

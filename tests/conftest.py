@@ -4,7 +4,6 @@ loopback webhook receiver for job callbacks."""
 from __future__ import annotations
 
 import json
-import sys
 from contextlib import contextmanager
 from typing import Iterator
 import threading
@@ -15,10 +14,20 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 SHARED_DATA = ROOT.parent / "shared" / "data"
+
+#: The lanes a fixture puts its tests in (pytest.ini's markers): taking it is what makes a test a
+#: browser or Redis test (or a slow one: the real MiniLM of tests/summariser/conftest.py), so the
+#: mark follows the fixture and a new test cannot forget it.
+LANE_OF_FIXTURE = {"browser": "browser", "redis_server": "redis", "minilm": "slow"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` deselects by marker
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for fixture in set(LANE_OF_FIXTURE).intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(LANE_OF_FIXTURE[fixture])
 
 
 @pytest.fixture(scope="session")
@@ -67,29 +76,58 @@ def create_key(app, name: str) -> str:
     return out.output.strip()
 
 
+#: The settings the model-holding stages are built from (``pipeline_stages.loaders``): an app given
+#: one of them loads models of its own rather than borrowing the session's.
+MODEL_SETTINGS = frozenset({
+    "TRENDTOK_TRANSCRIBER", "TRENDTOK_OCR", "TRENDTOK_WORKERS", "TRENDTOK_POOL", "WHISPER_MODEL", "TRENDTOK_DEVICE",
+    "TRENDTOK_SUMMARISER", "OPENAI_BASE_URL", "OPENAI_API_KEY", "OPENAI_MODEL", "LLAMA_API_KEY", "LLAMA_GGUF",
+    "TRENDTOK_MUSIC", "MUSICGEN_MODEL", "TRENDTOK_COVER", "SD_MODEL", "SD_STEPS", "SD_SIZE",
+})
+
+
 @contextmanager
-def own_studio(work: Path, **overrides) -> Iterator:
+def own_studio(work: Path, models=None, **overrides) -> Iterator:
     """A studio app of its own under ``work`` (its lake, job queue and uploads hold only what a
-    test module puts there), closed afterwards."""
+    test puts there), closed afterwards. It borrows the loaded ``models`` (the session's
+    ``models`` fixture) unless ``overrides`` name a model setting; without them it loads its own."""
     from app import create_app
 
-    flask_app = create_app(studio_config(work, **overrides))
+    borrowed = None if MODEL_SETTINGS.intersection(overrides) else models
+    flask_app = create_app(studio_config(work, **overrides), models=borrowed)
     try:
         yield flask_app
     finally:
         flask_app.extensions["jobs"].close()
-        flask_app.extensions["studio"].close()
+        flask_app.extensions["studio"].close()  # its own stage objects only: borrowed ones stay open
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory):
-    """One studio for the whole session on the default transcriber (Whisper when its pip-installed
-    weights are here, else sphinx) and the embedded summary, music and cover (models load once)."""
-    from app import create_app
+def models(tmp_path_factory):
+    """The session's models: a studio on the default transcriber (Whisper when its pip-installed
+    weights are here, else sphinx) and the embedded summary, music and cover, each loaded when a
+    test first needs it; every test app borrows them, so they load once."""
+    with own_studio(tmp_path_factory.mktemp("models")) as flask_app:
+        yield flask_app.extensions["studio"]
 
-    flask_app = create_app(studio_config(tmp_path_factory.mktemp("studio")))
-    yield flask_app
-    flask_app.extensions["studio"].close()
+
+@pytest.fixture
+def app(tmp_path_factory, models):
+    """A fresh studio app for one test: its own folders and database, the session's models."""
+    with own_studio(tmp_path_factory.mktemp("studio"), models) as flask_app:
+        yield flask_app
+
+
+@pytest.fixture(scope="module")
+def module_app(tmp_path_factory, models):
+    """One studio app for a module whose tests build on shared state (its API keys, a finished
+    run, the server a browser test talks to); such a module names it its ``app``::
+
+        @pytest.fixture(scope="module")
+        def app(module_app):
+            return module_app
+    """
+    with own_studio(tmp_path_factory.mktemp("studio"), models) as flask_app:
+        yield flask_app
 
 
 @pytest.fixture

@@ -78,6 +78,7 @@ def _video(searches, tag: str) -> dict:
     return searches[tag][0]["videos"][0]
 
 
+@pytest.mark.slow  # whole searches on real and realistic clips
 def test_transcripts_of_real_and_realistic_clips(searches, real_content, shared_data):
     _, _, built = real_content
     reference = (shared_data / "tiktok" / "videos" / f"{REAL_CLIP}.txt").read_text()
@@ -91,6 +92,7 @@ def test_transcripts_of_real_and_realistic_clips(searches, real_content, shared_
         assert times and all(0 <= a < b <= video["duration_s"] + 0.5 for a, b in times)
 
 
+@pytest.mark.slow  # whole searches on real and realistic clips
 def test_captions_are_clean_lines_without_chrome(searches, real_content):
     _, _, built = real_content
     print("real clip:", [(c["text"], c["start_s"], c["spoken"]) for c in _video(searches, "MovieNight")["captions"]])
@@ -112,12 +114,14 @@ def test_captions_are_clean_lines_without_chrome(searches, real_content):
 
 
 @pytest.mark.parametrize("tag, topic", [("MovieNight", "barbie"), ("BookTok", "dashwood")])
+@pytest.mark.slow  # whole searches on real and realistic clips
 def test_keywords_carry_the_clips_topic(searches, tag, topic):
     result, _ = searches[tag]
     print(tag, result["keywords"])
     assert topic in " ".join(result["keywords"]).lower()
 
 
+@pytest.mark.slow  # whole searches on real and realistic clips
 def test_summary_sentences_come_from_speech_not_ocr(result):
     result, _ = result
     print(result["summary"])
@@ -133,6 +137,7 @@ def test_summary_sentences_come_from_speech_not_ocr(result):
     assert all(_letters(s["text"]) in written for s in result["evidence"]["summary"])
 
 
+@pytest.mark.slow  # whole searches on real and realistic clips
 def test_evidence_points_at_seconds_of_the_source_videos(result):
     result, page = result
     durations = {v["id"]: v["duration_s"] for v in result["videos"]}
@@ -144,6 +149,7 @@ def test_evidence_points_at_seconds_of_the_source_videos(result):
     assert all(v["poster_url"] and v["poster_url"] in page for v in result["videos"])
 
 
+@pytest.mark.slow  # whole searches on real and realistic clips
 def test_auto_fallbacks_are_notes_not_warnings(result):
     result, page = result
     assert result["backends"]["music"] == "composer" and result["backends"]["cover"] == "poster"
@@ -152,6 +158,7 @@ def test_auto_fallbacks_are_notes_not_warnings(result):
     assert "python init.py" in page
 
 
+@pytest.mark.slow  # whole searches on real and realistic clips
 def test_a_search_asked_to_stop_stops_at_the_next_stage_and_leaves_no_run(app):
     import pipeline
     from search_input import SearchRequest
@@ -174,6 +181,7 @@ def test_a_clips_soundtrack_is_generated_at_the_grid_length_at_or_above_it(clip_
     assert pipeline.soundtrack_length(clip_s) == generated
 
 
+@pytest.mark.slow  # whole searches on real and realistic clips
 def test_the_studio_on_a_creators_own_clip_makes_a_soundtrack_exactly_as_long_as_the_clip(app, tmp_path):
     import dataclasses
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # each case is a pytest run in a subprocess
+
 pytest_plugins = ["pytester"]
 
 TESTS = Path(__file__).resolve().parent

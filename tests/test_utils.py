@@ -3,7 +3,6 @@ import os
 import threading
 
 import pytest
-import torch
 
 import utils
 
@@ -14,6 +13,8 @@ def no_override(monkeypatch):
 
 
 def _availability(monkeypatch, *, cuda: bool, mps: bool):
+    import torch  # here, not at collection: importing torch takes seconds
+
     monkeypatch.setattr(torch.cuda, "is_available", lambda: cuda)
     monkeypatch.setattr(torch.backends.mps, "is_available", lambda: mps)
 

@@ -3,17 +3,18 @@ from __future__ import annotations
 
 import json
 import time
+from importlib.util import find_spec
 
 import pytest
 from PIL import Image
 
-torch = pytest.importorskip("torch")
-diffusers = pytest.importorskip("diffusers")
-transformers = pytest.importorskip("transformers")
+from animate_text import POSTER_SIZE, load_cover_generator
+from animate_text.debug import DEBUG_SIZE, save_debug_stable_diffusion
 
-from animate_text import POSTER_SIZE, load_cover_generator  # noqa: E402
-from animate_text.debug import DEBUG_SIZE, save_debug_stable_diffusion  # noqa: E402
-from animate_text.diffusion import StableDiffusionCover  # noqa: E402
+# Checked without importing them: torch and diffusers load in the tests, not at collection (seconds).
+pytestmark = [pytest.mark.slow,  # torch, and a tiny Stable Diffusion built and run
+              pytest.mark.skipif(not all(find_spec(name) for name in ("torch", "diffusers", "transformers")),
+                                 reason="torch, diffusers and transformers are not installed")]
 
 TINY_SIZE = DEBUG_SIZE
 STEPS = 2
@@ -23,6 +24,8 @@ STEPS = 2
 def _one_torch_thread():
     """Tiny tensors gain nothing from threads, and on the shared, loaded test machine torch's
     spinning worker threads made each 2-step cover 10x slower (measured 14-20 s vs 1.7 s)."""
+    import torch
+
     before = torch.get_num_threads()
     torch.set_num_threads(1)
     yield
@@ -48,6 +51,8 @@ def _draw(art, tmp_path, name="cover.png", **overrides):
 
 
 def test_factory_loads_the_saved_pipeline_offline(sd_art, tiny_sd_folder):
+    from animate_text.diffusion import StableDiffusionCover
+
     assert isinstance(sd_art, StableDiffusionCover)
     assert (sd_art.backend, sd_art.warnings) == ("stable-diffusion", [])
     assert sd_art.size == TINY_SIZE and sd_art.device == "cpu"
@@ -69,6 +74,10 @@ def test_cover_is_1080x1920_png_with_progress_per_step(sd_art, tmp_path):
 
 
 def test_progress_counts_steps_with_a_scheduler_that_runs_exactly_steps(tiny_sd_folder, tmp_path):
+    import diffusers
+
+    from animate_text.diffusion import StableDiffusionCover
+
     art = StableDiffusionCover(str(tiny_sd_folder), device="cpu", steps=3, size=TINY_SIZE)
     art.pipe.scheduler = diffusers.DDIMScheduler.from_config(art.pipe.scheduler.config)
     calls = []

@@ -15,6 +15,8 @@ import pytest
 from jobs import INTERRUPTED, JobStatus
 from tests.conftest import studio_config
 
+pytestmark = pytest.mark.slow  # real Celery worker processes on a real redis-server
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -19,8 +19,8 @@ ITEMS = [{"id": f"70000000000000000{n}", "desc": f"post {n} #Foodie", "createTim
 
 
 @pytest.fixture(scope="module")
-def lake_app(tmp_path_factory):
-    with own_studio(tmp_path_factory.mktemp("lake-jobs")) as flask_app:
+def lake_app(tmp_path_factory, models):
+    with own_studio(tmp_path_factory.mktemp("lake-jobs"), models) as flask_app:
         yield flask_app
 
 
@@ -97,6 +97,7 @@ def test_bad_params_are_a_400_naming_the_field_and_queue_nothing(client, key, ex
     assert _job_count(client, key) == before
 
 
+@pytest.mark.slow  # every lake stage, zero-shot categories on the studio's MiniLM
 def test_stages_run_in_the_lakes_order_each_once_and_default_to_all(client, key, lake, wait_job):
     job = wait_job(client, key, _start(client, key, {"kind": "lake_stages",
                                                      "stages": ["analyse", "transcribe", "analyse"]}), timeout=60)
@@ -142,6 +143,7 @@ def test_a_file_no_importer_reads_fails_the_job_with_the_reason_and_writes_nothi
     assert lake.partitions("metadata") == []
 
 
+@pytest.mark.slow  # every lake stage, zero-shot categories on the studio's MiniLM
 def test_the_stages_job_reports_each_stage_and_does_each_partition_once(lake_app, client, key, lake, tmp_path,
                                                                         wait_job):
     export = tmp_path / "posts.json"

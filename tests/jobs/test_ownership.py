@@ -9,6 +9,8 @@ import pytest
 from jobs import INTERRUPTED, JobStatus, JobStore
 from tests.servers import StudioProcesses, until
 
+pytestmark = pytest.mark.slow  # real flask and gunicorn server processes, killed and restarted
+
 
 @pytest.fixture
 def studio(tmp_path):

@@ -11,13 +11,15 @@ import pytest
 
 from tests.conftest import create_key, own_studio
 
+pytestmark = pytest.mark.slow  # suggest, try-on and similar jobs on real clips and songs
+
 CLIP = "tiktok/videos/malwaretech-7261314534885870894.mp4"
 SONG = "music/Kevin_MacLeod_-_Vibe_Ace.ogg"
 
 
 @pytest.fixture(scope="module")
-def sounds_app(tmp_path_factory):
-    with own_studio(tmp_path_factory.mktemp("sounds-jobs")) as flask_app:
+def sounds_app(tmp_path_factory, models):
+    with own_studio(tmp_path_factory.mktemp("sounds-jobs"), models) as flask_app:
         yield flask_app
 
 

@@ -1,5 +1,6 @@
 """MusicGen backend on a tiny random-weight model built here, saved, and loaded back through our loader."""
 import time
+from importlib.util import find_spec
 
 import numpy as np
 import pytest
@@ -10,8 +11,9 @@ from music_gen.audio import PEAK_DBFS, read_wav
 from music_gen.debug import DEBUG_SAMPLE_RATE, save_debug_musicgen
 from music_gen.musicgen import MusicGenGenerator
 
-torch = pytest.importorskip("torch")
-transformers = pytest.importorskip("transformers")
+# Checked without importing them: torch and transformers load in the tests, not at collection (seconds).
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not (find_spec("torch") and find_spec("transformers")),
+                                                 reason="torch and transformers are not installed")]
 
 RATE = DEBUG_SAMPLE_RATE  # 2 kHz audio, hop 200 -> 10 frames per second, 2 codebooks
 POP = "A happy pop track at 120 BPM in a major key with piano, bass and drums."
@@ -20,6 +22,8 @@ POP = "A happy pop track at 120 BPM in a major key with piano, bass and drums."
 @pytest.fixture(scope="module")
 def tiny_model_dir(tmp_path_factory):
     """The package's random-weight debug MusicGen, saved to a temp folder (256 decoder positions)."""
+    import torch
+
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # tiny matrices: extra threads only fight the other processes on the machine
     folder = save_debug_musicgen(tmp_path_factory.mktemp("tiny-musicgen"), max_positions=256)

@@ -1,4 +1,4 @@
-"""Runs to remix, made by the session's real studio: one search and one clip of the creator's own."""
+"""Runs to remix, made by a real studio on the session's models: one search and one clip of the creator's own."""
 from __future__ import annotations
 
 import shutil
@@ -7,14 +7,17 @@ from pathlib import Path
 import pytest
 
 import runs
+from pipeline import Studio
 from search_input import ClipRequest, SearchRequest
 from tests.conftest import SHARED_DATA
 from tiktok_videos import LIBRARY_DIR
 
 
 @pytest.fixture(scope="session")
-def studio(app):
-    return app.extensions["studio"]
+def studio(models, tmp_path_factory):
+    """A studio whose runs folder holds only the remix tests' runs, on the session's models."""
+    runs_dir = tmp_path_factory.mktemp("remix") / "runs"
+    return Studio({**models.config, "TRENDTOK_RUNS_DIR": str(runs_dir)}, models=models)
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,8 @@ from remix import PREVIEW_NAME, RemixError, regenerate, render_preview
 from remix.preview import MUSIC_UNDER_CLIP
 from tiktok_videos import probe_duration
 
+pytestmark = pytest.mark.slow  # real clips mixed and encoded into previews
+
 
 def _audio(path, rate=22050) -> np.ndarray:
     """The file's sound as mono float samples (ffmpeg decodes; empty when it has no audio stream)."""

@@ -12,6 +12,8 @@ from pipeline import Studio
 from remix import RemixError, regenerate
 from tiktok_videos import probe_duration
 
+pytestmark = pytest.mark.slow  # remixes a whole search run and a whole clip run
+
 
 def _digest(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -79,9 +81,9 @@ def test_a_bad_request_names_its_field_and_makes_no_run(studio, search_run, run_
     assert set(studio.runs_dir.iterdir()) == before
 
 
-def test_a_stage_that_fails_leaves_no_half_made_run(app, studio, search_run):
+def test_a_stage_that_fails_leaves_no_half_made_run(studio, search_run):
     # A studio whose soundtrack stage cannot load (a backend it does not know); same runs folder.
-    broken = Studio({**app.config, "TRENDTOK_MUSIC": "theremin"})
+    broken = Studio({**studio.config, "TRENDTOK_MUSIC": "theremin"})
     before = set(studio.runs_dir.iterdir())
     with pytest.raises(MusicError, match="backend must be one of"):
         regenerate(broken, run_id=search_run["run_id"], part="music", seed=1)

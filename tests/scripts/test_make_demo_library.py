@@ -78,6 +78,7 @@ def test_frame_renderer_is_deterministic_and_draws_a_boxed_white_caption(mdl):
         mdl.FrameRenderer(mdl.DemoCategory("x", ("X",), category.palette, "confetti", ()), video, duration_s=12.0)
 
 
+@pytest.mark.slow  # renders a demo video and reads it back with OCR
 def test_rendered_caption_is_read_back_by_ocr(mdl):
     from rapidocr_onnxruntime import RapidOCR
 

@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+pytestmark = pytest.mark.slow  # indexing real songs through the CLI
+
 
 @pytest.fixture
 def runner(app, tmp_path, monkeypatch):

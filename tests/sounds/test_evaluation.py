@@ -8,6 +8,8 @@ from sounds.evaluation import leave_one_out
 from sounds.suggest import WEIGHTS
 from trend_lake import Lake, run_query
 
+pytestmark = pytest.mark.slow  # leave-one-out over every real post
+
 
 @pytest.fixture(scope="module")
 def embed():

@@ -26,6 +26,7 @@ def test_layout_tiles_the_vector():
     assert FEATURE_LAYOUT["mfcc_mean"] == slice(0, 20) and FEATURE_LAYOUT["zcr_std"] == slice(69, 70)
 
 
+@pytest.mark.slow  # librosa over the real clips
 def test_shared_stft_agrees_with_librosa_per_feature_on_real_clips(shared_data):
     clips = sorted((shared_data / "music").glob("*.ogg"))
     assert len(clips) >= 8

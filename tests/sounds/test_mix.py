@@ -23,6 +23,8 @@ from sounds._types import AudioError, SoundsError
 from sounds.mix import DEFAULT_DUCK_DB, DEFAULT_MUSIC_LEVEL_DB, DEFAULT_TARGET_LUFS, put_song_on_video
 from tests.clips import GAP_S, _duration, make_realistic_clip
 
+pytestmark = pytest.mark.slow  # realistic clips built, mixed and encoded with ffmpeg
+
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
 SR = 44_100
 SPEECH = ("librivox-0870", "librivox-0880", "librivox-0890")

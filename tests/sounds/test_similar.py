@@ -40,6 +40,7 @@ def _random_index(n: int, *, seed: int = 4) -> tuple[SimilarityIndex, np.ndarray
     return SimilarityIndex(records), vectors
 
 
+@pytest.mark.slow  # every segment of the shared songs
 def test_a_segment_finds_its_own_song_first(segments):
     clip_of = {record.id: clip for clip, record in segments}
     index = SimilarityIndex(record for _, record in segments)

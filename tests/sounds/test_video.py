@@ -13,6 +13,8 @@ from sounds import SoundsError
 from sounds.video import VideoFeatures, video_features
 from tests.clips import FFMPEG, make_realistic_clip
 
+pytestmark = pytest.mark.slow  # tempo and faces read off real clips
+
 SIZE = (360, 640)   # 9:16
 FPS = 30
 

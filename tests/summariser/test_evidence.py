@@ -1,4 +1,6 @@
 """Grounding a summary written elsewhere (a Llama reply) on the passages, post hoc."""
+import pytest
+
 from summariser import Passage
 from summariser._evidence import containing, matchable, summary_sentences
 
@@ -19,6 +21,7 @@ def test_summary_sentences_are_kept_as_written():
     assert summary_sentences(" One. Two!  Three? ") == ["One.", "Two!", "Three?"]
 
 
+@pytest.mark.slow  # the real MiniLM over the clip
 def test_a_llm_summary_is_grounded_by_similarity_above_the_bar(minilm, clip):
     evidence = minilm.ground(summary=LLM_SUMMARY, keywords=["AI tools", "membership", "MoneyTok", "SideHustle"],
                              documents=clip.passages, tags=["MoneyTok"])

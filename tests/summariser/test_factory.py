@@ -3,6 +3,7 @@ import pytest
 from summariser import SummaryError, load_summariser
 
 
+@pytest.mark.slow  # loads a MiniLM of its own
 def test_auto_without_llm_settings_is_the_offline_minilm():
     summariser = load_summariser("auto", device="cpu")
     assert summariser.backend == "minilm"

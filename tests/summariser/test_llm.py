@@ -141,6 +141,7 @@ def test_llamaapi_sdk_against_the_loopback_server(server, minilm, mode, backend)
     assert elapsed < 8
 
 
+@pytest.mark.slow  # loads a MiniLM of its own
 def test_factory_openai_and_auto_pick_the_configured_server(server):
     server.replies = ["valid"]
     summariser = load_summariser("auto", openai_base_url=server.base_url, openai_api_key=SECRET,
@@ -149,6 +150,7 @@ def test_factory_openai_and_auto_pick_the_configured_server(server):
     assert summariser(documents=DOCUMENTS, tags=TAGS).backend == "openai"
 
 
+@pytest.mark.slow  # loads a MiniLM of its own
 def test_factory_llamacpp_without_the_extra_or_file_falls_back(tmp_path):
     missing = load_summariser("llamacpp", gguf_path=str(tmp_path / "nope.gguf"), device="cpu")
     assert missing.backend == "minilm" and "not found" in missing.warnings[0]
@@ -161,6 +163,7 @@ def test_factory_llamacpp_without_the_extra_or_file_falls_back(tmp_path):
     assert auto.backend == "minilm" and "llamacpp skipped" in auto.warnings[0]
 
 
+@pytest.mark.slow  # loads a MiniLM of its own
 def test_factory_named_backends_without_settings_fall_back():
     assert load_summariser("openai", device="cpu").warnings[0].startswith("openai unavailable")
     assert load_summariser("llamaapi", device="cpu").warnings[0].startswith("llamaapi unavailable")

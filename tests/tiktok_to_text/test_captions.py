@@ -100,6 +100,7 @@ def test_reads_burned_in_captions_in_order_and_skips_unchanged_frames(caption_vi
     assert reader.frames_ocred - ocred_before <= 3
 
 
+@pytest.mark.slow  # OCR over every frame of a realistic clip
 def test_karaoke_caption_is_one_clean_line_and_app_chrome_is_dropped(tmp_path, reader):
     video = _karaoke_video(tmp_path / "karaoke.mp4")
     ffmpeg = ffmpeg_exe()

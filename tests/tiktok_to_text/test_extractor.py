@@ -11,6 +11,8 @@ import pytest
 
 from tiktok_to_text import TextExtractor, TranscriptionError, VideoText, word_error_rate
 
+pytestmark = pytest.mark.slow  # whole real clips through worker processes
+
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,9 +1,13 @@
 """Real PocketSphinx on the shared speech recordings."""
 from statistics import mean
 
+import pytest
+
 from tiktok_to_text import word_error_rate
 from tiktok_to_text.media import decode_audio, ffmpeg_exe
 from tiktok_to_text.transcribers import SphinxTranscriber
+
+pytestmark = pytest.mark.slow  # sphinx's word error rate over the shared speech
 
 
 def test_sphinx_word_error_rate_on_shared_speech(shared_data):

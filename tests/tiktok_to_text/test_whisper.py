@@ -14,6 +14,8 @@ from tiktok_to_text.media import decode_audio, ffmpeg_exe
 from tiktok_to_text.whisper import FasterWhisperTranscriber, TransformersWhisperTranscriber, load_whisper
 from tiktok_to_text.whisper_weights import WhisperWeightsMissing, find_whisper, locate_whisper
 
+pytestmark = pytest.mark.slow  # real Whisper on shared speech, songs and clips
+
 
 @pytest.fixture(scope="module")
 def models_dir(tmp_path_factory) -> Path:

@@ -18,6 +18,8 @@ import pytest
 from tests.servers import StudioProcesses, until
 from tiktok_to_text import _lifetime
 
+pytestmark = pytest.mark.slow  # real parent and worker processes, killed
+
 ROOT = Path(__file__).resolve().parents[2]
 GONE_WITHIN_S = 10.0
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()

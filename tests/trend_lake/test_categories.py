@@ -77,6 +77,7 @@ def test_phrasings_must_cover_the_taxonomy_exactly():
         ZeroShot(lambda texts: np.zeros((len(texts), 2)), phrasings={"comedy": ("a joke",)})
 
 
+@pytest.mark.slow  # the studio's real MiniLM
 def test_zero_shot_with_the_real_minilm(app):
     embed = app.extensions["studio"].summariser.embed
     texts = ["Three easy pasta recipes for dinner tonight", CAT_TEXT, "Full body workout at the gym, no equipment",
@@ -125,6 +126,7 @@ def llm(app, chat_server):
                                                       backend="openai"))
 
 
+@pytest.mark.slow  # the studio's real MiniLM
 def test_the_llm_names_a_listed_category(llm):
     llm.server.answer = {"category": "comedy"}  # not what zero-shot would say: the LLM's pick is kept
     assert llm.categoriser([CAT_TEXT]) == ["comedy"]
@@ -143,6 +145,7 @@ def test_the_llm_names_a_listed_category(llm):
     ("prose_only", {}, NO_CATEGORY),                    # garbage: prose naming nothing
     ("http500", {}, NO_REPLY),
 ])
+@pytest.mark.slow  # the studio's real MiniLM
 def test_an_unusable_answer_falls_back_to_zero_shot_and_is_counted(llm, mode, answer, reason, caplog):
     llm.server.replies, llm.server.answer = [mode], answer
     assert llm.categoriser([CAT_TEXT, ""]) == ["animals", ZeroShot(llm.summariser.offline.embed)([""])[0]]
@@ -152,6 +155,7 @@ def test_an_unusable_answer_falls_back_to_zero_shot_and_is_counted(llm, mode, an
     assert re.search(rf"openai filed 0, the zero-shot MiniLM 2 \(.*{reason}: 1", llm.categoriser.report())
 
 
+@pytest.mark.slow  # the studio's real MiniLM
 def test_a_long_post_is_cut_before_it_is_sent(llm):
     llm.server.answer = {"category": "education"}
     assert llm.categoriser(["a lesson " * 2000]) == ["education"]
@@ -172,6 +176,7 @@ def _transcribed_lake(tmp_path) -> Lake:
     return lake
 
 
+@pytest.mark.slow  # the studio's real MiniLM
 def test_analyse_asks_the_llm_when_the_summariser_is_one(llm, tmp_path):
     lake = _transcribed_lake(tmp_path)
     llm.server.answer = {"category": "lifestyle"}      # no summary in it: the summary falls back to MiniLM
@@ -182,6 +187,7 @@ def test_analyse_asks_the_llm_when_the_summariser_is_one(llm, tmp_path):
     assert sum("exactly one category" in p for p in prompts) == 1
 
 
+@pytest.mark.slow  # the studio's real MiniLM
 def test_analyse_falls_back_per_post_and_logs_the_count(llm, tmp_path, caplog):
     lake = _transcribed_lake(tmp_path)
     llm.server.answer = {"category": "cats"}

@@ -53,6 +53,7 @@ def test_ddl_describes_every_table_with_string_partition_keys(runner):
     assert "`artists` array<string>" in out and "`view_count` bigint" in out and "`tempo` double" in out
 
 
+@pytest.mark.slow  # every lake stage on real exports
 def test_ingest_keeps_videos_and_run_does_each_stage_once(runner, exports, tmp_path):
     info = tmp_path / "clip.info.json"
     info.write_text(json.dumps({"id": "7261314534885870894", "title": "I just be like that sometimes",
@@ -68,6 +69,7 @@ def test_ingest_keeps_videos_and_run_does_each_stage_once(runner, exports, tmp_p
     assert row["category"] and row["keywords"]
 
 
+@pytest.mark.slow  # every lake stage on real exports
 def test_watch_runs_the_stages_when_a_partition_lands(tmp_path, exports):
     """``flask lake watch`` in its own process, as it runs beside the studio: an import made
     while it waits is transcribed and analysed on its next poll, and Ctrl+C stops it cleanly."""

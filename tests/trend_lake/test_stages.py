@@ -25,6 +25,7 @@ def clip_lake(tmp_path, exports):
     return lake
 
 
+@pytest.mark.slow  # the lake's stages on the studio's real MiniLM
 def test_the_stages_run_each_partition_once_and_file_the_clip(app, clip_lake):
     studio = app.extensions["studio"]
     assert pending(clip_lake, "metadata", "transcripts") == clip_lake.partitions("metadata")
@@ -51,6 +52,7 @@ def test_a_partition_without_videos_is_marked_done_with_no_rows(app, tmp_path, e
     assert run_query(lake, "SELECT count(*) AS n FROM transcripts").table.to_pylist() == [{"n": 0}]
 
 
+@pytest.mark.slow  # the lake's stages on the studio's real MiniLM
 def test_zero_shot_categories_on_plain_descriptions(app):
     embed = app.extensions["studio"].summariser.embed
     texts = ["Three easy pasta recipes for dinner tonight", "My cat knocks everything off the table",

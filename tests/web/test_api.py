@@ -11,6 +11,12 @@ from tests.conftest import create_key, own_studio
 
 
 @pytest.fixture(scope="module")
+def app(module_app):
+    """One app for this module: its tests share its API keys and the finished search."""
+    return module_app
+
+
+@pytest.fixture(scope="module")
 def key(app):
     """A key made the way a creator makes one: the CLI prints it once."""
     out = app.test_cli_runner().invoke(args=["api-key", "create", "api-tests"])
@@ -45,6 +51,7 @@ def test_key_cli_prints_the_key_once_and_stores_only_its_hash(app, key):
     assert bad.exit_code != 0 and "name:" in bad.output
 
 
+@pytest.mark.slow  # a whole search job on the demo clips
 def test_a_search_job_runs_to_a_search_result(client, key, finished):
     created, job = finished
     body = created.get_json()
@@ -59,6 +66,7 @@ def test_a_search_job_runs_to_a_search_result(client, key, finished):
     assert body["job_id"] in [j["job_id"] for j in listed]
 
 
+@pytest.mark.slow  # a whole search job on the demo clips
 def test_events_stream_each_stage_then_the_end(client, key, finished):
     created, _ = finished
     stream = client.get(created.get_json()["events_url"], headers={"X-API-Key": key})
@@ -72,6 +80,7 @@ def test_events_stream_each_stage_then_the_end(client, key, finished):
 
 
 @pytest.mark.parametrize("last_event_id", ["9223372036854775808", "1" + "0" * 30, "9" * 5000, "-1", "3.0"])
+@pytest.mark.slow  # a whole search job on the demo clips
 def test_a_last_event_id_no_event_can_have_is_ignored(client, key, finished, last_event_id):
     # Past SQLite's integers, 9223372036854775808 was an OverflowError (500); 5000 digits are past int()'s.
     url = finished[0].get_json()["events_url"]
@@ -80,6 +89,7 @@ def test_a_last_event_id_no_event_can_have_is_ignored(client, key, finished, las
     assert resumed.status_code == 200 and resumed.get_data(as_text=True) == whole
 
 
+@pytest.mark.slow  # a whole search job on the demo clips
 def test_the_largest_last_event_id_is_past_every_event(client, key, finished):
     resumed = client.get(finished[0].get_json()["events_url"],
                          headers={"X-API-Key": key, "Last-Event-ID": str(2**63 - 1)})
@@ -114,10 +124,10 @@ class _Gates:
             gate.set()
 
 
-def test_event_streams_are_capped_per_caller_and_a_slot_frees_when_a_stream_ends_or_its_reader_goes(tmp_path):
+def test_event_streams_are_capped_per_caller_and_a_slot_frees_when_a_stream_ends_or_its_reader_goes(tmp_path, models):
     gates = _Gates()
-    with own_studio(tmp_path, TRENDTOK_BROKER_URL=None, TRENDTOK_JOB_THREADS=3, TRENDTOK_EVENT_STREAMS=3) as studio, \
-            ExitStack() as cleanup:
+    with own_studio(tmp_path, models, TRENDTOK_BROKER_URL=None, TRENDTOK_JOB_THREADS=3,
+                    TRENDTOK_EVENT_STREAMS=3) as studio, ExitStack() as cleanup:
         jobs = studio.extensions["jobs"]
         jobs.runner.handlers = {kind: gates.handler for kind in jobs.runner.handlers}
         cleanup.callback(gates.open)  # let every job end before the studio closes
@@ -166,7 +176,7 @@ def test_event_streams_are_capped_per_caller_and_a_slot_frees_when_a_stream_ends
         assert stream(b).status_code == 429  # from its start, it is a stream like any other
 
 
-def test_a_reader_that_disconnects_frees_its_stream_at_the_next_heartbeat(tmp_path, monkeypatch):
+def test_a_reader_that_disconnects_frees_its_stream_at_the_next_heartbeat(tmp_path, monkeypatch, models):
     import http.client
 
     from werkzeug.serving import make_server
@@ -175,7 +185,8 @@ def test_a_reader_that_disconnects_frees_its_stream_at_the_next_heartbeat(tmp_pa
 
     monkeypatch.setattr(api, "HEARTBEAT_S", 0.1)  # the comment that finds a gone reader, 15 s in service
     gates = _Gates()
-    with own_studio(tmp_path, TRENDTOK_BROKER_URL=None, TRENDTOK_EVENT_STREAMS=1) as studio, ExitStack() as cleanup:
+    with own_studio(tmp_path, models, TRENDTOK_BROKER_URL=None, TRENDTOK_EVENT_STREAMS=1) as studio, \
+            ExitStack() as cleanup:
         jobs = studio.extensions["jobs"]
         jobs.runner.handlers = {kind: gates.handler for kind in jobs.runner.handlers}
         cleanup.callback(gates.open)
@@ -206,6 +217,7 @@ def test_a_reader_that_disconnects_frees_its_stream_at_the_next_heartbeat(tmp_pa
         assert again.status == 200
 
 
+@pytest.mark.slow  # a whole search job on the demo clips
 def test_another_callers_job_is_not_found(client, other_key, finished):
     job_id = finished[0].get_json()["job_id"]
     for call in (client.get, client.delete):
@@ -214,6 +226,7 @@ def test_another_callers_job_is_not_found(client, other_key, finished):
     assert client.get("/api/jobs", headers={"X-API-Key": other_key}).get_json()["jobs"] == []
 
 
+@pytest.mark.slow  # a whole search job on the demo clips
 def test_an_idempotency_key_returns_the_same_job(wait_job, client, key):
     body = {"kind": "search", "tags": ["Foodie"], "duration": 5}
     headers = {"X-API-Key": key, "Idempotency-Key": "retry-me-1"}
@@ -224,6 +237,7 @@ def test_an_idempotency_key_returns_the_same_job(wait_job, client, key):
     wait_job(client, key, first.get_json()["job_id"])
 
 
+@pytest.mark.slow  # a whole search job on the demo clips
 def test_a_cancelled_job_ends_cancelled_and_an_ended_one_cannot_be(wait_job, client, key, finished):
     job_id = client.post("/api/jobs", json={"kind": "search", "tags": ["Travel"], "duration": 5},
                          headers={"X-API-Key": key}).get_json()["job_id"]
@@ -282,6 +296,7 @@ def test_unknown_api_paths_are_json_404s(client, key):
     assert response.status_code == 404 and "error" in response.get_json()
 
 
+@pytest.mark.slow  # a whole search job on the demo clips
 def test_the_page_session_may_use_the_api_with_its_csrf_token(app):
     client = app.test_client()
     page = client.get("/").get_data(as_text=True)
@@ -313,6 +328,7 @@ def test_the_openapi_document_is_valid_and_describes_every_api_route(app, client
     assert document["components"]["schemas"]["SearchJob"]["properties"]["duration"]["enum"][0] == 5
 
 
+@pytest.mark.slow  # a whole search job on the demo clips
 def test_a_callback_url_on_an_allowed_host_gets_the_final_status_signed(app, client, key, monkeypatch,
                                                                       callback_receiver):
     from jobs import get_jobs

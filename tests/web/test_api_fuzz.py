@@ -20,6 +20,8 @@ from hypothesis import HealthCheck, settings
 
 from tests.conftest import create_key, studio_config
 
+pytestmark = pytest.mark.slow  # fuzzing every API route
+
 FUZZ = settings(max_examples=500, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 

@@ -19,8 +19,8 @@ GUARDED = [("GET", "/"), ("GET", "/lake"), ("GET", "/lake/query.json?sql=SELECT%
 
 
 @pytest.fixture(scope="module")
-def exposed(tmp_path_factory):
-    with own_studio(tmp_path_factory.mktemp("exposed"), TRENDTOK_REQUIRE_KEY=True) as app:
+def exposed(tmp_path_factory, models):
+    with own_studio(tmp_path_factory.mktemp("exposed"), models, TRENDTOK_REQUIRE_KEY=True) as app:
         yield app
 
 
@@ -155,8 +155,8 @@ def test_another_keys_run_is_as_if_it_did_not_exist(exposed, keys):
     assert remix.status_code == 400 and remix.get_json()["error"].startswith("run_id: no finished run")
 
 
-def test_the_open_studio_keeps_its_sessions_and_runs_open(tmp_path):
-    with own_studio(tmp_path) as app:
+def test_the_open_studio_keeps_its_sessions_and_runs_open(tmp_path, models):
+    with own_studio(tmp_path, models) as app:
         client = app.test_client()
         assert client.get("/", headers=HTML).status_code == 200
         assert client.get("/api/jobs").status_code == 200  # the page's session opens the API
@@ -165,9 +165,9 @@ def test_the_open_studio_keeps_its_sessions_and_runs_open(tmp_path):
         assert client.get(f"/runs/{run_id}/result.json").status_code == 200
 
 
-def test_the_session_cookie_is_lax_http_only_and_secure_when_asked(tmp_path):
+def test_the_session_cookie_is_lax_http_only_and_secure_when_asked(tmp_path, models):
     for secure in (False, True):
-        with own_studio(tmp_path / str(secure), TRENDTOK_COOKIE_SECURE=secure) as app:
+        with own_studio(tmp_path / str(secure), models, TRENDTOK_COOKIE_SECURE=secure) as app:
             cookie = app.test_client().get("/", headers=HTML).headers["Set-Cookie"]
             attributes = {part.strip().split("=")[0].lower() for part in cookie.split(";")[1:]}
             assert "samesite=lax" in cookie.lower() and "httponly" in attributes

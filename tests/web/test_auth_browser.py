@@ -12,10 +12,10 @@ from tests.web.conftest import csp_violations
 
 
 @pytest.fixture(scope="module")
-def exposed_url(tmp_path_factory):
+def exposed_url(tmp_path_factory, models):
     from werkzeug.serving import make_server
 
-    with own_studio(tmp_path_factory.mktemp("exposed-browser"), TRENDTOK_REQUIRE_KEY=True) as app:
+    with own_studio(tmp_path_factory.mktemp("exposed-browser"), models, TRENDTOK_REQUIRE_KEY=True) as app:
         server = make_server("127.0.0.1", 0, app, threaded=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         try:

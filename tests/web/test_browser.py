@@ -23,6 +23,12 @@ look();
 """
 
 
+@pytest.fixture(scope="module")
+def app(module_app):
+    """One app for this module: the server its browser talks to, and what each page left there."""
+    return module_app
+
+
 def _recorded_stages(browser):
     """What RECORD_STAGES saw in this tab: ``(stages, counts)``, as sets."""
     seen = browser.execute_script("return JSON.parse(sessionStorage.getItem('trendtok-test-stages') || 'null')")

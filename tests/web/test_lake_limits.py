@@ -20,8 +20,8 @@ OVER = "SELECT repeat('x', 1100) AS s FROM range(1000)"    # ~1.05 MB
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    with own_studio(tmp_path_factory.mktemp("bounded"), TRENDTOK_LAKE_MAX_RESULT_MB=1,
+def app(tmp_path_factory, models):
+    with own_studio(tmp_path_factory.mktemp("bounded"), models, TRENDTOK_LAKE_MAX_RESULT_MB=1,
                     TRENDTOK_LAKE_QUERIES=2) as studio:
         yield studio
 
@@ -95,6 +95,7 @@ def test_the_page_says_why_a_result_is_too_large(client, slots):
     assert client.get("/lake", query_string={"sql": UNDER}).status_code == 200
 
 
+@pytest.mark.slow  # a studio in a process of its own, at the 50 MB limit
 def test_the_issues_query_does_not_balloon_the_servers_memory(tmp_path):
     """In a server process of its own, at the default 50 MB limit: 413, and the peak RSS grows by about
     DuckDB's one 2048-row chunk (~200 MB), not by the gigabytes the JSON of it took (~3.8 GB before)."""

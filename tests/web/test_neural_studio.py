@@ -7,16 +7,18 @@ from __future__ import annotations
 
 import io
 import json
+from importlib.util import find_spec
 
 import pytest
 from PIL import Image
 
-torch = pytest.importorskip("torch")
-pytest.importorskip("diffusers")
+from animate_text.debug import DEBUG_SIZE, save_debug_stable_diffusion
+from music_gen.debug import DEBUG_SAMPLE_RATE, save_debug_musicgen
+from tiktok_to_text.debug import save_debug_whisper
 
-from animate_text.debug import DEBUG_SIZE, save_debug_stable_diffusion  # noqa: E402
-from music_gen.debug import DEBUG_SAMPLE_RATE, save_debug_musicgen  # noqa: E402
-from tiktok_to_text.debug import save_debug_whisper  # noqa: E402
+# Checked without importing them: torch and diffusers load in the test, not at collection (seconds).
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not (find_spec("torch") and find_spec("diffusers")),
+                                                 reason="torch and diffusers are not installed")]
 
 ANSWER = {
     "summary": "Three quick pasta recipes, each made in one pan in under ten minutes.",
@@ -30,6 +32,8 @@ ANSWER = {
 
 @pytest.fixture()
 def neural_app(tmp_path_factory, chat_server):
+    import torch
+
     from app import create_app
 
     threads = torch.get_num_threads()

@@ -1,6 +1,14 @@
 """Remix jobs through /api: a new soundtrack or cover as a new run, a preview MP4 in the run."""
 import pytest
 
+pytestmark = pytest.mark.slow  # a whole search, then remixes of it
+
+
+@pytest.fixture(scope="module")
+def app(module_app):
+    """One app for this module: its tests share its API key and the finished run they remix."""
+    return module_app
+
 
 @pytest.fixture(scope="module")
 def key(app):

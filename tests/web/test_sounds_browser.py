@@ -17,6 +17,12 @@ TRACK = Path("music") / "Kevin_MacLeod_-_Vibe_Ace.ogg"
 AUDIO = "document.getElementById('player-audio')"
 
 
+@pytest.fixture(scope="module")
+def app(module_app):
+    """One app for this module: the server its browser talks to."""
+    return module_app
+
+
 @pytest.fixture
 def sounds_lake(app, tmp_path, monkeypatch):
     """The page's lake and cache for this test only; the trend lake there."""

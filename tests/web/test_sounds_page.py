@@ -10,6 +10,12 @@ import pytest
 from trend_lake import Lake
 
 
+@pytest.fixture(scope="module")
+def app(module_app):
+    """One app for this module: its tests share its API key."""
+    return module_app
+
+
 @pytest.fixture
 def lake_app(app, tmp_path, monkeypatch):
     monkeypatch.setitem(app.config, "TRENDTOK_LAKE", str(tmp_path / "lake"))

@@ -7,7 +7,13 @@ import pytest
 from PIL import Image
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
+def app(module_app):
+    """One app for this module: its tests read one real search and its run folder."""
+    return module_app
+
+
+@pytest.fixture(scope="module")
 def foodie(app):
     """One real search, shared by the tests that only read its result."""
     response = app.test_client().post("/search", json={"tags": ["#Foodie"], "duration": 5})
@@ -25,6 +31,7 @@ def test_index_shows_the_form_and_trending_tags(client):
     assert 'data-tag="Foodie"' in page
 
 
+@pytest.mark.slow  # a whole search on the demo clips
 def test_search_returns_every_field(foodie):
     for key in ("summary", "tags", "music_url", "cover_url", "keywords", "idea", "song_description", "videos",
                 "music", "cover", "warnings", "timings"):
@@ -49,6 +56,7 @@ def test_search_returns_every_field(foodie):
     assert set(foodie["timings"]) >= {"videos", "text", "summary", "music", "cover", "total"}
 
 
+@pytest.mark.slow  # a whole search on the demo clips
 def test_generated_files_are_served(client, foodie):
     wav = client.get(foodie["music_url"])
     assert wav.status_code == 200 and wav.data[:4] == b"RIFF"
@@ -62,6 +70,7 @@ def test_generated_files_are_served(client, foodie):
     assert "attachment" in download.headers["Content-Disposition"]
 
 
+@pytest.mark.slow  # a whole search on the demo clips
 def test_run_page_shows_the_result(client, foodie):
     page = client.get(f"/runs/{foodie['run_id']}").get_data(as_text=True)
     assert foodie["idea"]["title"].replace("'", "&#39;") in page
@@ -102,6 +111,7 @@ def test_non_json_body_with_a_json_content_type(app, client):
     assert _runs(app) == before
 
 
+@pytest.mark.slow  # a whole search on the demo clips
 def test_form_without_javascript_redirects_to_the_run_page(client):
     response = client.post("/search", data={"tags": '[{"value":"Foodie"}]', "duration": "5"},
                            headers={"Accept": "text/html"})
@@ -111,6 +121,7 @@ def test_form_without_javascript_redirects_to_the_run_page(client):
     assert "tags: &#39;../etc&#39; may contain only letters" in bad.get_data(as_text=True)
 
 
+@pytest.mark.slow  # a whole search on the demo clips
 def test_streamed_search_reports_each_stage_in_order(client):
     response = client.post("/search", json={"tags": ["Foodie"], "duration": 5},
                            headers={"Accept": "application/x-ndjson"})
@@ -125,6 +136,7 @@ def test_streamed_search_reports_each_stage_in_order(client):
     assert events[-1]["result"]["timings"]["text"] < 5
 
 
+@pytest.mark.slow  # a whole search on the demo clips
 def test_unknown_tag_still_gives_a_result_with_a_warning(client):
     result = client.post("/search", json={"tags": ["NoSuchTagAnywhere"], "duration": 5}).get_json()
     assert result["videos"] == []
@@ -139,11 +151,13 @@ def test_run_files_cannot_escape_the_runs_folder(client, path):
     assert client.get(path).status_code == 404
 
 
+@pytest.mark.slow  # a whole search on the demo clips
 def test_run_file_traversal_inside_a_real_run(client, foodie):
     assert client.get(f"/runs/{foodie['run_id']}/../{foodie['run_id']}/result.json").status_code in (404, 308)
     assert client.get(f"/runs/{foodie['run_id']}/..%2f..%2fsettings.py").status_code == 404
 
 
+@pytest.mark.slow  # a whole search on the demo clips
 def test_cli_prints_the_same_json(runner):
     result = runner.invoke(args=["search", "Foodie", "--duration", "5"])
     assert result.exit_code == 0, result.output

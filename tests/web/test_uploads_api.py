@@ -11,6 +11,12 @@ from tiktok_videos import LIBRARY_DIR, probe_duration
 
 
 @pytest.fixture(scope="module")
+def app(module_app):
+    """One app for this module: its tests share its API keys."""
+    return module_app
+
+
+@pytest.fixture(scope="module")
 def key(app):
     return app.test_cli_runner().invoke(args=["api-key", "create", "upload-tests"]).output.strip()
 
@@ -38,6 +44,7 @@ def _upload(client, key, data: bytes, *, content_type="video/mp4", filename="Tri
 
 
 
+@pytest.mark.slow  # a whole clip run
 def test_the_studio_on_my_own_clip_matches_the_soundtrack_to_it(wait_job, client, key, clip):
     body, put = _upload(client, key, clip.read_bytes())
     assert body["method"] == "PUT" and "signature=" in body["upload_url"] and body["expires_at"] > time.time()
