@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import pipeline
 import remix
@@ -107,25 +107,25 @@ def _part_progress(context: JobContext, stage: str) -> Progress:
     return progress
 
 
+def _published(make: Callable[..., Any], request: Any, context: JobContext) -> dict[str, Any]:
+    """``make(request)`` (a search or a clip) run with the job's progress and stop, then published."""
+    try:
+        return runs.publish(make(request, progress=_progress(context), should_stop=context.should_stop))
+    except pipeline.SearchCancelled as exc:  # the job's own stop, said the way a job says it
+        raise JobCancelled(str(exc)) from None
+
+
 def run_search(job: Job, context: JobContext, services: Services, upload: Upload | None) -> dict[str, Any]:
     request = SearchRequest(tags=tuple(job.params["tags"]), duration=int(job.params["duration"]),
                             seed=job.params.get("seed"))
-    try:
-        return runs.publish(services.studio.search(request, progress=_progress(context),
-                                                   should_stop=context.should_stop))
-    except pipeline.SearchCancelled as exc:
-        raise JobCancelled(str(exc)) from None
+    return _published(services.studio.search, request, context)
 
 
 def run_studio(job: Job, context: JobContext, services: Services, upload: Upload | None) -> dict[str, Any]:
     p = job.params
     request = ClipRequest(path=services.uploads.path(upload.id), duration=p["duration"], seed=p.get("seed"),
                           tags=tuple(p.get("tags") or ()), name=upload.id, title=p.get("title") or "")
-    try:
-        return runs.publish(services.studio.clip(request, progress=_progress(context),
-                                                 should_stop=context.should_stop))
-    except pipeline.SearchCancelled as exc:
-        raise JobCancelled(str(exc)) from None
+    return _published(services.studio.clip, request, context)
 
 
 def run_regenerate(job: Job, context: JobContext, services: Services, upload: Upload | None) -> dict[str, Any]:
