@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+import settings
+
+
 def resolve(ref: str | Callable[..., Any]) -> Callable[..., Any]:
     """The callable ``ref`` names: itself, or ``module:function`` imported now."""
     if callable(ref):
@@ -79,9 +82,7 @@ class StageSpec:
         """The values its setting allows, as ``settings`` declares them (None: no setting)."""
         if self.setting is None:
             return None
-        import settings  # here, not at import: the settings module may still pull a stage package in
-
-        declared = getattr(settings, "SETTINGS", {}).get(self.setting)
+        declared = settings.SETTINGS.get(self.setting)
         return tuple(declared.choices) if declared is not None and declared.choices else None
 
     @property
