@@ -23,6 +23,7 @@ from flask.cli import with_appcontext
 
 import pipeline
 import runs
+import stages
 from search_input import InputError, SearchRequest, parse_duration, parse_seed, parse_tags
 from settings import SettingsError, check, load_settings, resolve_folders
 
@@ -143,8 +144,8 @@ def search_command(tags: tuple[str, ...], duration: str | None, seed: str | None
 
     with tqdm(total=100, unit="%", file=sys.stderr, bar_format="{l_bar}{bar}| {n:.0f}%") as bar:
         def progress(stage: str, done: int, total: int) -> None:
-            bar.set_description(pipeline.STAGE_LABELS[stage][:40].ljust(40))
-            bar.n = 100 * pipeline.overall_fraction(stage, done, total)
+            bar.set_description(stages.labels()[stage][:40].ljust(40))
+            bar.n = 100 * stages.overall_fraction(stage, done, total)
             bar.refresh()
 
         result = runs.publish(get_studio().search(request, progress=progress))

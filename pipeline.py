@@ -16,11 +16,10 @@ import logging
 import shutil
 import threading
 import time
-from collections.abc import Mapping as _Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 import stages
 import utils
@@ -36,31 +35,10 @@ if TYPE_CHECKING:  # the stage packages load lazily: a CLI --help should not imp
     from tiktok_to_text import VideoText
     from tiktok_videos import Video
 
-__all__ = ["STAGES", "STAGE_LABELS", "SearchCancelled", "StageRecord", "Studio", "StudioResult", "VideoResult",
+__all__ = ["SearchCancelled", "StageRecord", "Studio", "StudioResult", "VideoResult",
            "derive_seed", "overall_fraction", "soundtrack_length"]
 
 log = logging.getLogger(__name__)
-
-class _Live(_Mapping):
-    """A read-only view of the registry, read afresh on each use (a stage registered later shows)."""
-
-    def __init__(self, read: Callable[[], dict]):
-        self._read = read
-
-    def __getitem__(self, key: str) -> Any:
-        return self._read()[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._read())
-
-    def __len__(self) -> int:
-        return len(self._read())
-
-
-#: ``stages``' names with their share of the progress bar, and their labels, for the callers
-#: that read them here (app.py's CLI bar, the benches); ``stages`` owns both.
-STAGES: Mapping[str, float] = _Live(lambda: {spec.name: spec.share for spec in stages.specs()})
-STAGE_LABELS: Mapping[str, str] = _Live(stages.labels)
 
 
 def derive_seed(tags: tuple[str, ...]) -> int:

@@ -49,7 +49,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from pipeline import STAGES  # noqa: E402  (their running order: Flask's JSON sorts the keys)
+from stages import names as stage_names  # noqa: E402  (their running order: Flask's JSON sorts the keys)
 from settings import DEFAULTS  # noqa: E402
 
 DURATION = 5         # the shortest soundtrack the API takes: cheap jobs, as the memory check wants
@@ -335,7 +335,7 @@ def _cold_ids(jobs: list[dict]) -> set[str]:
 
 
 def _stage_means(jobs: list[dict]) -> str:
-    stages = [name for name in STAGES if name in jobs[0]["result"].get("timings", {})]
+    stages = [name for name in stage_names() if name in jobs[0]["result"].get("timings", {})]
     return ", ".join(f"{s} {statistics.mean(j['result']['timings'][s] for j in jobs):.2f}" for s in stages)
 
 
@@ -456,7 +456,7 @@ def _bench(args: argparse.Namespace, *, server: Server, rows: list[tuple[str, st
     warm_s = time.perf_counter() - started
     rss_warm = server.rss()
     chosen = warm["result"].get("backends") or {}
-    backends = " / ".join(str(chosen[s]) for s in STAGES if s in chosen)
+    backends = " / ".join(str(chosen[s]) for s in stage_names() if s in chosen)
     rows.append(("warm-up job (models load, text cold)", f"{warm_s:.1f} s", f"backends {backends}"))
 
     quiet_n = args.quiet_jobs

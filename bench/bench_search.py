@@ -24,6 +24,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import pipeline  # noqa: E402
 import runs  # noqa: E402
+import stages  # noqa: E402
 from search_input import SearchRequest  # noqa: E402
 from settings import load_settings  # noqa: E402
 
@@ -58,7 +59,7 @@ def main() -> int:
         n_videos = len(cold["videos"])
         rows.append((f"cold search ({len(args.tags)} tags, {n_videos} videos)", f"{cold_s:.2f} s", "≤ 40 s"))
         rows.append(("warm search (cached text)", f"{warm_s:.2f} s", "≤ 3 s"))
-        for stage in pipeline.STAGES:
+        for stage in stages.names():
             rows.append((f"  {stage}: cold / warm", f"{cold['timings'][stage]:.2f} / {warm['timings'][stage]:.2f} s", ""))
 
         # The worker pool against one video at a time, both without the cache.

@@ -18,6 +18,7 @@ from typing import Any, Callable, Mapping
 import pipeline
 import remix
 import runs
+import stages
 from search_input import (DURATIONS, MATCH, MAX_SEED, MAX_TAG_LENGTH, MAX_TAGS, MAX_TITLE_LENGTH, ClipRequest,
                           InputError, SearchRequest, parse_clip_duration, parse_optional_tags, parse_search_request,
                           parse_seed, parse_title)
@@ -94,7 +95,7 @@ def preview_params(payload: Mapping[str, Any], submission: Submission) -> dict[s
 
 def _progress(context: JobContext) -> StageProgress:
     def progress(stage: str, done: int, total: int) -> None:
-        context.progress(stage, done, total, pipeline.overall_fraction(stage, done, total))
+        context.progress(stage, done, total, stages.overall_fraction(stage, done, total))
 
     return progress
 
