@@ -14,6 +14,16 @@ class Segment:
 
 
 @dataclass(frozen=True)
+class Word:
+    """One spoken word: ``text`` (as heard, with its punctuation) from ``start_s`` to ``end_s``
+    (seconds into the video). The unit word-timed captions are cut from."""
+
+    text: str
+    start_s: float
+    end_s: float
+
+
+@dataclass(frozen=True)
 class Transcription:
     """What a transcriber heard: its segments in time order and the language (ISO 639-1, or None)."""
 
