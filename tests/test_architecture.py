@@ -30,7 +30,7 @@ STAGE_PACKAGES = ("tiktok_videos", "tiktok_to_text", "summariser", "music_gen", 
 #: What a stage package never imports: the layers that call it.
 ABOVE_STAGES = ("web", "jobs", "pipeline", "app", "make_celery")
 #: Bottom modules import nothing of ours but each other.
-BOTTOM_MODULES = ("utils", "errors", "settings", "ffmpeg_io")
+BOTTOM_MODULES = ("utils", "errors", "settings", "ffmpeg_io", "licences")
 
 
 
