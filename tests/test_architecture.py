@@ -26,7 +26,7 @@ _NO_LINE_LIMIT = {"bench", "scripts", "tests"}
 
 #: Stage packages: each does one job and is called from above; none reaches up.
 STAGE_PACKAGES = ("tiktok_videos", "tiktok_to_text", "summariser", "music_gen", "animate_text", "sounds",
-                  "trend_lake", "uploads", "remix", "sound_service")
+                  "trend_lake", "uploads", "remix", "sound_service", "subtitles")
 #: What a stage package never imports: the layers that call it.
 ABOVE_STAGES = ("web", "jobs", "pipeline", "app", "make_celery")
 #: Bottom modules import nothing of ours but each other.
