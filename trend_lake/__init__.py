@@ -7,7 +7,9 @@ Parquet, queried with SQL through DuckDB — and the one catalog of posts the so
     run_query(lake, sql, max_bytes=50 << 20)   # ResultTooLarge past 50 MB; csv_chunks/json_chunks stream it out
 
 ``posts(lake)`` / ``post_history(lake)`` are the catalog the sounds features read, ``latest(lake,
-table)`` any view as an Arrow table, and ``claim``/``release`` share work between runners.
+table)`` any view as an Arrow table, and ``claim``/``release`` share work between runners;
+``parse_window(since=, until=)`` is the one reader of a window of post creation times (``7d``,
+``2021-05-01``), resolved against ``newest_post`` (``window.py``).
 ``flask --app app lake ingest|query|…`` is the command line; ``TRENDTOK_LAKE`` (default
 ``<instance>/lake``, or ``s3://bucket/prefix``) is where it lives: ``open_lake(app.config)``.
 """
@@ -19,10 +21,12 @@ from .claims import claim, release
 from .query import VIEWS, QueryResult, ResultTooLarge, csv_chunks, json_chunks, run_query
 from .snapshot import latest
 from .store import Lake, check_profile, open_lake
+from .window import Window, WindowQuery, newest_post, parse_window, within
 
 __all__ = ["ExportError", "ImportReport", "Lake", "LakeError", "METADATA", "QueryRefused", "QueryResult",
            "ResultTooLarge", "SCHEMAS", "VIEWS", "check_profile", "claim", "csv_chunks", "init_app", "json_chunks",
-           "latest", "open_lake", "post_history", "posts", "release", "run_query"]
+           "latest", "newest_post", "open_lake", "parse_window", "post_history", "posts", "release", "run_query",
+           "Window", "WindowQuery", "within"]
 
 
 def init_app(app) -> None:
