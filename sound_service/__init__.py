@@ -7,10 +7,10 @@ The ``sounds`` package ranks and matches what it is given; this package reads th
 from __future__ import annotations
 
 from .sources import DEMO_PROFILE, audio_of, catalog_posts, demo_sounds, seed_demo
-from .service import SimilarMatch, build_index, similar, suggest, trending, try_on
+from .service import SimilarMatch, build_index, similar, suggest, trending, trending_window, try_on
 
 __all__ = ["DEMO_PROFILE", "SimilarMatch", "audio_of", "build_index", "catalog_posts", "demo_sounds", "init_app",
-           "seed_demo", "similar", "suggest", "trending", "try_on"]
+           "seed_demo", "similar", "suggest", "trending", "trending_window", "try_on"]
 
 
 def init_app(app) -> None:

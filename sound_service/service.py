@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -21,16 +21,32 @@ from sounds import SoundsError
 from utils import StageProgress, sha256_file
 from sounds.score import post_scores
 
+if TYPE_CHECKING:
+    from trend_lake import Window, WindowQuery
+
 from .sources import (DEMO_PROFILE, audio_of, catalog_history, catalog_posts, demo_shown, demo_sounds, index_path,
                       lake_of, load_index)
 
 
 
 # -- trending ---------------------------------------------------------------------------------
-def trending(config: Mapping[str, Any], *, tags: Sequence[str], limit: int = 10, sort: str = "score") -> list:
-    """The catalog's sounds for ``tags`` (``sounds.trending_sounds``).
+def trending_window(config: Mapping[str, Any], query: "WindowQuery | None") -> "Window | None":
+    """``query`` (``trend_lake.parse_window``) resolved against the catalog ``trending`` reads: a
+    relative bound counts back from its newest post (the demo's only when no other is dated)."""
+    from trend_lake import newest_post
 
-    "Rising" compares a sound's snapshots, so the demo's two weekly snapshots and the creator's
+    if query is None:
+        return None
+    return query.resolve(newest=newest_post(catalog_posts(config), besides=(DEMO_PROFILE,)))
+
+
+def trending(config: Mapping[str, Any], *, tags: Sequence[str], limit: int = 10, sort: str = "score",
+             window: "Window | None" = None) -> list:
+    """The catalog's sounds for ``tags`` (``sounds.trending_sounds``), counting only the posts
+    created in ``window`` when given (``trending_window``); "rising" then compares it with the
+    window before it, from the posts themselves (one list: the demo's dates are its posts').
+
+    Without a window, "rising" compares a sound's snapshots, so the demo's two weekly snapshots and the creator's
     own imports are measured apart and merged by growth: else the demo's old stamps would be
     the "previous crawl" of every real sound, making each one new with its whole score as growth.
     """
@@ -38,8 +54,8 @@ def trending(config: Mapping[str, Any], *, tags: Sequence[str], limit: int = 10,
 
     lake = lake_of(config)
     posts = catalog_posts(config, lake=lake)
-    if sort != "rising":
-        return trending_sounds(posts, tags=tags, limit=limit, sort=sort)
+    if sort != "rising" or window is not None:
+        return trending_sounds(posts, tags=tags, limit=limit, sort=sort, window=window)
     history = catalog_history(config, lake=lake)
     if not demo_shown(config):
         return trending_sounds(posts, tags=tags, limit=limit, sort=sort, history=history)

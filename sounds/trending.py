@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -28,6 +28,9 @@ from search_input import InputError, parse_tags
 from ._post_index import PostIndex, post_index
 from ._types import CatalogError, SoundsError
 from .score import SCORE_WEIGHTS
+
+if TYPE_CHECKING:  # the type only: the lake (DuckDB) is not loaded to rank sounds
+    from trend_lake import Window
 
 SORTS = ("score", "rising")
 MAX_LIMIT = 100
@@ -76,7 +79,8 @@ class TrendingSound:
 
 
 def trending_sounds(posts: pa.Table, *, tags: Sequence[str], limit: int = 10, sort: str = "score",
-                    history: pa.Table | None = None, top_posts: int = 3) -> list[TrendingSound]:
+                    history: pa.Table | None = None, top_posts: int = 3,
+                    window: "Window | None" = None) -> list[TrendingSound]:
     """The ``limit`` sounds of the ``posts`` carrying any of ``tags``, best first.
 
     ``posts``: the catalog, one row per post (the lake's ``metadata`` columns ``POST_COLUMNS``);
@@ -96,6 +100,14 @@ def trending_sounds(posts: pa.Table, *, tags: Sequence[str], limit: int = 10, so
     growth can be measured (None). Rising ranks by ``engagement_per_day`` (unmeasured last),
     then score, then sound id.
 
+    ``window`` (a resolved ``trend_lake.Window``): only the posts created in it count (the
+    ``timestamp`` column, TikTok's createTime), for the score, the posts and the top posts alike.
+    With a window that has a start, growth is measured between windows instead of imports
+    (``history`` is not read): ``engagement_per_day`` and ``posts_per_day`` are the change from the
+    window of the same length just before it, per day of the window's length; ``is_new``: no post
+    of the sound carrying the tags in that previous window, while some post carrying them is.
+    ``sort="rising"`` then needs no history, but it needs the window's start.
+
     An unknown hashtag gives an empty list. ``SoundsError`` names a bad argument; ``CatalogError``
     rows without the needed columns.
     """
@@ -104,14 +116,22 @@ def trending_sounds(posts: pa.Table, *, tags: Sequence[str], limit: int = 10, so
     top_posts = _whole("top_posts", top_posts, 0, MAX_TOP_POSTS)
     if sort not in SORTS:
         raise SoundsError("sort", f"one of {', '.join(SORTS)}, not {sort!r}")
-    _check(posts, "posts", POST_COLUMNS)
-    if history is not None:
+    _check(posts, "posts", POST_COLUMNS + (("timestamp",) if window is not None else ()))
+    if window is not None:
+        if not callable(getattr(window, "mask", None)):
+            raise SoundsError("window", f"a trend_lake.Window, not {type(window).__name__}")
+        if sort == "rising" and window.since_s is None:
+            raise SoundsError("since", "rising compares the window with the one before it of the same length: "
+                                       "give since as well as until")
+        history = None  # growth between windows, not imports
+    elif history is not None:
         _check(history, "history", HISTORY_COLUMNS)
     elif sort == "rising":
         raise SoundsError("history", "sort='rising' needs the history of the imports (every partition's rows)")
 
     index = post_index(posts, history=False)
-    matched = np.flatnonzero(index.carrying(wanted))
+    carrying = index.carrying(wanted)
+    matched = np.flatnonzero(carrying & window.mask(posts.column("timestamp")) if window is not None else carrying)
     if len(matched) == 0:
         return []
     codes, scores = index.sound[matched], index.score[matched]
@@ -120,7 +140,9 @@ def trending_sounds(posts: pa.Table, *, tags: Sequence[str], limit: int = 10, so
     np.add.at(totals, codes, scores)
     counts = np.bincount(codes, minlength=len(sounds))
 
-    growth = _growth(post_index(history, history=True), wanted, sounds) if history is not None else None
+    growth = (_window_growth(index, carrying, posts, window, totals, counts)
+              if window is not None and window.since_s is not None
+              else _growth(post_index(history, history=True), wanted, sounds) if history is not None else None)
     present = np.flatnonzero(counts)  # the index knows every sound of the table; these are the tags'
     primary = np.nan_to_num(growth[1], nan=-np.inf)[present] if sort == "rising" else totals[present]
     chosen = present[_top(primary, totals[present], sounds.take(present), limit)]
@@ -216,6 +238,19 @@ def _growth(index: PostIndex, wanted: list[str], sounds: pa.Array) -> tuple[np.n
     days = np.full(n, np.nan)
     days[measured] = (seconds[t1[measured]] - seconds[t0[measured]]) / _DAY_S
     return grown_posts / days, grown_score / days, is_new
+
+
+def _window_growth(index: PostIndex, carrying: np.ndarray, posts: pa.Table, window: "Window", totals: np.ndarray,
+                   counts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """As ``_growth``, between ``window`` and the one of the same length before it: the change in
+    score and in posts (the posts carrying the tags, created in each), per day of its length."""
+    before = np.flatnonzero(carrying & window.previous().mask(posts.column("timestamp")))
+    n = len(index.sounds)
+    then = np.zeros(n, np.int64)
+    np.add.at(then, index.sound[before], index.score[before])
+    then_posts = np.bincount(index.sound[before], minlength=n)
+    days = window.length_s / _DAY_S
+    return (counts - then_posts) / days, (totals - then) / days, (then_posts == 0) & (len(before) > 0)
 
 
 def _best(scores: np.ndarray, posts: pa.Table, rows: np.ndarray, k: int) -> np.ndarray:

@@ -21,8 +21,9 @@ The anchor ("now" for a relative window) is the newest post's creation time in t
 request reads, not the wall clock: the lake holds dated scrapes (the shared exports end in 2025),
 and "the last 30 days" of a scrape from last year is what a creator means, not an empty list.
 One anchor for the whole catalog, not per hashtag, so two hashtags asked over ``30d`` are
-compared over the same dates. An empty catalog falls back to the wall clock (nothing is counted
-either way). The resolved window says which anchor it used (``to_dict``).
+compared over the same dates; the studio's demo posts (dated by us, not by TikTok) set it only when
+no other post is dated (``newest_post(besides=…)``). An empty catalog falls back to the wall clock
+(nothing is counted either way). The resolved window says which anchor it used (``to_dict``).
 
 A window is ``since ≤ createTime < until``; with ``until`` alone it reaches back to the first post;
 a post with no creation time is in no window. Bounds are whole seconds computed here and written
@@ -153,13 +154,23 @@ def parse_window(*, since: Any = None, until: Any = None) -> WindowQuery | None:
     return query
 
 
-def newest_post(table: "pa.Table") -> int | None:
-    """The newest creation time among ``table``'s rows (its ``timestamp`` column), None with none."""
+def newest_post(table: "pa.Table", *, besides: tuple[str, ...] = ()) -> int | None:
+    """The newest creation time among ``table``'s rows (its ``timestamp`` column), None with none.
+
+    ``besides``: profiles whose posts set the anchor only when no other post is dated (the sounds'
+    demo, whose made-up dates must not move the window over a creator's own imports)."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     if CREATED not in table.column_names or table.num_rows == 0:
         return None
-    value = pc.max(table.column(CREATED)).as_py()
+    created = table.column(CREATED)
+    if besides and "profile" in table.column_names:
+        others = pc.fill_null(pc.invert(pc.is_in(table.column("profile"), value_set=pa.array(list(besides)))), True)
+        value = pc.max(pc.filter(created, others)).as_py()
+        if value is not None:
+            return int(value)
+    value = pc.max(created).as_py()
     return None if value is None else int(value)
 
 

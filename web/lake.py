@@ -19,8 +19,10 @@ from typing import Iterator
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 
 from errors import LimitReached
+from sounds import DEMO_PROFILE
 from sounds.score import SOUND_COLUMN, post_score_sql, sound_filter_sql
-from trend_lake import Lake, LakeError, csv_chunks, json_chunks, open_lake, run_query
+from trend_lake import (Lake, LakeError, Window, csv_chunks, json_chunks, latest, newest_post, open_lake, parse_window,
+                        run_query, within)
 from trend_lake.stages import STAGES
 from uploads import EXPORT_TYPES
 
@@ -101,10 +103,21 @@ def _lake() -> Lake:
     return open_lake(current_app.config)  # as the lake's jobs open it
 
 
-def _chart(name: str) -> dict:
+def _window() -> Window | None:
+    """The charts' window (``since``/``until``, as ``/api/sounds/trending`` takes them), resolved
+    against the lake's newest post as the sounds list resolves it; a ``LakeError`` names the field."""
+    query = parse_window(since=request.args.get("since"), until=request.args.get("until"))
+    if query is None:
+        return None
+    return query.resolve(newest=newest_post(latest(_lake(), "metadata"), besides=(DEMO_PROFILE,)))
+
+
+def _chart(name: str, window: Window | None = None) -> dict:
     title, sql, unit = CHARTS[name]
     try:
-        rows = [r for r in run_query(_lake(), sql, max_bytes=_max_bytes()).table.to_pylist() if r["value"]]
+        # The chart's own SQL over only the posts created in the window (a CTE standing in for the view).
+        rows = [r for r in run_query(_lake(), within(sql, window), max_bytes=_max_bytes()).table.to_pylist()
+                if r["value"]]
     except LakeError as exc:
         return {"name": name, "title": title, "unit": unit, "bars": [], "error": str(exc)}
     if name == "months":
@@ -117,9 +130,10 @@ def _chart(name: str) -> dict:
 @bp.get("/lake")
 def page():
     sql = request.args.get("sql", "").strip()
-    result = error = None
+    result = error = window = None
     status, headers = 200, {}
     try:
+        window = _window()  # checked before any query runs
         # One slot for the SQL box and the charts together: the page's queries run one after another.
         with _query_slot():
             if sql:
@@ -127,8 +141,8 @@ def page():
                     result = run_query(_lake(), sql, max_bytes=_max_bytes())
                 except LakeError as exc:
                     error, status = str(exc), status_of(exc)
-            charts = [_chart(name) for name in CHARTS]
-    except LakeBusy as exc:
+            charts = [_chart(name, window) for name in CHARTS]
+    except (LakeBusy, LakeError) as exc:  # every slot taken, or the window refused: no query ran
         error, status, headers = str(exc), status_of(exc), headers_of(exc)
         charts = [{"name": name, "title": title, "unit": unit, "bars": [], "error": error}
                   for name, (title, _, unit) in CHARTS.items()]
@@ -137,6 +151,8 @@ def page():
                            columns=result.table.column_names if result else [],
                            total=result.table.num_rows if result else 0, truncated=bool(result and result.truncated),
                            shown=SHOWN_ROWS, charts=charts, retry_after=headers.get("Retry-After"),
+                           since=request.args.get("since", ""), until=request.args.get("until", ""),
+                           window=window.to_dict() if window else None,
                            partitions={t: len(_lake().partitions(t)) for t in ("metadata", "transcripts", "text",
                                                                                 "sounds")},
                            stages={name: STAGE_LABELS.get(name, name) for name in STAGES}, export_types=list(EXPORT_TYPES),

@@ -22,6 +22,21 @@ MAX_EVENT_ID = 2**63 - 1
 """The largest id an event can have: SQLite's largest INTEGER, the most a job's event ``seq`` can be."""
 _TAG = rf"#?[A-Za-z0-9_]{{1,{MAX_TAG_LENGTH}}}"
 _TAG_LIST = rf"^ ?{_TAG}(?:[ ,]+{_TAG}){{0,{MAX_TAGS - 1}}} ?$"
+_WINDOW_VALUE = (r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[Tt][0-9:.]+(?:[Zz]|[+-][0-9]{2}:?[0-9]{2})?)?"
+                 r"|[1-9][0-9]{0,2}[dD]|[1-9][0-9]{0,2}[hH])$")
+# since/until of the trending list (trend_lake.parse_window reads them; the pattern is the shape, the
+# parser also checks the ranges: 1-365 days, 1-720 hours, years 2000-2099, since before until).
+_WINDOW_PARAMETERS = [
+    {"name": "since", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 40,
+                                                                   "pattern": _WINDOW_VALUE},
+     "description": "Count only posts created from then on: a UTC date (2025-09-01), an ISO date-time, or 1h-720h / "
+                    "1d-365d counted back from until. Relative bounds count back from the catalog's newest post, "
+                    "not from today (the lake holds dated scrapes); the response's window says which dates it used"},
+    {"name": "until", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 40,
+                                                                   "pattern": _WINDOW_VALUE},
+     "description": "Count only posts created before then: a date counts that whole day; a date-time, just before "
+                    "it; 1h-720h / 1d-365d, counted back from the newest post. Empty: up to the newest post"},
+]
 # One event of the /events stream, as an EventSource reads it: `data` is the job's state at that change.
 _EVENT = {"type": "object", "required": ["id", "event", "data"], "properties": {
     "id": {"type": "string", "pattern": "^[0-9]+$", "description": "Its seq: send it as Last-Event-ID to resume"},
@@ -154,7 +169,10 @@ def openapi_document() -> dict[str, Any]:
                             {"name": "limit", "in": "query", "required": False,
                              "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10}},
                             {"name": "sort", "in": "query", "required": False,
-                             "schema": {"type": "string", "enum": ["score", "rising"], "default": "score"}}],
+                             "schema": {"type": "string", "enum": ["score", "rising"], "default": "score"},
+                             "description": "rising: growth between the latest two imports; with since, the "
+                                            "change from the window of the same length just before this one"},
+                            *_WINDOW_PARAMETERS],
                         "responses": {"200": {"description": "The sounds, best first (an unknown hashtag: none)",
                                               "content": {"application/json": {"schema": {
                                                   "$ref": "#/components/schemas/TrendingSounds"}}}},
@@ -176,6 +194,7 @@ def openapi_document() -> dict[str, Any]:
                     "type": "object", "required": ["tags", "sort", "sounds"],
                     "properties": {"tags": {"type": "array", "items": {"type": "string"}},
                                    "sort": {"type": "string", "enum": ["score", "rising"]},
+                                   "window": {"oneOf": [{"type": "null"}, {"$ref": "#/components/schemas/Window"}]},
                                    "sounds": {"type": "array", "items": {
                                        "type": "object",
                                        "required": ["sound_id", "score", "posts", "top_posts", "demo", "playable"],
@@ -194,6 +213,18 @@ def openapi_document() -> dict[str, Any]:
                                            "engagement_per_day": {"type": ["number", "null"]},
                                            "is_new": {"type": "boolean"}}}}},
                 },
+                "Window": {
+                    "type": "object", "required": ["since", "until", "days", "relative_to"],
+                    "description": "The window the posts were counted in: since <= createTime < until (UTC)",
+                    "properties": {
+                        "since": {"type": ["string", "null"], "format": "date-time",
+                                  "description": "Its start; null: from the first post"},
+                        "until": {"type": "string", "format": "date-time",
+                                  "description": "The first second after it"},
+                        "days": {"type": ["number", "null"], "description": "Its length; null without a start"},
+                        "relative_to": {"type": ["string", "null"], "format": "date-time",
+                                        "description": "The newest post's creation time a relative bound counted "
+                                                       "back from (null when none did)"}}},
                 "NewUpload": {
                     "type": "object", "required": ["filename", "content_type", "size"],
                     "properties": {
