@@ -222,3 +222,109 @@ def test_a_post_that_moves_to_another_sound_leaves_the_first(lake, tmp_path):
                                                      history=post_history(lake))}
     assert (found["A"].score, found["A"].engagement_per_day, found["A"].posts_per_day) == (30, -80.0, -1.0)
     assert (found["B"].score, found["B"].engagement_per_day, found["B"].is_new) == (150, 150.0, True)
+
+
+# -- a window of post creation times (issue 21) -------------------------------------------------
+def _by_sql(lake, tags, window, limit=100):
+    """The window's ranking straight from the lake's Parquet files (DuckDB, not the snapshots the
+    studio reads): the latest row per post, the posts created in the window carrying any of
+    ``tags``, then sounds.score's own SQL over them."""
+    import duckdb
+
+    from sounds.score import sound_scores_sql
+
+    files = f"read_parquet('{lake.root.as_posix()}/videos/metadata/**/*.parquet', hive_partitioning = true)"
+    wanted = "[" + ", ".join(f"'{tag}'" for tag in tags) + "]"
+    rows = (f"(SELECT * FROM {files} WHERE {window.where_sql('timestamp')} AND list_has_any(hashtags, {wanted}) "
+            "QUALIFY row_number() OVER (PARTITION BY id ORDER BY processed_at DESC, profile DESC) = 1)")
+    sql = f"SELECT * FROM ({sound_scores_sql(rows)}) ORDER BY score DESC, sound_id LIMIT {limit}"
+    return [(sound, int(score), int(count)) for sound, score, count in duckdb.sql(sql).fetchall()]
+
+
+@pytest.mark.parametrize("since, until, tags", [
+    ("30d", None, ["fyp"]), ("7d", None, ["fyp", "viral"]), ("2025-09-01", "2025-09-15", ["fyp"]),
+    ("90d", "30d", ["foryou", "viral", "trending"]), (None, "2024-12-31", ["fyp"]),
+    ("2021-05-01", "2021-08-31", ["foryou", "fyp"]), ("24h", None, ["fyp"]),
+])
+def test_a_window_counts_exactly_what_sql_over_the_lakes_parquet_counts(real, since, until, tags):
+    from trend_lake import newest_post, parse_window
+
+    table = posts(real["lake"])
+    window = parse_window(since=since, until=until).resolve(newest=newest_post(table))
+    expected = _by_sql(real["lake"], tags, window)
+    assert expected, f"no post carries {tags} in {window.to_dict()}"
+    found = trending_sounds(table, tags=tags, limit=100, window=window)
+    assert [(s.sound_id, s.score, s.posts) for s in found] == expected
+    whole = trending_sounds(table, tags=tags, limit=100)
+    assert sum(s.posts for s in found) < sum(s.posts for s in whole)  # the window left posts out
+
+
+def _dated(post, sound, day, *, views, tags="#dance"):
+    """A post created at midnight UTC of 2023-01-``day`` (a day past 31 runs on into February)."""
+    return {**_item(post, sound, views=views, tags=tags), "createTime": _JAN1 + (day - 1) * DAY}
+
+
+_JAN1 = 1_672_531_200  # 2023-01-01T00:00:00Z
+
+
+@pytest.fixture
+def weeks(lake, tmp_path):
+    """Two weeks of #dance posts: 1–7 January (the previous window) and 8–14 January (the window)."""
+    _ingest(lake, tmp_path, [
+        _dated("a0", "A", 3, views=100), _dated("a1", "A", 8, views=300), _dated("a2", "A", 14, views=400),
+        _dated("b0", "B", 1, views=1000), _dated("b1", "B", 10, views=1050),
+        _dated("c1", "C", 9, views=350),
+        _dated("d0", "D", 7, views=500),                        # the previous window only: not listed
+        _dated("e1", "E", 9, views=90_000, tags="#cooking"),    # another hashtag
+        _dated("f1", "F", 15, views=10 ** 6),                   # created at the window's end: outside it
+        {**_item("f0", "F", views=10 ** 6), "createTime": _JAN1 - 1},  # before the previous window
+        _item("u1", "U", views=10 ** 6),                        # no creation time: in no window
+    ], now=T0)
+    return posts(lake)
+
+
+def _week(since="2023-01-08", until="2023-01-14"):
+    from trend_lake import parse_window
+
+    return parse_window(since=since, until=until).resolve(newest=None)
+
+
+def test_rising_over_a_window_is_the_change_from_the_window_before_it(weeks):
+    window = _week()
+    assert window.to_dict() == {"since": "2023-01-08T00:00:00Z", "until": "2023-01-15T00:00:00Z", "days": 7.0,
+                                "relative_to": None}
+    found = trending_sounds(weeks, tags=["dance"], sort="rising", window=window)
+    assert [(s.sound_id, s.score, s.posts, s.engagement_per_day, s.posts_per_day, s.is_new) for s in found] == [
+        ("A", 700, 2, (700 - 100) / 7, (2 - 1) / 7, False),
+        ("C", 350, 1, 350 / 7, 1 / 7, True),
+        ("B", 1050, 1, (1050 - 1000) / 7, 0.0, False)]
+    assert [p.post_id for p in found[0].top_posts] == ["a2", "a1"]  # the window's posts only
+    by_score = trending_sounds(weeks, tags=["dance"], window=window)
+    assert [(s.sound_id, s.engagement_per_day) for s in by_score] == [("B", 50 / 7), ("A", 600 / 7), ("C", 50.0)]
+
+
+def test_a_window_whose_previous_one_is_empty_measures_growth_from_nothing_and_nothing_is_new(weeks):
+    window = _week("2022-12-01", "2022-12-31")  # holds f0 only; December before it holds nothing
+    [sound] = trending_sounds(weeks, tags=["dance"], sort="rising", window=window)
+    assert (sound.sound_id, sound.score, sound.engagement_per_day, sound.is_new) == ("F", 10 ** 6, 10 ** 6 / 31, False)
+
+
+def test_without_a_window_every_dated_and_undated_post_counts(weeks):
+    assert {s.sound_id: s.posts for s in trending_sounds(weeks, tags=["dance"])} == {
+        "A": 3, "B": 2, "C": 1, "D": 1, "F": 2, "U": 1}
+
+
+def test_rising_over_a_window_needs_its_start_and_the_rows_their_creation_time(weeks):
+    from trend_lake import parse_window
+
+    open_ended = parse_window(until="2023-01-14").resolve(newest=None)
+    with pytest.raises(SoundsError) as caught:
+        trending_sounds(weeks, tags=["dance"], sort="rising", window=open_ended)
+    assert caught.value.field == "since"
+    # From the first post on: f0 of December, not f1 (the 15th) or the undated u1.
+    assert [(s.sound_id, s.score) for s in trending_sounds(weeks, tags=["dance"], window=open_ended)] == [
+        ("F", 10 ** 6), ("B", 2050), ("A", 800), ("D", 500), ("C", 350)]
+    with pytest.raises(CatalogError, match="posts: .*timestamp"):
+        trending_sounds(weeks.drop_columns(["timestamp"]), tags=["dance"], window=_week())
+    with pytest.raises(SoundsError, match="^window: "):
+        trending_sounds(weeks, tags=["dance"], window=("2023-01-08", "2023-01-14"))
