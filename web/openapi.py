@@ -22,7 +22,7 @@ MAX_EVENT_ID = 2**63 - 1
 """The largest id an event can have: SQLite's largest INTEGER, the most a job's event ``seq`` can be."""
 _TAG = rf"#?[A-Za-z0-9_]{{1,{MAX_TAG_LENGTH}}}"
 _TAG_LIST = rf"^ ?{_TAG}(?:[ ,]+{_TAG}){{0,{MAX_TAGS - 1}}} ?$"
-_WINDOW_VALUE = (r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[Tt][0-9:.]+(?:[Zz]|[+-][0-9]{2}:?[0-9]{2})?)?"
+_WINDOW_VALUE = (r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9:.]+(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?"
                  r"|[1-9][0-9]{0,2}[dD]|[1-9][0-9]{0,2}[hH])$")
 # since/until of the trending list (trend_lake.parse_window reads them; the pattern is the shape, the
 # parser also checks the ranges: 1-365 days, 1-720 hours, years 2000-2099, since before until).

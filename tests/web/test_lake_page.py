@@ -108,3 +108,59 @@ def test_the_page_imports_through_its_session_and_the_history_names_the_job(app,
     history = browser.get("/").get_data(as_text=True)
     assert re.search(r'<a href="/lake">Trend lake import: songs.csv</a>', history), "the home page's history names it"
     assert "sounds 1" in browser.get("/lake").get_data(as_text=True)
+
+
+# -- the charts over a window (issue 21) --------------------------------------------------------
+def _bars(html: str, chart: str) -> list[tuple[str, int]]:
+    start = html.index(f'id="chart-{chart}"')
+    part = html[start:html.index("</figure>", start)]
+    return [(label, int(value.replace(",", ""))) for label, value in re.findall(r"<title>(.*?): ([\d,]+) ", part)]
+
+
+def test_the_charts_count_only_the_posts_created_in_the_window(client, app):
+    import numpy as np
+
+    from sounds.score import post_scores
+    from trend_lake import open_lake, parse_window, posts
+
+    html = client.get("/lake", query_string={"since": "2025-09-01", "until": "2025-09-30"}).get_data(as_text=True)
+    assert _bars(html, "months") == [("2025-09", 219)]
+    assert "2025-09-01T00:00:00Z" in html[html.index('id="lake-window"'):]
+    # The top sounds are sounds.score's, over exactly the window's posts.
+    table = posts(open_lake(app.config))
+    window = parse_window(since="2025-09-01", until="2025-09-30").resolve(newest=None)
+    inside = table.filter(window.mask(table.column("timestamp")))
+    sums: dict[str, int] = {}
+    for sound, score in zip(inside.column("music_id").to_pylist(), post_scores(inside)):
+        if sound:
+            sums[sound] = sums.get(sound, 0) + int(score)
+    assert [value for _, value in _bars(html, "tracks")] == sorted(sums.values(), reverse=True)[:12]
+    whole = client.get("/lake").get_data(as_text=True)
+    assert len(_bars(whole, "months")) > 1 and "lake-window" not in whole
+    assert np.sum([v for _, v in _bars(html, "hashtags")]) < np.sum([v for _, v in _bars(whole, "hashtags")])
+
+
+def test_a_relative_window_counts_back_from_the_newest_post_and_the_sql_box_keeps_it(client, app):
+    from datetime import datetime, timezone
+
+    from trend_lake import open_lake, run_query
+
+    html = client.get("/lake", query_string={"since": "30d", "sql": "SELECT 1 AS one"}).get_data(as_text=True)
+    said = html[html.index('id="lake-window"'):]
+    assert "2025-09-02T23:25:21Z" in said and "newest post, 2025-10-02T23:25:20Z" in said
+    since = int(datetime(2025, 9, 2, 23, 25, 21, tzinfo=timezone.utc).timestamp())
+    count = run_query(open_lake(app.config), f"SELECT count(*) AS n FROM metadata WHERE timestamp >= {since}") \
+        .table.column("n")[0].as_py()
+    assert [label for label, _ in _bars(html, "months")] == ["2025-09", "2025-10"]
+    assert sum(v for _, v in _bars(html, "months")) == count and 181 < count < 952
+    assert '<input type="hidden" name="since" value="30d">' in html  # the SQL box's form keeps the window
+    assert '<input type="hidden" name="sql" value="SELECT 1 AS one">' in html  # and the window's, the query
+
+
+@pytest.mark.parametrize("query, field", [({"since": "soon"}, "since"), ({"until": "366d"}, "until"),
+                                          ({"since": "2025-10-01", "until": "2025-09-01"}, "since")])
+def test_a_bad_window_is_a_400_and_no_chart_is_drawn(client, query, field):
+    page = client.get("/lake", query_string=query)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400 and f"{field}: " in html[html.index('id="lake-error"'):]
+    assert "<svg" not in html[html.index('id="lake-charts"'):]

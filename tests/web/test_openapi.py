@@ -45,3 +45,26 @@ def test_a_kind_added_to_the_table_is_described(monkeypatch):
                        "callback_url": document["components"]["schemas"]["SearchJob"]["properties"]["callback_url"]}}
     assert {"$ref": "#/components/schemas/ToyKindJob"} in _job_bodies(document)["oneOf"]
     assert "toy_kind" in document["components"]["schemas"]["Job"]["properties"]["kind"]["enum"]
+
+
+def test_the_trending_window_is_described_and_what_the_parser_takes_fits_it():
+    """since/until (issue 21): each value the parser takes matches the documented pattern, and the
+    resolved window the API answers with is the documented Window."""
+    import re
+
+    import jsonschema
+
+    from trend_lake import parse_window
+
+    document = openapi_document()
+    parameters = {p["name"]: p for p in document["paths"]["/api/sounds/trending"]["get"]["parameters"]}
+    assert {"since", "until"} <= set(parameters)
+    for value in ("30d", "365d", "24h", "720h", "2021-05-01", "2021-05-01T12:00", "2021-05-01T12:00:00Z",
+                  "2021-05-01T12:00:00+02:00", "2021-05-01T12:00:00.5Z"):
+        parse_window(since=value)
+        assert re.match(parameters["since"]["schema"]["pattern"], value), value
+    window = document["components"]["schemas"]["Window"]
+    answer = document["components"]["schemas"]["TrendingSounds"]["properties"]["window"]
+    assert answer["oneOf"][1] == {"$ref": "#/components/schemas/Window"}
+    for since, until in (("30d", None), (None, "2021-05-31"), ("2021-05-01", "2021-05-31")):
+        jsonschema.validate(parse_window(since=since, until=until).resolve(newest=1_633_217_120).to_dict(), window)

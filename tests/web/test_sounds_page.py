@@ -111,3 +111,65 @@ def test_a_post_link_that_is_not_a_web_address_is_never_a_link(app):
         html = render_template("sounds.html", tags="x", sort="score", sounds=[data], error=None, demo_shown=False,
                                audio_formats=("mp3",), max_upload_mb=1)
     assert "javascript:" not in html and 'href="https://t.co/v/2"' in html
+
+
+# -- a window of post creation times (issue 21) -------------------------------------------------
+@pytest.fixture
+def real_lake(lake_app, shared_data):
+    """The shared exports through the real import, beside the demo (which the studio seeds itself)."""
+    lake = Lake(lake_app.config["TRENDTOK_LAKE"])
+    lake.ingest(shared_data / "tiktok" / "apify_trending.csv", profile="apify")
+    lake.ingest(shared_data / "tiktok" / "trending_tiktokapi.json", profile="tiktokapi")
+    return lake
+
+
+def test_the_api_counts_a_window_back_from_the_newest_real_post_and_says_which(real_lake, client, key):
+    from sounds.trending import trending_sounds
+    from trend_lake import newest_post, parse_window, posts
+
+    answer = client.get("/api/sounds/trending", query_string={"tags": "fyp", "since": "30d", "limit": 20},
+                        headers={"X-API-Key": key})
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    data = answer.get_json()
+    # The demo posts (November 2025, dated by the studio) do not move the window over the real ones.
+    assert data["window"] == {"since": "2025-09-02T23:25:21Z", "until": "2025-10-02T23:25:21Z", "days": 30.0,
+                              "relative_to": "2025-10-02T23:25:20Z"}
+    table = posts(real_lake)
+    window = parse_window(since="30d").resolve(newest=newest_post(table, besides=("demo",)))
+    expected = trending_sounds(table, tags=["fyp"], limit=20, window=window)
+    assert [(s["sound_id"], s["score"], s["posts"]) for s in data["sounds"]] == [
+        (s.sound_id, s.score, s.posts) for s in expected]
+    whole = client.get("/api/sounds/trending", query_string={"tags": "fyp", "limit": 20},
+                       headers={"X-API-Key": key}).get_json()
+    assert whole["window"] is None and whole["sounds"] != data["sounds"]
+
+
+def test_rising_over_a_window_compares_it_with_the_one_before(real_lake, client, key):
+    data = client.get("/api/sounds/trending", query_string={"tags": "fyp", "sort": "rising", "since": "2025-09-01",
+                                                            "until": "2025-09-30"}, headers={"X-API-Key": key}).get_json()
+    assert data["window"]["days"] == 30.0 and data["sounds"]
+    growth = [s["engagement_per_day"] for s in data["sounds"]]
+    assert all(g is not None for g in growth) and growth == sorted(growth, reverse=True)
+
+
+@pytest.mark.parametrize("query, field", [
+    ({"since": "yesterday"}, "since"), ({"since": "0d"}, "since"), ({"since": "400d"}, "since"),
+    ({"until": "2021-02-30"}, "until"), ({"until": "x" * 200}, "until"),
+    ({"since": "2021-06-01", "until": "2021-05-01"}, "since"),
+    ({"sort": "rising", "until": "2021-05-01"}, "since"),
+])
+def test_a_bad_window_is_a_400_naming_its_field(client, key, query, field):
+    query = {"tags": "fyp", **query}
+    answer = client.get("/api/sounds/trending", query_string=query, headers={"X-API-Key": key})
+    assert answer.status_code == 400 and answer.get_json()["error"].startswith(f"{field}: ")
+    page = client.get("/sounds", query_string=query)
+    assert page.status_code == 400 and f"{field}: " in page.get_data(as_text=True)
+
+
+def test_the_page_has_window_controls_and_says_the_window_it_counted(real_lake, client):
+    html = client.get("/sounds", query_string={"tags": "fyp", "since": "7d"}).get_data(as_text=True)
+    assert re.search(r'<input id="since" name="since" type="text" value="7d"', html)
+    assert 'id="until" name="until"' in html
+    said = re.search(r'<p class="meta" id="trending-window">(.*?)</p>', html, re.S).group(1)
+    assert "2025-09-25T23:25:21Z" in said and "2025-10-02T23:25:20Z" in said
+    assert "trending-window" not in client.get("/sounds", query_string={"tags": "fyp"}).get_data(as_text=True)
