@@ -7,10 +7,10 @@
 Plain audio files (WAV, OGG, ...) are accepted too and simply have no captions.
 """
 from ._errors import TranscriptionError
-from ._types import Caption, Segment, VideoText, Word
+from ._types import WORD_TIMINGS, Caption, Segment, VideoText, Word
 from .extractor import TextExtractor
 from .wer import word_error_rate
 from .whisper_weights import DEFAULT_WHISPER_MODEL, PACKAGED as PACKAGED_WHISPER_MODELS, find_whisper
 
-__all__ = ["TextExtractor", "VideoText", "Segment", "Word", "Caption", "TranscriptionError", "word_error_rate",
+__all__ = ["TextExtractor", "VideoText", "Segment", "Word", "WORD_TIMINGS", "Caption", "TranscriptionError", "word_error_rate",
            "DEFAULT_WHISPER_MODEL", "PACKAGED_WHISPER_MODELS", "find_whisper"]

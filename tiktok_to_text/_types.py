@@ -23,12 +23,20 @@ class Word:
     end_s: float
 
 
+#: How a transcript's words got their times: "word" (the recogniser timed each word), "segment"
+#: (spread evenly over the segment they were heard in: a backend without word times), "none" (no words).
+WORD_TIMINGS = ("word", "segment", "none")
+
+
 @dataclass(frozen=True)
 class Transcription:
-    """What a transcriber heard: its segments in time order and the language (ISO 639-1, or None)."""
+    """What a transcriber heard: its segments in time order, the language (ISO 639-1, or None),
+    and each word with its times (``word_timing``: one of ``WORD_TIMINGS``)."""
 
     segments: tuple[Segment, ...] = ()
     language: str | None = None
+    words: tuple[Word, ...] = ()
+    word_timing: str = "none"
 
     @property
     def text(self) -> str:
@@ -52,7 +60,8 @@ class Caption:
 class VideoText:
     """The texts of one video. ``sha256`` is of the file's bytes ("" when unreadable);
     ``backend`` is the transcriber that produced the transcript, ``language`` the
-    ISO 639-1 code it heard (``None`` when it does not tell, or nothing was said)."""
+    ISO 639-1 code it heard (``None`` when it does not tell, or nothing was said); ``words``
+    the transcript's words in time order, timed as ``word_timing`` says (see ``WORD_TIMINGS``)."""
 
     sha256: str
     segments: list[Segment] = field(default_factory=list)
@@ -61,6 +70,8 @@ class VideoText:
     cached: bool = False
     backend: str = ""
     language: str | None = None
+    words: list[Word] = field(default_factory=list)
+    word_timing: str = "none"
 
     @property
     def transcript(self) -> str:
@@ -83,4 +94,19 @@ class VideoText:
             cached=bool(data.get("cached", False)),
             backend=data.get("backend", ""),
             language=data.get("language"),
+            words=[Word(**w) for w in data.get("words", ())],
+            word_timing=data.get("word_timing", "none"),
         )
+
+
+def spread_words(segments: tuple[Segment, ...] | list[Segment]) -> tuple[Word, ...]:
+    """Each segment's words with times spread evenly over the segment: the "segment" timing of a
+    backend that times segments only. A word's end is the next one's start, so none overlap."""
+    words: list[Word] = []
+    for segment in segments:
+        texts = segment.text.split()
+        step = (segment.end_s - segment.start_s) / max(1, len(texts))
+        words += [Word(text, round(segment.start_s + i * step, 2),
+                       round(segment.end_s if i == len(texts) - 1 else segment.start_s + (i + 1) * step, 2))
+                  for i, text in enumerate(texts)]
+    return tuple(words)

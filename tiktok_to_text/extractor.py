@@ -22,7 +22,7 @@ from .whisper_weights import DEFAULT_WHISPER_MODEL, WhisperWeightsMissing, locat
 TRANSCRIBERS = SETTINGS["TRENDTOK_TRANSCRIBER"].choices
 POOLS = SETTINGS["TRENDTOK_POOL"].choices
 DEVICES = SETTINGS["TRENDTOK_DEVICE"].choices
-_CACHE_VERSION = 2
+_CACHE_VERSION = 3  # 3: each text carries its timed words
 
 
 # A process pool's initializer can only hand its models to later tasks through the
@@ -230,7 +230,8 @@ class TextExtractor:
             transcription = read.transcription
             text = VideoText(sha256, segments=list(transcription.segments),
                              captions=mark_spoken(read.captions, transcription.text),
-                             warnings=read.warnings, backend=self.backend, language=transcription.language)
+                             warnings=read.warnings, backend=self.backend, language=transcription.language,
+                             words=list(transcription.words), word_timing=transcription.word_timing)
             if self._cache is not None and not read.transient:
                 self._cache.put(self._cache_key(sha256), text.to_dict())
             for index in indexes:

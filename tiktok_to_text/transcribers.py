@@ -7,7 +7,7 @@ import numpy as np
 
 from errors import Unavailable
 
-from ._types import Segment, Transcription
+from ._types import Segment, Transcription, Word, spread_words
 from .media import SAMPLE_RATE
 
 # Sphinx marks silences and noises as "words" in angle or square brackets.
@@ -44,7 +44,8 @@ class SphinxTranscriber:
 
     def __call__(self, samples: np.ndarray) -> Transcription:
         """What ``samples`` (int16, shape ``(n,)``, 16 kHz) say, in segments split at pauses of
-        0.5 s or more; no segments when nothing was recognised."""
+        0.5 s or more, each word timed by the decoder's own alignment (its frames); no segments
+        when nothing was recognised."""
         if samples.size == 0:
             return Transcription(language="en")
         self._decoder.start_utt()
@@ -53,6 +54,7 @@ class SphinxTranscriber:
         if self._decoder.hyp() is None:
             return Transcription(language="en")
         segments: list[Segment] = []
+        timed: list[Word] = []
         words: list[str] = []
         start = end = 0.0
         for item in self._decoder.seg():
@@ -66,10 +68,12 @@ class SphinxTranscriber:
             if not words:
                 start = begin
             words.append(word)
+            timed.append(Word(word, round(begin, 2), round(finish, 2)))
             end = finish
         if words:
             segments.append(Segment(round(start, 2), round(end, 2), " ".join(words)))
-        return Transcription(tuple(segments), language="en")
+        return Transcription(tuple(segments), language="en", words=tuple(timed),
+                             word_timing="word" if timed else "none")
 
 
 class GoogleTranscriber:
@@ -87,7 +91,7 @@ class GoogleTranscriber:
 
     def __call__(self, samples: np.ndarray) -> Transcription:
         """What ``samples`` (int16, shape ``(n,)``, 16 kHz) say, as one segment (the web API gives
-        no times); raises ``BackendUnavailable`` offline."""
+        no times), its words spread evenly over it; raises ``BackendUnavailable`` offline."""
         language = self._language.split("-")[0]
         if samples.size == 0:
             return Transcription(language=language)
@@ -99,4 +103,6 @@ class GoogleTranscriber:
         except self._sr.RequestError as exc:
             raise BackendUnavailable("Google", f"Google speech recognition failed: {exc}") from exc
         duration = round(samples.size / SAMPLE_RATE, 2)
-        return Transcription((Segment(0.0, duration, text),) if text else (), language=language)
+        segments = (Segment(0.0, duration, text),) if text else ()
+        words = spread_words(segments)
+        return Transcription(segments, language=language, words=words, word_timing="segment" if words else "none")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._types import Segment, Transcription
+from ._types import Segment, Transcription, Word, spread_words
 from .media import SAMPLE_RATE
 from .vad import has_voice, looks_like_speech
 from .whisper_weights import WhisperWeights
@@ -54,9 +54,15 @@ class FasterWhisperTranscriber:
             # Each 30 s window on its own: a misheard window cannot prime the next into a loop.
             condition_on_previous_text=False,
             language=None if self.multilingual else "en",
+            # Each word's times from the cross-attention alignment: what word-timed captions are cut from.
+            word_timestamps=True,
         )
-        segments = tuple(Segment(round(p.start, 2), round(p.end, 2), p.text.strip()) for p in pieces if p.text.strip())
-        return Transcription(segments, language=info.language if segments else None)
+        pieces = [p for p in pieces if p.text.strip()]
+        segments = tuple(Segment(round(p.start, 2), round(p.end, 2), p.text.strip()) for p in pieces)
+        words = timed_words(((w.word, w.start, w.end) for p in pieces for w in p.words or ()),
+                            length_s=samples.size / SAMPLE_RATE)
+        return Transcription(segments, language=info.language if segments else None,
+                             words=words, word_timing="word" if words else "none")
 
 
 class TransformersWhisperTranscriber:
@@ -89,18 +95,63 @@ class TransformersWhisperTranscriber:
         # English-only checkpoints (*.en) reject a task; multilingual ones could otherwise translate.
         multilingual = getattr(self._pipe.model.generation_config, "is_multilingual", False)
         self._generate_kwargs = {"task": "transcribe"} if multilingual else {}
+        # Word times come from the cross-attention heads a checkpoint names as aligned; one that
+        # names none (fine-tunes often drop them) gets its words spread over the segment instead.
+        self._word_times = bool(getattr(self._pipe.model.generation_config, "alignment_heads", None))
         self._lock = threading.Lock()
 
     def __call__(self, samples: np.ndarray) -> Transcription:
-        """What ``samples`` (int16, shape ``(n,)``, 16 kHz) say, as one segment."""
+        """What ``samples`` (int16, shape ``(n,)``, 16 kHz) say, as one segment, with its words
+        timed by the model ("word") or, without alignment heads, spread over it ("segment")."""
         if samples.size == 0 or not looks_like_speech(samples):
             return Transcription()
         audio = samples.astype(np.float32) / 32768.0
+        length_s = samples.size / SAMPLE_RATE
         with self._lock:
-            result = self._pipe({"raw": audio, "sampling_rate": SAMPLE_RATE},
-                                generate_kwargs=dict(self._generate_kwargs))
+            result, timed = None, self._word_times
+            if timed:
+                try:
+                    result = self._pipe({"raw": audio, "sampling_rate": SAMPLE_RATE},
+                                        generate_kwargs=dict(self._generate_kwargs), return_timestamps="word")
+                except (RuntimeError, ValueError):
+                    # Heads that do not align (a broken or pruned config): spread from now on, not
+                    # fail every clip.
+                    self._word_times = timed = False
+            if result is None:
+                result = self._pipe({"raw": audio, "sampling_rate": SAMPLE_RATE},
+                                    generate_kwargs=dict(self._generate_kwargs))
         text = str(result["text"]).strip()
-        return Transcription((Segment(0.0, round(samples.size / SAMPLE_RATE, 2), text),) if text else ())
+        segments = (Segment(0.0, round(length_s, 2), text),) if text else ()
+        if timed:
+            words = timed_words(((c["text"], *c["timestamp"]) for c in result.get("chunks") or ()),
+                                length_s=length_s)
+            return Transcription(segments, words=words, word_timing="word" if words else "none")
+        words = spread_words(segments)
+        return Transcription(segments, words=words, word_timing="segment" if words else "none")
+
+
+def timed_words(pieces, *, length_s: float) -> tuple[Word, ...]:
+    """``(text, start_s, end_s)`` word pieces as ``Word``s, in order, inside ``[0, length_s]``.
+
+    Whisper's tokens split "ill-disposed" into " ill" and "-disposed": a piece with no leading
+    space that starts with a hyphen, apostrophe or punctuation joins the word before it (a piece
+    starting with a letter stays a word: languages written without spaces have only those).
+    A missing end (the pipeline's last word can have none) is the clip's end; times never go back.
+    """
+    words: list[Word] = []
+    for raw, start, end in pieces:
+        text = str(raw).strip()
+        if not text:
+            continue
+        start = min(max(0.0, float(start if start is not None else 0.0)), length_s)
+        end = min(max(start, float(end) if end is not None else length_s), length_s)
+        if words:
+            start, end = max(start, words[-1].start_s), max(end, words[-1].end_s)
+        if words and not str(raw)[:1].isspace() and not text[0].isalnum():
+            words[-1] = Word(words[-1].text + text, words[-1].start_s, round(end, 2))
+            continue
+        words.append(Word(text, round(start, 2), round(end, 2)))
+    return tuple(words)
 
 
 def load_whisper(weights: WhisperWeights, *, device: str = "cpu", workers: int = 1):
