@@ -26,19 +26,27 @@ def _fail(exc: Exception) -> None:
 @click.option("--limit", type=int, default=10, show_default=True, help="How many sounds (1–100).")
 @click.option("--sort", type=click.Choice(["score", "rising"]), default="score", show_default=True,
               help="score: seed 001's engagement score; rising: growth per day between the latest two snapshots.")
+@click.option("--since", default=None, help="Only posts created from then: 2025-09-01, a date-time, or 7d / 24h "
+                                           "counted back from --until (else from the newest post).")
+@click.option("--until", default=None, help="Only posts created before then (a date: that day included).")
 @click.option("--format", "fmt", type=_FORMAT, default="table", show_default=True)
-def trending_command(tags: tuple[str, ...], limit: int, sort: str, fmt: str) -> None:
+def trending_command(tags: tuple[str, ...], limit: int, sort: str, since: str | None, until: str | None,
+                     fmt: str) -> None:
     """The sounds most used by posts with any of TAGS, ranked as GET /api/sounds/trending ranks them."""
-    from .service import trending
+    from trend_lake import LakeError, parse_window
+
+    from .service import trending, trending_window
     from .wire import trending_json
 
     try:
-        found = trending(current_app.config, tags=list(tags), limit=limit, sort=sort)
-    except SoundsError as exc:
+        window = trending_window(current_app.config, parse_window(since=since, until=until))
+        found = trending(current_app.config, tags=list(tags), limit=limit, sort=sort, window=window)
+    except (SoundsError, LakeError) as exc:
         _fail(exc)
     data = trending_json(found, current_app.config)
     if fmt == "json":
-        click.echo(json.dumps({"tags": list(tags), "sort": sort, "sounds": data}, ensure_ascii=False, indent=1))
+        click.echo(json.dumps({"tags": list(tags), "sort": sort, "window": window.to_dict() if window else None,
+                               "sounds": data}, ensure_ascii=False, indent=1))
         return
     if not data:
         click.echo(f"no sounds for {' '.join('#' + t.lstrip('#') for t in tags)} in the catalog")

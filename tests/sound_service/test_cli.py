@@ -78,3 +78,15 @@ def test_index_names_same_named_folders_apart_and_refuses_one_given_twice(runner
     assert out.exit_code == 0 and "skipped 0" in out.output, out.output
     twice = runner.invoke(args=["sounds", "index", str(tmp_path / "a" / "music"), str(tmp_path / "a" / "music")])
     assert twice.exit_code == 1 and "Error: folders: a folder is given twice" in twice.output
+
+
+def test_trending_takes_the_apis_window(runner):
+    whole = json.loads(runner.invoke(args=["sounds", "trending", "foodie", "--limit", "20", "--format", "json"]).output)
+    out = runner.invoke(args=["sounds", "trending", "foodie", "--limit", "20", "--since", "2025-11-20",
+                              "--format", "json"])
+    assert out.exit_code == 0, out.output
+    windowed = json.loads(out.output)
+    assert whole["window"] is None and windowed["window"]["since"] == "2025-11-20T00:00:00Z"
+    assert 0 < sum(s["posts"] for s in windowed["sounds"]) < sum(s["posts"] for s in whole["sounds"])
+    bad = runner.invoke(args=["sounds", "trending", "foodie", "--since", "soon"])
+    assert bad.exit_code == 1 and "Error: since: " in bad.output
