@@ -1,5 +1,8 @@
 """The ``/lake`` page: a SQL box over the trend lake with a results table and downloads, and
-the charts people would rather look at than read (server-rendered SVG, no chart library).
+the charts people would rather look at than read (server-rendered SVG, no chart library), over
+all posts or, with ``?since=&until=`` (``trend_lake.parse_window``, as the trending list takes them),
+over the posts created in that window: each chart's SQL runs unchanged over a CTE that stands in
+for ``metadata`` (``trend_lake.within``). The SQL box is the caller's own query: no window there.
 
 The page also starts the lake's jobs through ``/api`` with its session (``web/static/lake.js``):
 an uploaded export → a ``lake_import`` job → its counts; and a ``lake_stages`` job on a
