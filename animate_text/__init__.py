@@ -7,6 +7,6 @@ and ``"stable-diffusion"`` (diffusers, used when the weights are already on disk
 """
 from .cover import POSTER_SIZE, CoverError, Cover
 from .factory import DEFAULT_SD_MODEL, load_cover_generator
-from .typeset import typeset_title
+from .typeset import FONT_PATH, typeset_title
 
-__all__ = ["DEFAULT_SD_MODEL", "POSTER_SIZE", "CoverError", "Cover", "load_cover_generator", "typeset_title"]
+__all__ = ["DEFAULT_SD_MODEL", "FONT_PATH", "POSTER_SIZE", "CoverError", "Cover", "load_cover_generator", "typeset_title"]

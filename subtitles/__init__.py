@@ -11,5 +11,6 @@ in file names and labels (``captions.vtt``).
 """
 from ._cues import Cue, make_cues
 from ._formats import to_srt, to_vtt
+from .burn import SAFE_AREA, STYLES, burn_filter, burned_cues, to_ass
 
-__all__ = ["Cue", "make_cues", "to_srt", "to_vtt"]
+__all__ = ["Cue", "SAFE_AREA", "STYLES", "burn_filter", "burned_cues", "make_cues", "to_ass", "to_srt", "to_vtt"]
