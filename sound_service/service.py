@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from licences import kind_of_posts, licence
 from sounds import SoundsError
 from utils import StageProgress, sha256_file
 from sounds.score import post_scores
@@ -73,8 +74,9 @@ def trending(config: Mapping[str, Any], *, tags: Sequence[str], limit: int = 10,
 # -- the catalog's sounds, for matching titles and features --------------------------------
 @dataclass
 class _Sounds:
-    """One row per catalog sound: id, title, author, its posts' total score; and the matcher
-    fitted on them. Rebuilt when the catalog's posts or its songs (the ``sounds`` table) change."""
+    """One row per catalog sound: id, title, author, its posts' total score and licence kind; the
+    matcher fitted on them, and one fitted on the songs CSVs' released tracks. Rebuilt when the
+    catalog's posts or its songs (the ``sounds`` table) change."""
 
     posts: pa.Table
     songs: pa.Table
@@ -82,6 +84,8 @@ class _Sounds:
     matcher: Any = None
     features: dict[str, dict[str, float]] = field(default_factory=dict)
     scores: dict[str, int] = field(default_factory=dict)  # sound id → its posts' total score
+    kinds: dict[str, str] = field(default_factory=dict)   # sound id → licences.kind_of_posts
+    song_matcher: Any = None
 
 
 _sounds_lock = threading.Lock()
@@ -104,8 +108,15 @@ def catalog_sounds(config: Mapping[str, Any]) -> _Sounds:
 
     matcher = TitleMatcher(sound_ids=table.column("sound_id").to_pylist(), titles=table.column("title").to_pylist(),
                            authors=table.column("author").to_pylist()) if table.num_rows else None
-    built = _Sounds(posts=posts, songs=songs, table=table, matcher=matcher, features=_sound_features(songs, table),
-                    scores=dict(zip(table.column("sound_id").to_pylist(), table.column("score").to_pylist())))
+    song_matcher = TitleMatcher(sound_ids=songs.column("id").to_pylist(), titles=songs.column("title").to_pylist(),
+                                authors=songs.column("artist").to_pylist()) if songs.num_rows else None
+    ids = table.column("sound_id").to_pylist()
+    kinds = [kind_of_posts(demo=d, original=o, commercial=c) for d, o, c in
+             zip(*(table.column(n).to_pylist() for n in ("demo", "original", "commercial")))]
+    built = _Sounds(posts=posts, songs=songs, table=table, matcher=matcher,
+                    features=_sound_features(songs, table, song_matcher),
+                    scores=dict(zip(ids, table.column("score").to_pylist())), kinds=dict(zip(ids, kinds)),
+                    song_matcher=song_matcher)
     with _sounds_lock:
         _sounds[key] = built
     return built
@@ -113,29 +124,31 @@ def catalog_sounds(config: Mapping[str, Any]) -> _Sounds:
 
 def _sound_table(posts: pa.Table) -> pa.Table:
     has = posts.filter(pc.is_valid(posts.column("music_id")))
+    flag = has.column("music_original")
     scored = pa.table({"sound_id": has.column("music_id"), "title": has.column("track"),
-                       "author": has.column("artist"), "score": post_scores(has)})
-    return scored.group_by("sound_id", use_threads=False).aggregate([("title", "first"), ("author", "first"), ("score", "sum")]) \
-        .rename_columns(["sound_id", "title", "author", "score"])
+                       "author": has.column("artist"), "score": post_scores(has),
+                       "demo": pc.fill_null(pc.equal(has.column("profile"), DEMO_PROFILE), False),
+                       "original": pc.fill_null(flag, False), "commercial": pc.fill_null(pc.invert(flag), False)})
+    return scored.group_by("sound_id", use_threads=False).aggregate(
+        [("title", "first"), ("author", "first"), ("score", "sum"), ("demo", "any"), ("original", "any"),
+         ("commercial", "any")]).rename_columns(["sound_id", "title", "author", "score", "demo", "original", "commercial"])
 
 
-def _sound_features(songs: pa.Table, table: pa.Table) -> dict[str, dict[str, float]]:
+def _sound_features(songs: pa.Table, table: pa.Table, matcher: Any) -> dict[str, dict[str, float]]:
     """What is known of each sound's music: the demo's tempo from its score; for the rest, the
     songs CSVs' features (``sounds`` table: tempo, energy, danceability, valence) of the song
     whose title and artist match the sound's."""
     known: dict[str, dict[str, float]] = {}
     for sound_id, sound in demo_sounds().items():
         known[sound_id] = {"tempo": float(sound["bpm"])}
-    if not songs.num_rows or not table.num_rows:
+    if matcher is None or not table.num_rows:
         return known
-    from sounds.matching import TitleMatcher
-
-    matcher = TitleMatcher(sound_ids=songs.column("id").to_pylist(), titles=songs.column("title").to_pylist(),
-                           authors=songs.column("artist").to_pylist())
     rows = {row["id"]: row for row in songs.select(["id", "tempo", "energy", "danceability", "valence"]).to_pylist()}
-    ids, titles, authors = (table.column(n).to_pylist() for n in ("sound_id", "title", "author"))
-    pairs = [(title or "", author or "") for title, author in zip(titles, authors)]
-    for sound_id, matches in zip(ids, matcher.match_many(pairs, limit=1)):
+    # A sound without a title (an export's empty music name) names no song: the matcher refuses it.
+    named = [(i, t, a) for i, t, a in zip(*(table.column(n).to_pylist() for n in ("sound_id", "title", "author")))
+             if t and t.strip()]
+    pairs = [(title, author or "") for _, title, author in named]
+    for (sound_id, _, _), matches in zip(named, matcher.match_many(pairs, limit=1) if pairs else []):
         if matches and sound_id not in known:
             song = rows[matches[0].sound_id]
             known[sound_id] = {k: float(song[k]) for k in ("tempo", "energy", "danceability", "valence")
@@ -150,12 +163,13 @@ class SimilarMatch:
 
     track: Any                   # sounds.similar.SimilarTrack
     audio: Path | None
-    posts: list[dict]            # sound_id, title, author, title_score, artist_score, total_score, score, posts
+    posts: list[dict]            # sound_id, title, author, title_score, artist_score, total_score, score, licence
+    licence: dict = field(default_factory=lambda: licence("unknown"))
 
     def to_dict(self) -> dict:
         track = asdict(self.track)
         track.pop("path", None)  # a server path is nobody's business
-        return {**track, "playable": self.audio is not None, "tiktok": self.posts}
+        return {**track, "playable": self.audio is not None, "licence": dict(self.licence), "tiktok": self.posts}
 
 
 def build_index(config: Mapping[str, Any], folders: Sequence[Path] = (), *, progress: StageProgress | None = None):
@@ -228,13 +242,30 @@ def similar(config: Mapping[str, Any], path: Path, *, limit: int = 10, genre: st
     sounds = catalog_sounds(config)
     scores = sounds.scores
     pairs = [(t.title or "", t.artist) for t in found]
-    matched = sounds.matcher.match_many(pairs, limit=posts_per_track * 2) if sounds.matcher and pairs else [[] for _ in found]
+    titled = [n for n, (title, _) in enumerate(pairs) if title.strip()]  # the matchers refuse an empty title
+    matched = _matches(sounds.matcher, pairs, titled, limit=posts_per_track * 2)
+    # An indexed track is a file from a folder: the demo's own, or a released track when its title and
+    # artist are a song of the songs CSVs (the tracks that charted on TikTok), else nothing is known.
+    released = _matches(sounds.song_matcher, pairs, titled, limit=1)
+    demo = demo_sounds()
     out = []
-    for track, matches in zip(found, matched):
+    for track, matches, song in zip(found, matched, released):
         ranked = sorted(matches, key=lambda m: (-round(m.total_score, 6), -(scores.get(m.sound_id) or 0), m.sound_id))
-        out.append(SimilarMatch(track=track, audio=audio_of(track.id, config),
-                                posts=[{**asdict(m), "score": scores.get(m.sound_id)} for m in ranked[:posts_per_track]]))
+        kind = "demo" if track.id in demo else "commercial" if song else "unknown"
+        out.append(SimilarMatch(track=track, audio=audio_of(track.id, config), licence=licence(kind),
+                                posts=[{**asdict(m), "score": scores.get(m.sound_id),
+                                        "licence": licence(sounds.kinds.get(m.sound_id, "unknown"))}
+                                       for m in ranked[:posts_per_track]]))
     return out
+
+
+def _matches(matcher: Any, pairs: list, titled: list[int], *, limit: int) -> list[list]:
+    """``matcher.match_many`` over the ``titled`` of ``pairs``; no match for the others."""
+    found: list[list] = [[] for _ in pairs]
+    if matcher is not None and titled:
+        for n, matches in zip(titled, matcher.match_many([pairs[n] for n in titled], limit=limit)):
+            found[n] = matches
+    return found
 
 
 # -- suggestions for a video -------------------------------------------------------------------

@@ -24,7 +24,8 @@ _STAMP = "%Y%m%dT%H%M%S%fZ"  # the lake's processed_at: a sortable UTC stamp
 @dataclass(frozen=True)
 class PostIndex:
     """A catalog table reduced to integer columns, once per table: each row's sound (code into
-    ``sounds``; -1 for none), score and ``demo`` flag, and for each of ``tags`` the rows carrying
+    ``sounds``; -1 for none), score, ``demo`` flag and ``original`` (the export's flag on its
+    sound: 1 true, 0 false, -1 not said; absent column: all -1), and for each of ``tags`` the rows carrying
     it (``tag_rows[tag_starts[t]:tag_starts[t + 1]]``). A query then is slices and array lookups:
     no string is compared per post. For a history also each row's post (code), import (``snap``:
     rank by time; ``seconds``: each import's stamp) and ``order``, the rows by post then import."""
@@ -36,6 +37,7 @@ class PostIndex:
     sound: np.ndarray
     score: np.ndarray
     demo: np.ndarray
+    original: np.ndarray | None = None
     post: np.ndarray | None = None
     snap: np.ndarray | None = None
     seconds: np.ndarray | None = None
@@ -96,9 +98,11 @@ def _build(table: pa.Table, *, history: bool) -> PostIndex:
     rows = np.concatenate(rows) if rows else np.zeros(0, np.int64)
     demo = (_bools(pc.equal(table.column("profile"), DEMO_PROFILE)) if "profile" in table.column_names
             else np.zeros(table.num_rows, bool))
+    original = (pc.fill_null(pc.cast(table.column("music_original"), pa.int8()), -1).to_numpy(zero_copy_only=False)
+                if "music_original" in table.column_names else np.full(table.num_rows, -1, np.int8))
     return PostIndex(tags=flat.dictionary, tag_starts=np.searchsorted(codes[by_tag], np.arange(len(flat.dictionary) + 1)),
                   tag_rows=rows[by_tag], sounds=sounds.dictionary, sound=sound, score=post_scores(table), demo=demo,
-                  **extra)
+                  original=original, **extra)
 
 
 def _bools(column: pa.ChunkedArray | pa.Array) -> np.ndarray:

@@ -43,7 +43,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
-from ._types import CatalogError, SoundsError
+from licences import kind_of_posts, licence
+
+from ._types import DEMO_PROFILE, CatalogError, SoundsError
 from .score import SCORE_WEIGHTS, has_sound, post_scores
 from .video import VideoFeatures
 
@@ -84,12 +86,13 @@ class Suggestion:
     url: str | None = None
     tempo_bpm: float | None = None
     hashtags: tuple[str, ...] = field(default=())  # the sound's most telling hashtags
+    licence: dict[str, str] = field(default_factory=lambda: licence("unknown"))  # licences.kind_of_posts
 
     def as_dict(self) -> dict:
         return {"sound_id": self.sound_id, "title": self.title, "author": self.author, "score": self.score,
                 "parts": dict(self.parts), "text": self.text, "fit": self.fit, "popularity": self.popularity,
                 "posts": self.posts, "reason": self.reason, "url": self.url, "tempo_bpm": self.tempo_bpm,
-                "hashtags": list(self.hashtags)}
+                "hashtags": list(self.hashtags), "licence": dict(self.licence)}
 
 
 # -- the catalog, embedded once ---------------------------------------------------------------
@@ -98,7 +101,8 @@ class _Catalog:
     """The posts that name a sound, each embedded once, and per-sound sums to average from."""
 
     def __init__(self, posts: pa.Table, embed: Embed):
-        table = posts.select([c for c in (*REQUIRED_COLUMNS, "title", "music_url") if c in posts.column_names])
+        table = posts.select([c for c in (*REQUIRED_COLUMNS, "title", "music_url", "music_original", "profile")
+                              if c in posts.column_names])
         table = table.filter(has_sound(table))
         rows = table.to_pylist()
         self.post_ids = [str(r["id"]) for r in rows]
@@ -119,6 +123,13 @@ class _Catalog:
         self.sound_count = np.bincount(self.post_sound, minlength=n).astype(np.float64)
         self.sound_score = np.bincount(self.post_sound, weights=self.post_score, minlength=n)
         self.sound_views = np.bincount(self.post_sound, weights=self.post_views, minlength=n)
+        # Over all the sound's posts, the held-out one too: a licence is the sound's, not a ranking's.
+        said = [(r.get("profile") == DEMO_PROFILE, r.get("music_original")) for r in rows]
+        flagged = {name: np.bincount(self.post_sound, weights=[test(d, o) for d, o in said], minlength=n) > 0
+                   for name, test in (("demo", lambda d, o: d), ("original", lambda d, o: o is True),
+                                      ("commercial", lambda d, o: o is False))}
+        self.kinds = [kind_of_posts(demo=bool(flagged["demo"][i]), original=bool(flagged["original"][i]),
+                                    commercial=bool(flagged["commercial"][i])) for i in range(n)]
         self.meta: list[tuple[str, str, str | None]] = [("", "", None)] * n
         for r, s in zip(rows, self.post_sound):  # the last post's naming wins, as the lake's latest row does
             self.meta[s] = ((r.get("track") or "").strip(), (r.get("artist") or "").strip(), r.get("music_url"))
@@ -364,5 +375,6 @@ def suggest_sounds(*, text: str, video: VideoFeatures | None, posts: pa.Table, e
         out.append(Suggestion(sound_id=catalog.sound_ids[s], title=title or "untitled sound", author=author,
                               score=float(total[j]), parts=parts, text=float(closeness[j]), fit=float(fit[j]),
                               popularity=float(popularity[j]), posts=len(members), reason=reason, url=url,
-                              tempo_bpm=float(tempo) if tempo else None, hashtags=telling))
+                              tempo_bpm=float(tempo) if tempo else None, hashtags=telling,
+                              licence=licence(catalog.kinds[s])))
     return out

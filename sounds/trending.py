@@ -16,13 +16,14 @@ posts, only over the ``limit`` sounds returned. This module ranks; the index mod
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from licences import kind_of_posts, licence
 from search_input import InputError, parse_tags
 
 from ._post_index import PostIndex, post_index
@@ -62,6 +63,10 @@ class TrendingSound:
     With ``history`` (see ``trending_sounds``): ``posts_per_day`` and ``engagement_per_day``, the
     growth in posts and in score per day between the sound's two latest snapshots (None when it
     cannot be measured), and ``is_new``.
+
+    ``licence``: ``licences.licence`` of the kind the counted posts give (``kind_of_posts``: demo
+    when any is demo, else commercial when any export flags the sound not original, else original
+    when any flags it original, else unknown).
     """
 
     sound_id: str
@@ -76,6 +81,7 @@ class TrendingSound:
     posts_per_day: float | None = None
     engagement_per_day: float | None = None
     is_new: bool = False
+    licence: dict[str, str] = field(default_factory=lambda: licence("unknown"))
 
 
 def trending_sounds(posts: pa.Table, *, tags: Sequence[str], limit: int = 10, sort: str = "score",
@@ -156,9 +162,12 @@ def trending_sounds(posts: pa.Table, *, tags: Sequence[str], limit: int = 10, so
     order = np.argsort(position[codes[picked]], kind="stable")
     rows, scores = rows[order], scores[order]
     bounds = np.append(np.searchsorted(position[codes[picked]][order], np.arange(len(chosen))), len(rows))
-    demo, listed = [], []
+    demo, kinds, listed = [], [], []
     for start, end in zip(bounds[:-1], bounds[1:]):
         demo.append(bool(index.demo[rows[start:end]].any()))
+        flags = index.original[rows[start:end]]
+        kinds.append(kind_of_posts(demo=demo[-1], original=bool((flags == 1).any()),
+                                   commercial=bool((flags == 0).any())))
         listed.append(start + _best(scores[start:end], posts, rows[start:end], max(top_posts, 1)))
     shown = [len(best) for best in listed]  # one at least: it names the track
     listed = np.concatenate(listed)
@@ -177,7 +186,7 @@ def trending_sounds(posts: pa.Table, *, tags: Sequence[str], limit: int = 10, so
             top_posts=tuple(best), play_url=details["music_url"][first], demo=demo[n],
             posts_per_day=_float(growth[0][sound]) if growth else None,
             engagement_per_day=_float(growth[1][sound]) if growth else None,
-            is_new=bool(growth[2][sound]) if growth else False))
+            is_new=bool(growth[2][sound]) if growth else False, licence=licence(kinds[n])))
     return result
 
 
