@@ -14,7 +14,7 @@ What a value may be:
   counts the 31st, as a creator reads it.
 * an ISO date-time (``2021-05-31T12:00``, ``…Z`` or ``…+02:00``; no offset means UTC): that instant;
   ``since`` includes it, ``until`` ends just before it.
-* ``Nh`` (1–720) or ``Nd`` (1–365): a length of time counted back. A relative ``since`` counts
+* ``Nh`` (1–720) or ``Nd`` (1–365; ``7D`` too): a length of time counted back. A relative ``since`` counts
   back from ``until``; a relative ``until`` from the anchor.
 
 The anchor ("now" for a relative window) is the newest post's creation time in the catalog the
@@ -25,7 +25,8 @@ compared over the same dates; the studio's demo posts (dated by us, not by TikTo
 no other post is dated (``newest_post(besides=…)``). An empty catalog falls back to the wall clock
 (nothing is counted either way). The resolved window says which anchor it used (``to_dict``).
 
-A window is ``since ≤ createTime < until``; with ``until`` alone it reaches back to the first post;
+Spaces around a value are dropped and an empty value is not given (what a blank form field sends);
+anything else off ``VALUE_PATTERN`` is refused. A window is ``since ≤ createTime < until``; with ``until`` alone it reaches back to the first post;
 a post with no creation time is in no window. Bounds are whole seconds computed here and written
 into SQL as integers: no part of the caller's text reaches a query.
 """
@@ -49,8 +50,12 @@ UNITS = {"h": (3_600, 720), "d": (86_400, 365)}
 FIRST_YEAR, LAST_YEAR = 2000, 2099
 MAX_CHARS = 40
 CREATED = "timestamp"  # the lake's column for TikTok's createTime
-_RELATIVE = re.compile(r"^([1-9][0-9]{0,3})([hd])$")
-_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+#: The shape of a value (spaces around it allowed, empty: not given), as a regular expression that
+#: Python and JSON Schema (ECMA-262) read alike: the API document's pattern (web/openapi.py). The
+#: parser then checks what a shape cannot say: the day exists, the year, the length's range.
+VALUE_PATTERN = (r"^ *(?:[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?"
+                 r"(?:Z|[+-][0-9]{2}:[0-9]{2})?)?|[0-9]{1,4}[dDhH])? *$")
+_SHAPE = re.compile(VALUE_PATTERN)
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _DAY_S = 86_400
 
@@ -191,43 +196,37 @@ def iso(seconds: int | None) -> str | None:
 
 
 def _bound(name: str, raw: Any) -> _Bound | None:
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
+    if raw is None:
         return None
     if not isinstance(raw, str):
         raise LakeError(name, f"{name}: a date such as 2021-05-01, a date-time or 7d, not {type(raw).__name__}")
-    text = raw.strip()
-    if len(text) > MAX_CHARS:
+    if len(raw) > MAX_CHARS:
         raise LakeError(name, f"{name}: longer than {MAX_CHARS} characters")
-    shown = repr(text[:MAX_CHARS])
-    relative = _RELATIVE.match(text.lower())
-    if relative:
-        amount, unit = int(relative.group(1)), relative.group(2)
+    text = raw.strip(" ")
+    shown = repr(text)
+    if not _SHAPE.fullmatch(raw):
+        raise LakeError(name, f"{name}: {shown} is not a date (2021-05-01), a date-time (2021-05-01T12:00Z) "
+                              f"or a length back ({', '.join(f'1{u}–{m}{u}' for u, (_, m) in UNITS.items())})")
+    if not text:
+        return None
+    unit = text[-1].lower()
+    if unit in UNITS:
         seconds, most = UNITS[unit]
-        if amount > most:
-            raise LakeError(name, f"{name}: {text} is more than {most}{unit}")
+        amount = int(text[:-1])
+        if not 1 <= amount <= most:
+            raise LakeError(name, f"{name}: {shown} must be 1{unit} to {most}{unit}")
         return _Bound(text, relative_s=amount * seconds)
-    if text[:1].isdigit() and text[-1:].lower() in UNITS and text[:-1].isdigit():
-        raise LakeError(name, f"{name}: {shown} must be 1{text[-1].lower()} to "
-                              f"{UNITS[text[-1].lower()][1]}{text[-1].lower()}")
-    if _DATE.match(text):
-        try:
-            day = date.fromisoformat(text)
-        except ValueError:
-            raise LakeError(name, f"{name}: {shown} is not a date (YYYY-MM-DD)") from None
-        moment, is_day = datetime(day.year, day.month, day.day, tzinfo=timezone.utc), True
-    else:
-        try:
-            moment = datetime.fromisoformat(text) if "T" in text.upper() else None
-        except ValueError:
-            moment = None
-        if moment is None:
-            raise LakeError(name, f"{name}: {shown} is not a date (2021-05-01), a date-time (2021-05-01T12:00Z) "
-                                  f"or a length back ({', '.join(f'1{u}–{m}{u}' for u, (_, m) in UNITS.items())})")
-        is_day = False
-        try:
+    try:
+        if "T" in text:
+            moment, is_day = datetime.fromisoformat(text), False
             moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
-        except OverflowError:
-            raise LakeError(name, f"{name}: {shown} is outside the years {FIRST_YEAR}–{LAST_YEAR}") from None
+        else:
+            day = date.fromisoformat(text)
+            moment, is_day = datetime(day.year, day.month, day.day, tzinfo=timezone.utc), True
+    except ValueError:
+        raise LakeError(name, f"{name}: {shown} is not a date (there is no such day or time)") from None
+    except OverflowError:  # an offset past the last representable year
+        raise LakeError(name, f"{name}: {shown} is outside the years {FIRST_YEAR}–{LAST_YEAR}") from None
     if not FIRST_YEAR <= moment.year <= LAST_YEAR:
         raise LakeError(name, f"{name}: {shown} is outside the years {FIRST_YEAR}–{LAST_YEAR}")
     return _Bound(text, at_s=int((moment - _EPOCH).total_seconds()), day=is_day)

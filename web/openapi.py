@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import licences
 import runs
 from jobs import KINDS
 from search_input import MAX_TAG_LENGTH, MAX_TAGS
+from trend_lake.window import VALUE_PATTERN
 from uploads import EXPORT_TYPES
 
 _ERROR = {"description": "What is wrong, naming the field",
@@ -22,18 +24,16 @@ MAX_EVENT_ID = 2**63 - 1
 """The largest id an event can have: SQLite's largest INTEGER, the most a job's event ``seq`` can be."""
 _TAG = rf"#?[A-Za-z0-9_]{{1,{MAX_TAG_LENGTH}}}"
 _TAG_LIST = rf"^ ?{_TAG}(?:[ ,]+{_TAG}){{0,{MAX_TAGS - 1}}} ?$"
-_WINDOW_VALUE = (r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9:.]+(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?"
-                 r"|[1-9][0-9]{0,2}[dD]|[1-9][0-9]{0,2}[hH])$")
-# since/until of the trending list (trend_lake.parse_window reads them; the pattern is the shape, the
-# parser also checks the ranges: 1-365 days, 1-720 hours, years 2000-2099, since before until).
+# since/until of the trending list (trend_lake.parse_window reads them; the pattern is its shape, the
+# parser also checks the ranges: 1-365 days, 1-720 hours, a day that exists, years 2000-2099, since before until).
 _WINDOW_PARAMETERS = [
     {"name": "since", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 40,
-                                                                   "pattern": _WINDOW_VALUE},
+                                                                   "pattern": VALUE_PATTERN},
      "description": "Count only posts created from then on: a UTC date (2025-09-01), an ISO date-time, or 1h-720h / "
                     "1d-365d counted back from until. Relative bounds count back from the catalog's newest post, "
                     "not from today (the lake holds dated scrapes); the response's window says which dates it used"},
     {"name": "until", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 40,
-                                                                   "pattern": _WINDOW_VALUE},
+                                                                   "pattern": VALUE_PATTERN},
      "description": "Count only posts created before then: a date counts that whole day; a date-time, just before "
                     "it; 1h-720h / 1d-365d, counted back from the newest post. Empty: up to the newest post"},
 ]
@@ -190,6 +190,9 @@ def openapi_document() -> dict[str, Any]:
                 "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
                 **{spec.schema_name: spec.body_schema() for spec in KINDS.values()},
                 **runs.openapi_schemas(),  # Stage and RunResult, from the stage registry
+                # Every sound returned carries one: trending rows, a suggest job's suggestions, a similar
+                # job's tracks and their TikTok sounds, a run's soundtrack (RunResult's music).
+                "Licence": licences.SCHEMA,
                 "TrendingSounds": {
                     "type": "object", "required": ["tags", "sort", "sounds"],
                     "properties": {"tags": {"type": "array", "items": {"type": "string"}},
@@ -197,7 +200,8 @@ def openapi_document() -> dict[str, Any]:
                                    "window": {"oneOf": [{"type": "null"}, {"$ref": "#/components/schemas/Window"}]},
                                    "sounds": {"type": "array", "items": {
                                        "type": "object",
-                                       "required": ["sound_id", "score", "posts", "top_posts", "demo", "playable"],
+                                       "required": ["sound_id", "score", "posts", "top_posts", "demo", "playable",
+                                                    "licence"],
                                        "properties": {
                                            "sound_id": {"type": "string"}, "title": {"type": ["string", "null"]},
                                            "author": {"type": ["string", "null"]},
@@ -211,7 +215,8 @@ def openapi_document() -> dict[str, Any]:
                                            "playable": {"type": "boolean"}, "demo": {"type": "boolean"},
                                            "posts_per_day": {"type": ["number", "null"]},
                                            "engagement_per_day": {"type": ["number", "null"]},
-                                           "is_new": {"type": "boolean"}}}}},
+                                           "is_new": {"type": "boolean"},
+                                           "licence": {"$ref": "#/components/schemas/Licence"}}}}},
                 },
                 "Window": {
                     "type": "object", "required": ["since", "until", "days", "relative_to"],

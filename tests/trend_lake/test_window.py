@@ -47,8 +47,11 @@ def test_nothing_asked_is_no_window():
 
 
 @pytest.mark.parametrize("since, until, field, says", [
-    ("0d", None, "since", "1d to 365d"), ("366d", None, "since", "more than 365d"),
-    ("721h", None, "since", "more than 720h"), ("30m", None, "since", "is not a date"),
+    ("0d", None, "since", "1d to 365d"), ("366d", None, "since", "1d to 365d"),
+    ("721h", None, "since", "1h to 720h"), ("1000d", None, "since", "1d to 365d"),
+    ("30d\n", None, "since", "is not a date"), ("\t30d", None, "since", "is not a date"),
+    ("20210501T1200", None, "since", "is not a date"), ("2021-05-01 12:00", None, "since", "is not a date"),
+    ("2021-05-01T12:00:00,5", None, "since", "is not a date"), ("30d" + " " * 38, None, "since", "longer than 40"), ("30m", None, "since", "is not a date"),
     ("-7d", None, "since", "is not a date"), ("7 d", None, "since", "is not a date"),
     ("yesterday", None, "since", "is not a date"), ("2021-02-30", None, "since", "is not a date"),
     ("2021-13-01", None, "since", "is not a date"), ("21-05-01", None, "since", "is not a date"),
