@@ -1,7 +1,9 @@
 """Run folders: a ``StudioResult`` made servable (its files published, its JSON written), and read back.
 
 A run folder is ``<TRENDTOK_RUNS_DIR>/<run_id>/``: the soundtrack and cover the stages wrote,
-``videos/`` with every video the run read and a poster frame of each, and ``result.json`` —
+``videos/`` with every video the run read and a poster frame of each, ``captions/`` with the
+word-timed captions (WebVTT and SRT) of each video that has words and ``captions.vtt`` / ``.srt``
+beside them for the run (the uploaded clip's, else the first captioned video's), and ``result.json`` —
 the JSON ``POST /search`` answers and a job's result carries, with URLs under ``url_prefix``.
 ``result.json`` is written last (temp + rename), so a run folder without it is unfinished.
 """
@@ -14,6 +16,7 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+import licences
 import stages
 import utils
 from errors import NotFound, StudioError
@@ -22,8 +25,11 @@ from pipeline import StudioResult, VideoResult
 if TYPE_CHECKING:
     from animate_text import Cover
     from music_gen import Soundtrack
+    from tiktok_to_text import VideoText
 
 RESULT_NAME = "result.json"
+#: Where a run keeps each video's word-timed captions (``<video file stem>.vtt`` and ``.srt``).
+CAPTIONS_DIR = "captions"
 
 
 class RunNotFound(NotFound):
@@ -108,7 +114,44 @@ class _Publisher:
             "language": text.language,
             "segments": [dataclasses.asdict(s) for s in text.segments],
             "captions": [dataclasses.asdict(c) for c in text.captions],
+            **self.words(published.stem, text),
         }
+
+    def words(self, stem: str, text: "VideoText") -> dict[str, Any]:
+        """The video's timed words and, when it has any, its ``captions/<stem>.vtt`` and ``.srt``."""
+        import subtitles
+
+        words = [{"text": w.text, "start_s": round(w.start_s, 2), "end_s": round(w.end_s, 2)} for w in text.words]
+        made = {"words": words, "word_timing": text.word_timing if words else "none",
+                "captions_vtt_url": None, "captions_srt_url": None}
+        if not words:
+            return made
+        try:
+            cues = subtitles.make_cues(text.words)
+            for fmt, write in (("vtt", subtitles.to_vtt), ("srt", subtitles.to_srt)):
+                relative = f"{CAPTIONS_DIR}/{stem}.{fmt}"
+                utils.atomic_write_bytes(self.result.run_dir / relative, write(cues).encode("utf-8"))
+                made[f"captions_{fmt}_url"] = self.url(relative)
+        except (OSError, StudioError) as exc:
+            self.warnings.append(f"{stem}: could not write its captions ({exc})")
+        return made
+
+    def captions(self, videos: list[dict[str, Any]]) -> dict[str, Any] | None:
+        """The run's own ``captions.vtt`` / ``.srt``: the uploaded clip's, else the first captioned video's."""
+        captioned = [v for v in videos if v.get("captions_vtt_url") and v.get("captions_srt_url")]
+        if not captioned:
+            return None
+        chosen = next((v for v in captioned if v["source"] == "upload"), captioned[0])
+        folder = self.result.run_dir
+        try:
+            for fmt in ("vtt", "srt"):
+                relative = chosen[f"captions_{fmt}_url"].rsplit(f"/{CAPTIONS_DIR}/", 1)[1]
+                utils.atomic_write_bytes(folder / f"captions.{fmt}", (folder / CAPTIONS_DIR / relative).read_bytes())
+        except OSError as exc:
+            self.warnings.append(f"the run's captions could not be written ({exc})")
+            return None
+        return {"vtt_url": self.url("captions.vtt"), "srt_url": self.url("captions.srt"),
+                "video_url": chosen["video_url"]}
 
     def parts(self) -> dict[str, Any]:
         """Each stage's file-made part (``music``, ``cover`` ...) by its spec's ``to_json``, and its
@@ -137,6 +180,7 @@ class _Publisher:
             "song_description": summary.song_description,
             "mood": summary.mood,
             "videos": videos,
+            "captions": self.captions(videos),
             **self.parts(),
             "seed": r.seed,
             "duration": r.duration,
@@ -157,6 +201,7 @@ def music_json(track: "Soundtrack | None", url: Callable[[str], str], *, seed: i
         "key": track.key,
         "backend": track.backend,
         "seed": seed,
+        "licence": licences.licence(licences.kind_of_backend(track.backend)),
     }
 
 
@@ -181,9 +226,17 @@ def load(runs_dir: str | os.PathLike, run_id: str) -> dict[str, Any]:
     if not utils.is_run_id(run_id):
         raise RunNotFound(run_id)
     try:
-        return _renamed(json.loads((Path(runs_dir) / run_id / RESULT_NAME).read_text("utf-8")))
+        return _licensed(_renamed(json.loads((Path(runs_dir) / run_id / RESULT_NAME).read_text("utf-8"))))
     except FileNotFoundError:
         raise RunNotFound(run_id) from None
+
+
+def _licensed(document: dict[str, Any]) -> dict[str, Any]:
+    """A run written before soundtracks said their licence, read with it (from the backend it names)."""
+    music = document.get("music")
+    if isinstance(music, dict) and "licence" not in music:
+        document["music"] = {**music, "licence": licences.licence(licences.kind_of_backend(music.get("backend")))}
+    return document
 
 
 def _renamed(document: dict[str, Any]) -> dict[str, Any]:
@@ -211,6 +264,30 @@ def openapi_schemas() -> dict[str, Any]:
             parts[spec.part] = dict(spec.schema)
             parts[f"{spec.part}_url"] = {"type": ["string", "null"]}
     text = {"type": "string"}
+    url_or_null = {"type": ["string", "null"]}
+    second = {"type": "number", "description": "seconds into the video, 2 decimals"}
+    video = {
+        "type": "object", "description": "A video the run read (source \"upload\" for your own clip)",
+        "properties": {
+            "id": text, "title": text, "source": text, "video_url": text, "poster_url": url_or_null,
+            "duration_s": {"type": "number"}, "transcript": text, "language": {"type": ["string", "null"]},
+            "words": {"type": "array", "description": "The transcript's words in time order",
+                      "items": {"type": "object", "required": ["text", "start_s", "end_s"],
+                                "properties": {"text": text, "start_s": second, "end_s": second}}},
+            "word_timing": {"type": "string", "enum": ["word", "segment", "none"],
+                            "description": "word: timed by the recogniser (Whisper, sphinx); segment: spread "
+                                           "evenly over the segment heard (a backend without word times); none: "
+                                           "no words. Absent in runs made before word timing."},
+            "captions_vtt_url": {**url_or_null, "description": "This video's word-timed captions as WebVTT"},
+            "captions_srt_url": {**url_or_null, "description": "The same captions as SRT"},
+        },
+    }
+    captions = {
+        "type": ["object", "null"], "required": ["vtt_url", "srt_url", "video_url"],
+        "description": "The run's captions.vtt and captions.srt: the uploaded clip's, else the first video "
+                       "with words; null when no video has words",
+        "properties": {"vtt_url": text, "srt_url": text, "video_url": text},
+    }
     return {
         "Stage": {"type": "string", "enum": [s.name for s in every],
                   "description": "A studio run's stages, in order: " + "; ".join(s.label for s in every)},
@@ -220,7 +297,8 @@ def openapi_schemas() -> dict[str, Any]:
             "properties": {
                 "run_id": text, "parent_run_id": text, "input_tags": {"type": "array", "items": text},
                 "summary": text, "keywords": {"type": "array", "items": text}, "idea": {"type": "object"},
-                "song_description": text, "mood": text, "videos": {"type": "array", "items": {"type": "object"}},
+                "song_description": text, "mood": text, "videos": {"type": "array", "items": video},
+                "captions": captions,
                 **parts,
                 "seed": {"type": "integer"}, "backends": {**per_stage, "additionalProperties": {"type": ["string", "null"]}},
                 "notes": {**per_stage, "additionalProperties": text}, "warnings": {"type": "array", "items": text},

@@ -20,6 +20,7 @@ import pipeline
 import remix
 import runs
 import stages
+import subtitles
 import utils
 from jobs import BrokerUnavailable, JobQueue, JobStatus, QueueFull, check_params, get_jobs
 from search_input import DURATIONS, DEFAULT_DURATION, InputError
@@ -182,7 +183,8 @@ def _load_result(run_id: str) -> dict[str, Any]:
 def run_page(run_id: str):
     return render_template("run.html", result=_load_result(run_id),
                            stages={**stages.labels(), "preview": remix.PREVIEW_LABEL},
-                           remakes={spec.name: spec.noun for spec in stages.specs() if spec.remixable})
+                           remakes={spec.name: spec.noun for spec in stages.specs() if spec.remixable},
+                           caption_styles=subtitles.STYLES)
 
 
 @bp.get("/runs/<run_id>/result.json")
@@ -190,12 +192,18 @@ def run_result(run_id: str):
     return jsonify(_load_result(run_id))
 
 
+#: Types a run file's name does not get from every system's mime table: a browser loads a <track>
+#: only when its WebVTT comes as text/vtt.
+_RUN_FILE_TYPES = {".vtt": "text/vtt", ".srt": "application/x-subrip"}
+
+
 @bp.get("/runs/<run_id>/<path:name>")
 def run_file(run_id: str, name: str):
     if not utils.is_run_id(run_id) or not auth.can_see_run(run_id):
         abort(404)
     # send_from_directory refuses any name that escapes the run folder.
-    return send_from_directory(_studio().runs_dir / run_id, name, as_attachment=request.args.get("download") == "1")
+    return send_from_directory(_studio().runs_dir / run_id, name, as_attachment=request.args.get("download") == "1",
+                               mimetype=_RUN_FILE_TYPES.get(name[name.rfind("."):].lower()) if "." in name else None)
 
 
 @bp.app_errorhandler(HTTPException)
