@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+import licences
 import settings
 
 
@@ -189,7 +190,8 @@ register(StageSpec(
     backends=(Backend("composer", f"{_WEIGHTS}:composer"), Backend("musicgen", f"{_WEIGHTS}:musicgen")),
     load=f"{_LOADERS}:load_music", part="music", to_json="runs:music_json",
     schema=_part({"url": _TEXT, "midi_url": {"type": ["string", "null"]}, "duration_s": _NUMBER, "bpm": _NUMBER,
-                  "key": _TEXT, "backend": _TEXT, "seed": {"type": "integer"}}, ["url", "duration_s", "backend"]),
+                  "key": _TEXT, "backend": _TEXT, "seed": {"type": "integer"}, "licence": licences.SCHEMA},
+                 ["url", "duration_s", "backend", "licence"]),
     remake=f"{_REMAKE}:remake_music", noun="soundtrack"))
 register(StageSpec(
     "cover", "Cover: rendering the cover", 0.15, f"{_BUILT_IN}:draw", setting="TRENDTOK_COVER",

@@ -121,8 +121,8 @@ KINDS = (
              returns="{suggestions, text, video}", schema={
                  "required": ["upload_id"],
                  "description": "Catalog sounds that fit the caller's uploaded clip (its speech and captions, look, "
-                                "pace and tempo), each with a one-line reason; the result has `suggestions`, "
-                                "`text` and `video`",
+                                "pace and tempo), each with a one-line reason and its `licence` "
+                                "(components/schemas/Licence); the result has `suggestions`, `text` and `video`",
                  "properties": {"upload_id": _VIDEO, "limit": _LIMIT}}),
     KindSpec("try_sound", try_sound_params, run_try_sound, upload=UploadNeed("video", " for a video"),
              returns="{run_id, video_url, hook_start_s…}", schema={
@@ -138,7 +138,8 @@ KINDS = (
              returns="{similar}", schema={
                  "required": ["upload_id"],
                  "description": "Indexed tracks that sound like the caller's uploaded audio (never itself), each with "
-                                "the catalog sounds matching its title and artist; the result has `similar`",
+                                "the catalog sounds matching its title and artist, each track and sound with its `licence` "
+                                "(components/schemas/Licence); the result has `similar`",
                  "properties": {"upload_id": {"type": "string", "description": "A ready audio upload of the caller's"},
                                 "genre": {"type": ["string", "null"], "maxLength": MAX_GENRE},
                                 "limit": _LIMIT}}),

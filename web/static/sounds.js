@@ -4,6 +4,7 @@
 // Every text the server sends is set as text, never as HTML.
 (function () {
   const { call, put, arrived, follow } = window.trendtokJobs;
+  const { badge } = window.trendtokLicence;
 
   // -- the player ------------------------------------------------------------------------
   const audio = document.getElementById("player-audio");
@@ -107,7 +108,7 @@
       li.append(el("span", "No audio here", "no-audio"));
     }
     const what = el("span", undefined, "what");
-    what.append(el("strong", li.dataset.title), " · " + li.dataset.author);
+    what.append(el("strong", li.dataset.title), " · " + li.dataset.author, " ", badge(sound.licence));
     li.append(what);
     if (extra) li.append(el("span", extra, "reason"));
     return li;
@@ -204,8 +205,13 @@
     data.similar.forEach((t) => {
       const used = t.tiktok.length ? "On TikTok: " + t.tiktok.map((p) => (p.title || "?") + " (" + p.total_score.toFixed(2) + ")").join("; ")
         : "No TikTok sound matches it";
-      list.append(soundRow({ sound_id: t.id, title: t.title, author: t.artist, audio_url: t.playable ? audioUrl(t.id) : null },
-        "similarity " + t.similarity.toFixed(3) + " · " + used));
+      const row = soundRow({ sound_id: t.id, title: t.title, author: t.artist, licence: t.licence,
+        audio_url: t.playable ? audioUrl(t.id) : null }, "similarity " + t.similarity.toFixed(3) + " · " + used);
+      // Each TikTok sound that uses the track has a licence of its own (its posts' flag).
+      const sounds = el("span", undefined, "tiktok-licences");
+      t.tiktok.forEach((p) => sounds.append(el("span", (p.title || "?") + " "), badge(p.licence), " "));
+      if (t.tiktok.length) row.append(sounds);
+      list.append(row);
     });
     box.append(data.similar.length ? list : el("p", "No similar tracks indexed yet.", "meta"));
   });
