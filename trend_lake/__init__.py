@@ -24,9 +24,9 @@ from .store import Lake, check_profile, open_lake
 from .window import Window, WindowQuery, newest_post, parse_window, within
 
 __all__ = ["ExportError", "ImportReport", "Lake", "LakeError", "METADATA", "QueryRefused", "QueryResult",
-           "ResultTooLarge", "SCHEMAS", "VIEWS", "check_profile", "claim", "csv_chunks", "init_app", "json_chunks",
-           "latest", "newest_post", "open_lake", "parse_window", "post_history", "posts", "release", "run_query",
-           "Window", "WindowQuery", "within"]
+           "ResultTooLarge", "SCHEMAS", "VIEWS", "Window", "WindowQuery", "check_profile", "claim", "csv_chunks",
+           "init_app", "json_chunks", "latest", "newest_post", "open_lake", "parse_window", "post_history", "posts",
+           "release", "run_query", "within"]
 
 
 def init_app(app) -> None:
