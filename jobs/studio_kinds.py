@@ -19,6 +19,7 @@ import pipeline
 import remix
 import runs
 import stages
+import subtitles
 from search_input import (DURATIONS, MATCH, MAX_SEED, MAX_TAG_LENGTH, MAX_TAGS, MAX_TITLE_LENGTH, ClipRequest,
                           InputError, SearchRequest, parse_clip_duration, parse_optional_tags, parse_search_request,
                           parse_seed, parse_title)
@@ -86,11 +87,20 @@ def regenerate_params(payload: Mapping[str, Any], submission: Submission) -> dic
 
 
 def preview_params(payload: Mapping[str, Any], submission: Submission) -> dict[str, Any]:
-    """``run_id`` of a finished run that has a soundtrack."""
+    """``run_id`` of a finished run that has a soundtrack; ``captions`` (true or false; absent or null:
+    burned in when the shown video has words) and ``caption_style`` (one of ``subtitles.STYLES``)."""
     document = _finished_run(payload, submission.runs_dir)
     if not document.get("music"):
         raise InputError("run_id", "this run has no soundtrack to mix in; regenerate the soundtrack first")
-    return {"run_id": document["run_id"]}
+    captions = payload.get("captions")
+    if captions is not None and not isinstance(captions, bool):
+        raise InputError("captions", f"must be true or false, not {captions!r}"[:120])
+    style = payload.get("caption_style")
+    if style is None:
+        style = subtitles.STYLES[0]
+    if not isinstance(style, str) or style not in subtitles.STYLES:
+        raise InputError("caption_style", f"must be one of {', '.join(subtitles.STYLES)}, not {style!r}"[:120])
+    return {"run_id": document["run_id"], "captions": captions, "caption_style": style}
 
 
 def _progress(context: JobContext) -> StageProgress:
@@ -142,7 +152,9 @@ def run_preview(job: Job, context: JobContext, services: Services, upload: Uploa
     if context.should_stop():
         raise JobCancelled("cancelled before the preview stage")
     context.progress("preview", 0, 1, 0.0)
-    return remix.render_preview(services.studio.runs_dir, run_id=job.params["run_id"],
+    p = job.params
+    return remix.render_preview(services.studio.runs_dir, run_id=p["run_id"], captions=p.get("captions"),
+                                caption_style=p.get("caption_style") or subtitles.STYLES[0],
                                 progress=_part_progress(context, "preview"))
 
 
@@ -171,7 +183,17 @@ KINDS = (
                        "seed": {**_SEED, "description": "Default: a new random seed"}}}),
     KindSpec("preview", preview_params, run_preview, returns=_RUN_RESULT + ", with `preview` (a new run)", schema={
         "required": ["run_id"],
-        "description": "An MP4 of the run's clip (or top video, or cover) with its soundtrack mixed in; the result "
-                       "is a new run made from it, with `preview`",
-        "properties": {"run_id": _RUN_ID}}),
+        "description": "An MP4 of the run's clip (or top video, or cover) with its soundtrack mixed in and, when "
+                       "that video has words, its captions burned in (the current word highlighted, inside TikTok's "
+                       "safe area); the result is a new run made from it, with `preview`",
+        "properties": {"run_id": _RUN_ID,
+                       "captions": {"type": ["boolean", "null"], "default": None,
+                                    "description": "Burn the spoken words in. Default (null): when the shown video "
+                                                   "has words; with none there is nothing to burn and the "
+                                                   "preview's `captions` says false"},
+                       "caption_style": {"type": "string", "enum": list(subtitles.STYLES),
+                                         "default": subtitles.STYLES[0],
+                                         "description": "bold: white with a black outline; boxed: white on a "
+                                                        "translucent dark box; karaoke: words still to come grey, "
+                                                        "the current one green"}}}),
 )

@@ -10,6 +10,8 @@ from typing import Any, Callable
 import proglog
 
 import runs
+import subtitles
+from tiktok_to_text import Word
 
 from ._types import RemixError
 
@@ -44,18 +46,33 @@ class _Progress(proglog.ProgressBarLogger):
             self.progress(min(value, total), total)
 
 
-def _base(runs_dir, document: dict[str, Any]) -> tuple[str, Path]:
-    """What the preview shows: the creator's clip, else the top source video, else the cover."""
+def _base(runs_dir, document: dict[str, Any]) -> tuple[str, Path, list[Word]]:
+    """What the preview shows: the creator's clip, else the top source video, else the cover; and
+    the words spoken in it (none for the cover)."""
     videos = document.get("videos") or []
     ordered = [v for v in videos if v.get("source") == "upload"] + [v for v in videos if v.get("source") != "upload"]
     for video in ordered:
         path = runs.file_path(runs_dir, document, video.get("video_url"))
         if path is not None:
-            return ("clip" if video.get("source") == "upload" else "video"), path
+            return ("clip" if video.get("source") == "upload" else "video"), path, shown_words(video)
     cover = runs.file_path(runs_dir, document, (document.get("cover") or {}).get("url"))
     if cover is not None:
-        return "cover", cover
+        return "cover", cover, []
     raise RemixError("run_id", "this run has no video or cover to show in a preview")
+
+
+def shown_words(video: dict[str, Any]) -> list[Word]:
+    """A result video entry's ``words`` as ``Word``s (none when it has no list)."""
+    words = video.get("words")
+    if not isinstance(words, list):
+        return []
+    return [Word(str(w.get("text", "")), float(w.get("start_s", 0)), float(w.get("end_s", 0)))
+            for w in words if isinstance(w, dict)]
+
+
+def preview_words(runs_dir, document: dict[str, Any]) -> list[Word]:
+    """The words of what a preview of ``document`` would show (the jobs' params check asks)."""
+    return _base(runs_dir, document)[2]
 
 
 def _fit(size: tuple[int, int]) -> tuple[int, int]:
@@ -65,7 +82,8 @@ def _fit(size: tuple[int, int]) -> tuple[int, int]:
     return max(2, int(width * scale) // 2 * 2), max(2, int(height * scale) // 2 * 2)
 
 
-def render_preview(runs_dir: str | os.PathLike, *, run_id: str,
+def render_preview(runs_dir: str | os.PathLike, *, run_id: str, captions: bool | None = None,
+                   caption_style: str = subtitles.STYLES[0],
                    progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Render ``preview.mp4`` of run ``run_id`` into a new run made from it; its result JSON.
 
@@ -74,8 +92,11 @@ def render_preview(runs_dir: str | os.PathLike, *, run_id: str,
     picture's length with a short fade-out, under the clip's own sound at ``MUSIC_UNDER_CLIP``
     when it has any. H.264 + AAC, at most 720×1280. The new run links the first run's files and
     adds the preview (``preview`` in its JSON): the first run is never rewritten, since a run id
-    is a link anyone may be given. Raises ``RemixError`` naming ``run_id`` when the run has no
-    soundtrack or nothing to show; a render that fails leaves no new run behind.
+    is a link anyone may be given. ``captions`` (default: whether the shown video has words) burns
+    its words in, the current one highlighted, in ``caption_style`` (one of ``subtitles.STYLES``);
+    with no words there is nothing to burn, and the preview JSON's ``captions`` says false.
+    Raises ``RemixError`` naming ``run_id`` when the run has no soundtrack or nothing to show, or
+    ``caption_style`` when it is not a style; a render that fails leaves no new run behind.
     """
     import shutil
 
@@ -86,22 +107,28 @@ def render_preview(runs_dir: str | os.PathLike, *, run_id: str,
     music_path = runs.file_path(runs_dir, parent, (parent.get("music") or {}).get("url"))
     if music_path is None:
         raise RemixError("run_id", "this run has no soundtrack to mix in; regenerate the soundtrack first")
-    kind, base_path = _base(runs_dir, parent)
+    if caption_style not in subtitles.STYLES:
+        raise RemixError("caption_style", f"must be one of {', '.join(subtitles.STYLES)}, not {caption_style!r}"[:120])
+    kind, base_path, words = _base(runs_dir, parent)
+    cues = subtitles.burned_cues(words) if words and captions is not False else []
     document, run_dir = runs.derive(runs_dir, parent, leave_out={PREVIEW_NAME})
     try:
-        width, height, length = _render(base_path, kind, music_path, run_dir / PREVIEW_NAME, progress)
+        width, height, length = _render(base_path, kind, music_path, run_dir / PREVIEW_NAME, progress,
+                                        cues=cues, caption_style=caption_style)
     except BaseException:
         shutil.rmtree(run_dir, ignore_errors=True)
         raise
     document["preview"] = {"url": runs.url(document["run_id"], PREVIEW_NAME), "source": kind,
-                           "duration_s": round(length, 2), "width": width, "height": height}
+                           "duration_s": round(length, 2), "width": width, "height": height,
+                           "captions": bool(cues), "caption_style": caption_style if cues else None}
     runs.save(runs_dir, document)
     return document
 
 
 def _render(base_path: Path, kind: str, music_path: Path, target: Path,
-            progress: Callable[[int, int], None] | None) -> tuple[int, int, float]:
-    """Write the preview to ``target`` (temp + rename); its ``(width, height, seconds)``."""
+            progress: Callable[[int, int], None] | None, *, cues=(), caption_style: str = subtitles.STYLES[0],
+            ) -> tuple[int, int, float]:
+    """Write the preview to ``target`` (temp + rename), ``cues`` burned in; its ``(width, height, seconds)``."""
     from moviepy import AudioFileClip, CompositeAudioClip, ImageClip, VideoFileClip, afx
 
     music = AudioFileClip(str(music_path))
@@ -130,10 +157,17 @@ def _render(base_path: Path, kind: str, music_path: Path, target: Path,
             # (runs.derive); moviepy's temporary audio goes to scratch, not the cwd.
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".preview-", suffix=".mp4")
             os.close(fd)
+            params = ["-pix_fmt", "yuv420p", "-movflags", "+faststart"]
+            if cues:
+                # libass draws on the frames moviepy pipes to the encoder, in the same ffmpeg: one pass.
+                script = Path(scratch) / "captions.ass"
+                script.write_text(subtitles.to_ass(cues, width=final.size[0], height=final.size[1],
+                                                   style=caption_style), encoding="utf-8")
+                params = ["-vf", subtitles.burn_filter(script), *params]
             try:
                 final.write_videofile(tmp, fps=fps, codec="libx264", audio_codec="aac", preset="veryfast",
                                       threads=os.cpu_count() or 1, temp_audiofile_path=scratch,
-                                      ffmpeg_params=["-pix_fmt", "yuv420p", "-movflags", "+faststart"],
+                                      ffmpeg_params=params,
                                       logger=_Progress(progress) if progress else None)
                 os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide it from a server running as another user
                 os.replace(tmp, target)

@@ -20,6 +20,7 @@ from functools import cache
 from pathlib import Path
 
 from animate_text import FONT_PATH
+from errors import StudioError
 
 from ._cues import Cue, make_cues
 
@@ -75,6 +76,8 @@ _STYLE = {
 #: 77/255 (relative luminance 0.074) behind the letters: 8.5:1 for white, 7.5:1 for the yellow
 #: highlight, well over ``MIN_CONTRAST`` (the least opacity that keeps 4.5:1 for white is 0.54).
 _BOX_OPACITY = 0.7
+#: Room left between the safe area's edge and the caption's outermost pixel, as a share of the height.
+_GAP = 0.01
 #: The outline's width as a share of the font size: wide enough that the ring right round each letter
 #: is black (contrast 21:1 with white) even after H.264's 4:2:0 chroma blurs the edge.
 _OUTLINE = 0.09
@@ -104,7 +107,7 @@ def highlight_rgb(style: str) -> tuple[int, int, int]:
 
 def _check(style: str) -> str:
     if style not in _STYLE:
-        raise ValueError(f"caption_style must be one of {', '.join(STYLES)}, not {style!r}"[:120])
+        raise StudioError("caption_style", f"must be one of {', '.join(STYLES)}, not {style!r}"[:120])
     return style
 
 
@@ -205,9 +208,11 @@ def to_ass(cues: Sequence, *, width: int, height: int, style: str = STYLES[0]) -
     look = _STYLE[_check(style)]
     left, _top, right, bottom = SAFE_AREA.box(width, height)
     size = max(1, round(FONT * height))
-    # The outline (or the box's padding) grows the text outwards: margins leave room for it.
-    pad = math.ceil(_OUTLINE * size) + 2
-    border = (f"3,{pad},0" if look.boxed else f"1,{_OUTLINE * size:.1f},0")
+    # The outline (or the box's padding) grows the text outwards: the margins leave room for it, plus
+    # a gap, so the encoder's blur of the edge stays inside the safe area too.
+    grow = math.ceil(_OUTLINE * size) + 2
+    pad = grow + math.ceil(_GAP * height)
+    border = (f"3,{grow},0" if look.boxed else f"1,{_OUTLINE * size:.1f},0")
     back = _colour("000000", _BOX_OPACITY) if look.boxed else _colour("000000")
     header = [
         "[Script Info]", "ScriptType: v4.00+", f"PlayResX: {width}", f"PlayResY: {height}",

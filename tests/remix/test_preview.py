@@ -10,6 +10,9 @@ import pytest
 import runs
 from remix import PREVIEW_NAME, RemixError, regenerate, render_preview
 from remix.preview import MUSIC_UNDER_CLIP
+from subtitles import SAFE_AREA, STYLES
+from subtitles.burn import MIN_CONTRAST, highlight_rgb
+from tests.subtitles.caption_frames import box, caption_mask, colour_pixels, letter_contrast
 from tiktok_videos import probe_duration
 
 pytestmark = pytest.mark.slow  # real clips mixed and encoded into previews
@@ -106,3 +109,91 @@ def test_a_file_still_being_written_is_never_linked_into_a_new_run(studio, searc
         assert not (folder / half.name).exists() and (folder / "cover.png").exists()
     finally:
         half.unlink()
+
+
+# -- captions burned in ----------------------------------------------------------------------
+
+def _frame(path, at_s: float) -> np.ndarray:
+    """The frame at ``at_s`` as RGB (ffmpeg decodes)."""
+    out = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-ss", f"{at_s:.3f}", "-i", str(path),
+                          "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"], capture_output=True,
+                         check=True).stdout
+    width, height = _frame_size(path)
+    return np.frombuffer(out, dtype=np.uint8).reshape(height, width, 3)
+
+
+@pytest.fixture(scope="module")
+def worded_run(studio, clip_run) -> dict:
+    """The clip's run, its upload entry with words: the text stage's own when it gave them, else (a
+    transcriber without word times) each segment's words spread over the segment, as it would."""
+    upload = next(v for v in clip_run["videos"] if v["source"] == "upload")
+    if upload.get("words"):
+        return clip_run
+    words = []
+    for segment in upload["segments"]:
+        tokens = segment["text"].split()
+        step = (segment["end_s"] - segment["start_s"]) / max(1, len(tokens))
+        words += [{"text": token, "start_s": round(segment["start_s"] + i * step, 2),
+                   "end_s": round(segment["start_s"] + (i + 1) * step, 2)} for i, token in enumerate(tokens)]
+    assert words, "the clip's transcript is empty"
+    document, _ = runs.derive(studio.runs_dir, clip_run)
+    document["videos"] = [{**v, "words": words} if v is upload or v.get("source") == "upload" else v
+                          for v in document["videos"]]
+    runs.save(studio.runs_dir, document)
+    return document
+
+
+@pytest.fixture(scope="module")
+def plain_preview(studio, worded_run) -> dict:
+    return render_preview(studio.runs_dir, run_id=worded_run["run_id"], captions=False)
+
+
+def _spoken_word(run: dict) -> dict:
+    """A word said for a while, not the clip's first or last, to look at mid-word."""
+    words = next(v for v in run["videos"] if v["source"] == "upload")["words"]
+    return max(words[1:-1] or words, key=lambda w: (w["end_s"] - w["start_s"], -w["start_s"]))
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_my_clips_words_are_burned_in_inside_the_safe_area_highlighted_and_readable(
+        studio, worded_run, plain_preview, clip_path, style):
+    document = render_preview(studio.runs_dir, run_id=worded_run["run_id"], caption_style=style)
+    assert document["preview"]["captions"] is True and document["preview"]["caption_style"] == style
+    word = _spoken_word(worded_run)
+    at = (word["start_s"] + word["end_s"]) / 2
+    drawn = _frame(studio.runs_dir / document["run_id"] / PREVIEW_NAME, at)
+    plain = _frame(studio.runs_dir / plain_preview["run_id"] / PREVIEW_NAME, at)
+    mask = caption_mask(drawn, plain)
+    height, width = drawn.shape[:2]
+    left, top, right, bottom = box(mask)
+    safe_left, safe_top, safe_right, safe_bottom = SAFE_AREA.box(width, height)
+    assert safe_left <= left and right <= safe_right and safe_top <= top and bottom <= safe_bottom
+    assert colour_pixels(drawn, mask, highlight_rgb(style)) > 100  # the word being said, lit up
+    assert letter_contrast(drawn, mask) >= MIN_CONTRAST
+    if style == STYLES[0]:
+        # The soundtrack is still under the clip's own sound, as without captions.
+        clip, mixed = _audio(clip_path), _audio(studio.runs_dir / document["run_id"] / PREVIEW_NAME)
+        soundtrack = _audio(runs.file_path(studio.runs_dir, worded_run, worded_run["music"]["url"]))
+        n = min(len(clip), len(mixed), len(soundtrack))
+        residual, bed = mixed[:n] - clip[:n], soundtrack[:n] * MUSIC_UNDER_CLIP
+        assert np.corrcoef(residual, bed)[0, 1] > 0.9 and abs(_db(residual) - _db(bed)) < 1
+
+
+def test_captions_are_on_by_default_when_there_are_words_and_off_means_no_text(studio, worded_run, plain_preview,
+                                                                                clip_path):
+    assert plain_preview["preview"]["captions"] is False and plain_preview["preview"]["caption_style"] is None
+    word = _spoken_word(worded_run)
+    at = (word["start_s"] + word["end_s"]) / 2
+    plain = _frame(studio.runs_dir / plain_preview["run_id"] / PREVIEW_NAME, at)
+    source = _frame(clip_path, at)
+    # Against the clip itself, only the encoder's noise: no caption-sized change anywhere.
+    assert caption_mask(plain, source).sum() < 0.05 * caption_mask(
+        _frame(studio.runs_dir / render_preview(studio.runs_dir, run_id=worded_run["run_id"])["run_id"] / PREVIEW_NAME,
+               at), source).sum()
+
+
+def test_a_bad_caption_style_names_the_field(studio, worded_run):
+    before = set(studio.runs_dir.iterdir())
+    with pytest.raises(RemixError, match="^caption_style: must be one of bold, boxed, karaoke"):
+        render_preview(studio.runs_dir, run_id=worded_run["run_id"], caption_style="Comic Sans")
+    assert set(studio.runs_dir.iterdir()) == before

@@ -58,6 +58,9 @@ def test_regenerate_and_preview_each_make_a_new_run(client, key, run, wait_job):
     ({"kind": "regenerate", "run_id": "RUN", "part": "videos"}, "part"),
     ({"kind": "regenerate", "run_id": "RUN", "part": "music", "seed": -1}, "seed"),
     ({"kind": "preview", "run_id": "../../etc/passwd"}, "run_id"),
+    ({"kind": "preview", "run_id": "RUN", "caption_style": "Comic Sans"}, "caption_style"),
+    ({"kind": "preview", "run_id": "RUN", "caption_style": ["bold"]}, "caption_style"),
+    ({"kind": "preview", "run_id": "RUN", "captions": "yes"}, "captions"),
 ])
 def test_bad_remix_requests_are_400_naming_the_field(client, key, run, body, field):
     body = {k: run["run_id"] if v == "RUN" else v for k, v in body.items()}
@@ -65,3 +68,16 @@ def test_bad_remix_requests_are_400_naming_the_field(client, key, run, body, fie
     response = client.post("/api/jobs", json=body, headers={"X-API-Key": key})
     assert response.status_code == 400 and response.get_json()["error"].startswith(f"{field}: ")
     assert client.get("/api/jobs?limit=100", headers={"X-API-Key": key}).get_json()["jobs"] == before
+
+
+def test_a_preview_takes_its_caption_options_and_says_what_it_burned(client, key, run, wait_job):
+    headers = {"X-API-Key": key}
+    shown = next(v for v in run["videos"] if v.get("video_url"))
+    for body, expected in [({"caption_style": "karaoke"}, bool(shown.get("words"))), ({"captions": False}, False)]:
+        created = client.post("/api/jobs", json={"kind": "preview", "run_id": run["run_id"], **body}, headers=headers)
+        assert created.status_code == 202, created.get_json()
+        job = wait_job(client, key, created.get_json()["job_id"])
+        assert job["status"] == "succeeded", job["error"]
+        preview = job["result"]["preview"]
+        assert preview["captions"] is expected
+        assert preview["caption_style"] == ("karaoke" if expected else None)

@@ -48,6 +48,11 @@
     try {
       const body = { kind: button.dataset.kind, run_id: card.dataset.run };
       if (button.dataset.part) body.part = button.dataset.part;
+      if (body.kind === "preview") {
+        // Captions on burns the words in where the shown video has any (the server says which it did).
+        body.captions = document.getElementById("preview-captions").checked;
+        body.caption_style = document.getElementById("preview-style").value;
+      }
       const job = await call("POST", card.dataset.jobs, body);
       const done = await follow(job, show);
       if (done.status !== "succeeded") throw new Error("The studio could not finish: " + (done.error || done.status));
