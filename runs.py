@@ -299,6 +299,14 @@ def openapi_schemas() -> dict[str, Any]:
                 "summary": text, "keywords": {"type": "array", "items": text}, "idea": {"type": "object"},
                 "song_description": text, "mood": text, "videos": {"type": "array", "items": video},
                 "captions": captions,
+                "preview": {
+                    "type": "object", "description": "A preview job's MP4 (only in the run it made)",
+                    "properties": {
+                        "url": text, "source": {"type": "string", "enum": ["clip", "video", "cover"]},
+                        "duration_s": {"type": "number"}, "width": {"type": "integer"}, "height": {"type": "integer"},
+                        "captions": {"type": "boolean", "description": "Whether the spoken words are burned in"},
+                        "caption_style": {"type": ["string", "null"],
+                                          "description": "Their style (null without captions)"}}},
                 **parts,
                 "seed": {"type": "integer"}, "backends": {**per_stage, "additionalProperties": {"type": ["string", "null"]}},
                 "notes": {**per_stage, "additionalProperties": text}, "warnings": {"type": "array", "items": text},
