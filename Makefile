@@ -42,6 +42,7 @@ bench: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/bench_sounds_audio.py
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/bench_sounds_catalog.py
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/eval_suggest.py
+	HF_HUB_OFFLINE=1 $(BIN)/python bench/bench_preview.py
 
 # Regenerates the bundled demo videos (needs Debian's flite: apt-get install flite).
 demo-library: $(STAMP)
