@@ -150,6 +150,20 @@ def test_evidence_points_at_seconds_of_the_source_videos(result):
 
 
 @pytest.mark.slow  # whole searches on real and realistic clips
+def test_each_library_video_gets_its_timed_words_and_captions_track(result):
+    result, page = result
+    [video] = result["videos"]
+    words = video["words"]
+    assert video["word_timing"] == "word" and len(words) >= 10
+    assert all(0 <= w["start_s"] <= w["end_s"] <= video["duration_s"] + 0.01 for w in words)
+    assert all(a["start_s"] <= b["start_s"] for a, b in zip(words, words[1:]))
+    assert " ".join(w["text"] for w in words).split() == video["transcript"].split()
+    # No upload in a search: the run's captions are its first (here its only) video's.
+    assert result["captions"]["video_url"] == video["video_url"]
+    assert f'src="{video["captions_vtt_url"]}"' in page and 'kind="captions"' in page
+
+
+@pytest.mark.slow  # whole searches on real and realistic clips
 def test_auto_fallbacks_are_notes_not_warnings(result):
     result, page = result
     assert result["backends"]["music"] == "composer" and result["backends"]["cover"] == "poster"
