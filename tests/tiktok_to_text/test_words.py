@@ -130,3 +130,15 @@ def test_a_cache_entry_from_before_words_is_recomputed(shared_data, tmp_path):
         utils.DiskCache(tmp_path).put(old, {"sha256": "x", "segments": [{"start_s": 0, "end_s": 1, "text": "stale"}]})
         [text] = extractor([wav])
     assert not text.cached and text.words and "stale" not in text.transcript
+
+
+@pytest.mark.slow
+def test_a_transformers_checkpoint_without_alignment_heads_spreads_its_words(tmp_path, shared_data):
+    from tiktok_to_text.debug import save_debug_whisper
+    from tiktok_to_text.whisper import TransformersWhisperTranscriber
+
+    transcribe = TransformersWhisperTranscriber(save_debug_whisper(tmp_path / "tiny"), device="cpu")
+    assert not transcribe._word_times  # the debug checkpoint names no alignment heads
+    heard = transcribe(decode_audio(shared_data / "speech" / "librivox-0870.wav", ffmpeg=ffmpeg_exe()))
+    assert heard.words == spread_words(heard.segments)
+    assert heard.word_timing == ("segment" if heard.words else "none")
