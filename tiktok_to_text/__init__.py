@@ -3,6 +3,7 @@
 >>> with TextExtractor(transcriber="auto", workers=2) as extractor:
 ...     texts = extractor([Path("clip.mp4")])          # list[VideoText], same order
 ...     texts[0].segments, texts[0].language, texts[0].captions  # Segment / Caption, with times
+...     texts[0].words, texts[0].word_timing  # Word (text, start_s, end_s); "word" | "segment" | "none"
 
 Plain audio files (WAV, OGG, ...) are accepted too and simply have no captions.
 """
