@@ -58,7 +58,9 @@ class Job:
     """One job as stored. Times are UNIX seconds; ``fraction`` is the whole job's 0–1 progress.
 
     ``params`` is what the job was asked to do (JSON-safe); ``result`` is set when it
-    succeeded, ``error`` when it failed or was cancelled.
+    succeeded, ``error`` when it failed or was cancelled. ``queue_position`` (1 = next to start)
+    and ``eta_s`` (seconds until it should be done) are set on a queued job read with its place
+    (``JobStore.placed``/``list``, ``JobQueue.get``; ``jobs.places``), else ``None``.
     """
 
     id: str
@@ -78,6 +80,8 @@ class Job:
     cancel_requested: bool = False
     worker: str | None = None
     runner: str | None = None
+    queue_position: int | None = None
+    eta_s: float | None = None
 
     @classmethod
     def from_row(cls, row: Any) -> "Job":
@@ -96,7 +100,7 @@ class Job:
         data = {"job_id": self.id, "kind": self.kind, "status": self.status.value, "params": self.params,
                 "stage": self.stage, "done": self.done, "total": self.total, "fraction": self.fraction,
                 "error": self.error, "created_at": self.created_at, "started_at": self.started_at,
-                "finished_at": self.finished_at}
+                "finished_at": self.finished_at, "queue_position": self.queue_position, "eta_s": self.eta_s}
         if self.result is not None:
             data["result"] = self.result
         return data

@@ -89,6 +89,9 @@ class CeleryRunner:
     """
 
     runs_here = False
+    #: How many workers (each ``--concurrency 1``) take jobs is not known here; a queued job's
+    #: ``eta_s`` counts as many slots as jobs run now (``jobs.places``).
+    concurrency = None
 
     def __init__(self, celery_app: Celery, store: JobStore, *, queue_size: int = 32, retry_after: int = 30):
         if queue_size < 1:

@@ -78,10 +78,13 @@ class Runner(Protocol):
     """Where queued jobs go: ``submit`` a stored job's id, or raise ``QueueFull``.
 
     ``runs_here`` says whether this process's threads run what it submits (so the jobs carry
-    this process's lease), or a broker hands them to workers elsewhere.
+    this process's lease), or a broker hands them to workers elsewhere. ``concurrency`` is how
+    many jobs it runs at once (``None``: not known here, as with Celery workers): what a queued
+    job's ``eta_s`` divides the work ahead by (``jobs.places``).
     """
 
     runs_here: bool
+    concurrency: int | None
 
     def submit(self, job_id: str) -> None: ...
 
@@ -94,6 +97,10 @@ class ThreadRunner:
     The threads start with the first job, so a process that never submits one (a CLI command)
     starts none. ``retry_after`` (seconds) is what a refused caller is told to wait: about one
     cold search on a 2-core machine. ``lease`` is the token the jobs run under (``jobs.lease``).
+
+    Waiting jobs start oldest first by the store's order (``JobStore.queue_order``), not by when
+    they were submitted here: a job taken over from a stopped server, or one whose request was
+    slower to submit, still starts in the order its ``queue_position`` counts.
     """
 
     runs_here = True
@@ -110,8 +117,9 @@ class ThreadRunner:
         self.on_finished = on_finished
         self.retry_after = retry_after
         self.lease = lease
-        self._count = threads
-        self._queue: queue.Queue[str | None] = queue.Queue(maxsize=queue_size)
+        self._count = self.concurrency = threads
+        # (created_at, rowid, job id), or (-inf, n, None) to stop a worker before any job.
+        self._queue: queue.PriorityQueue[tuple[float, int, str | None]] = queue.PriorityQueue(maxsize=queue_size)
         self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
 
@@ -125,15 +133,16 @@ class ThreadRunner:
 
     def submit(self, job_id: str) -> None:
         self._start_threads()
+        created_at, order = self.store.queue_order(job_id)
         try:
-            self._queue.put_nowait(job_id)
+            self._queue.put_nowait((created_at, order, job_id))
         except queue.Full:
             raise QueueFull("queue", f"the job queue is full ({self._queue.maxsize} waiting); try again later",
                             retry_after=self.retry_after) from None
 
     def _work(self) -> None:
         while True:
-            job_id = self._queue.get()
+            _, _, job_id = self._queue.get()
             if job_id is None:
                 return
             run_job(self.store, self.handlers, job_id, self.on_finished, runner=self.lease)
@@ -145,7 +154,7 @@ class ThreadRunner:
                 self._queue.get_nowait()
             except queue.Empty:
                 break
-        for _ in self._threads:
-            self._queue.put(None)
+        for number, _ in enumerate(self._threads):
+            self._queue.put((float("-inf"), number, None))
         for thread in self._threads:
             thread.join(timeout)

@@ -102,10 +102,15 @@ class JobQueue:
         return job, created
 
     def get(self, job_id: str, *, owner: str | None = None) -> Job:
-        return self.store.get(job_id, owner=owner)
+        """The job; a queued one with its ``queue_position`` and ``eta_s`` (``jobs.places``)."""
+        return self.store.placed(job_id, owner=owner, concurrency=self._concurrency)
 
     def list(self, *, owner: str, limit: int = 20) -> list[Job]:
-        return self.store.list(owner=owner, limit=limit)
+        return self.store.list(owner=owner, limit=limit, concurrency=self._concurrency)
+
+    @property
+    def _concurrency(self) -> int | None:
+        return getattr(self.runner, "concurrency", None)
 
     def cancel(self, job_id: str, *, owner: str) -> Job:
         before = self.store.get(job_id, owner=owner)
@@ -131,6 +136,50 @@ class JobQueue:
                     return
             if deadline is not None and time.monotonic() >= deadline:
                 return
+            time.sleep(interval)
+
+    def stream(self, job_id: str, *, after: int = 0, interval: float = 0.1,
+               heartbeat: float = 15.0) -> Iterator[dict[str, Any] | None]:
+        """``events`` for a reader that stays (the SSE stream): each with ``queue_position`` and
+        ``eta_s`` (the job's place now on a ``queued`` event, null on the others), and ``None``
+        after each ``heartbeat`` seconds in which nothing came; it ends after the ending event.
+
+        While the job waits, its last event comes again (same ``seq``) whenever its place changed:
+        at once for a reader resuming after it, then as jobs ahead start or end. That is learnt
+        from one one-row read per poll (``JobStore.queue_tick``); the place is read again only
+        when the clock moved, and sent only when it differs from the one sent last.
+        """
+        last = self.store.events(job_id, after=after - 1)[-1:] if after > 0 else []
+        last_event: dict[str, Any] | None = last[0] if last else None
+        sent: tuple[int | None, float | None] | None = None
+        tick = None
+        quiet_until = time.monotonic() + heartbeat
+        while True:
+            new = self.store.events(job_id, after=after)
+            waiting = last_event is not None and last_event["status"] == JobStatus.QUEUED.value
+            if new or waiting:
+                moved = self.store.queue_tick()  # read before the place: a change meanwhile shows next time
+                if new or moved != tick:
+                    tick = moved
+                    queued = [e["status"] == JobStatus.QUEUED.value for e in new]
+                    job = self.get(job_id) if not new or any(queued) else None
+                    place = (job.queue_position, job.eta_s) if job is not None else (None, None)
+                    for event, is_queued in zip(new, queued):
+                        after = event["seq"]
+                        last_event = {**event, "queue_position": place[0] if is_queued else None,
+                                      "eta_s": place[1] if is_queued else None}
+                        quiet_until = time.monotonic() + heartbeat
+                        yield last_event
+                        if JobStatus(event["status"]).finished:
+                            return
+                    if not new and job is not None and job.status is JobStatus.QUEUED and place != sent:
+                        last_event = {**last_event, "queue_position": place[0], "eta_s": place[1]}
+                        quiet_until = time.monotonic() + heartbeat
+                        yield last_event
+                    sent = place
+            if time.monotonic() >= quiet_until:
+                quiet_until = time.monotonic() + heartbeat
+                yield None
             time.sleep(interval)
 
     def wait(self, job_id: str, *, timeout: float | None = None) -> Job:

@@ -7,6 +7,7 @@ share a cursor. WAL lets readers go on while a worker writes progress.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sqlite3
@@ -16,6 +17,7 @@ from typing import Any
 import utils
 
 from ._types import INTERRUPTED, Job, JobNotFound, JobStatus
+from .places import INDEXES, PLACE_COLUMN, place_of
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -65,6 +67,13 @@ CREATE TABLE IF NOT EXISTS runners (
     started_at REAL NOT NULL,
     beat_at    REAL NOT NULL
 );
+-- Ticks whenever a job starts, ends or changes runner (not on progress): what a stream watching a
+-- queued job's place reads, one row, to know when to read the place again (jobs.places).
+CREATE TABLE IF NOT EXISTS queue_clock (
+    id   INTEGER PRIMARY KEY CHECK (id = 0),
+    tick INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO queue_clock (id, tick) VALUES (0, 0);
 """
 
 
@@ -81,6 +90,8 @@ class JobStore:
             for column in ("worker", "runner"):
                 if column not in columns:
                     db.execute(f"ALTER TABLE jobs ADD COLUMN {column} TEXT")
+            for index in INDEXES:  # they name ``runner``: only once it exists
+                db.execute(index)
 
     # -- creating and reading -------------------------------------------------------------
     def create(self, *, kind: str, owner: str, params: dict[str, Any],
@@ -113,11 +124,31 @@ class JobStore:
             raise JobNotFound("job_id", f"no job {job_id!r}")
         return Job.from_row(row)
 
-    def list(self, *, owner: str, limit: int = 20) -> list[Job]:
-        """The owner's most recent jobs, newest first."""
-        rows = self._db().execute("SELECT * FROM jobs WHERE owner = ? ORDER BY created_at DESC, rowid DESC LIMIT ?",
-                                  (owner, limit)).fetchall()
-        return [Job.from_row(r) for r in rows]
+    def list(self, *, owner: str, limit: int = 20, concurrency: int | None = None) -> list[Job]:
+        """The owner's most recent jobs, newest first, each queued one with its place (``placed``)."""
+        rows = self._db().execute(f"SELECT j.*, {PLACE_COLUMN} FROM jobs j WHERE j.owner = ? "
+                                  "ORDER BY j.created_at DESC, j.rowid DESC LIMIT ?", (owner, limit)).fetchall()
+        now = time.time()
+        return [_placed(r, concurrency=concurrency, now=now) for r in rows]
+
+    def placed(self, job_id: str, *, owner: str | None = None, concurrency: int | None = None) -> Job:
+        """``get``, with ``queue_position`` and ``eta_s`` when it is queued, read in the same one
+        statement (``jobs.places``; ``concurrency``: the slots of the runner that will run it)."""
+        row = self._db().execute(f"SELECT j.*, {PLACE_COLUMN} FROM jobs j WHERE j.id = ?", (job_id,)).fetchone()
+        if row is None or (owner is not None and row["owner"] != owner):
+            raise JobNotFound("job_id", f"no job {job_id!r}")
+        return _placed(row, concurrency=concurrency, now=time.time())
+
+    def queue_tick(self) -> int:
+        """The queue clock: changes when any job starts, ends or changes runner (one row read)."""
+        return self._db().execute("SELECT tick FROM queue_clock WHERE id = 0").fetchone()[0]
+
+    def queue_order(self, job_id: str) -> tuple[float, int]:
+        """Where the job stands in its runner's order (``created_at``, insertion): what the places count."""
+        row = self._db().execute("SELECT created_at, rowid FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        if row is None:
+            raise JobNotFound("job_id", f"no job {job_id!r}")
+        return row[0], row[1]
 
     def owner_of_run(self, run_id: str) -> str | None:
         """Who made the run ``run_id``: the owner of the first job whose result names it (``None``
@@ -160,7 +191,7 @@ class JobStore:
         with self._write() as db:
             if db.execute("UPDATE jobs SET stage = ?, done = ?, total = ?, fraction = ? WHERE id = ? AND status = ?",
                           (stage, done, total, fraction, job_id, JobStatus.RUNNING.value)).rowcount:
-                _record_event(db, job_id)
+                _record_event(db, job_id, moved=False)
 
     def finish(self, job_id: str, status: JobStatus, *, result: dict[str, Any] | None = None,
                error: str | None = None) -> bool:
@@ -272,12 +303,27 @@ class JobStore:
                     "SELECT id FROM jobs WHERE status = ? AND runner IS NULL AND worker IS NULL "
                     "ORDER BY created_at, rowid", (JobStatus.QUEUED.value,))]
                 db.executemany("UPDATE jobs SET runner = ? WHERE id = ?", [(adopt_for, i) for i in adopted])
+                if adopted:
+                    _tick(db)
             db.execute("DELETE FROM runners WHERE beat_at < ?", (beat_before,))
         return interrupted, adopted
 
 
-def _record_event(db: sqlite3.Connection, job_id: str) -> None:
-    """Append the job's state as it is now (inside the transaction that changed it)."""
+def _placed(row: sqlite3.Row, *, concurrency: int | None, now: float) -> Job:
+    place = place_of(row["queue_place"], concurrency=concurrency, now=now)
+    job = Job.from_row(row)
+    return job if place is None else dataclasses.replace(job, queue_position=place.position, eta_s=place.eta_s)
+
+
+def _tick(db: sqlite3.Connection) -> None:
+    db.execute("UPDATE queue_clock SET tick = tick + 1 WHERE id = 0")
+
+
+def _record_event(db: sqlite3.Connection, job_id: str, *, moved: bool = True) -> None:
+    """Append the job's state as it is now (inside the transaction that changed it); ``moved``
+    (any change but progress) also ticks the queue clock."""
+    if moved:
+        _tick(db)
     db.execute(
         "INSERT INTO job_events (job_id, seq, at, status, stage, done, total, fraction, error) "
         "SELECT id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM job_events WHERE job_id = ?), ?, "

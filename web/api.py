@@ -215,16 +215,18 @@ def _sse(jobs, job_id: str, after: int, slot: Slot) -> Iterator[str]:
     from closing a quiet stream and tells us when the client has gone (the server then closes
     this generator at that ``yield``, and the slot is given back)."""
     try:
-        while True:
-            for event in jobs.events(job_id, after=after, timeout=HEARTBEAT_S):
-                after = event["seq"]
-                finished = JobStatus(event["status"]).finished
-                yield f"id: {after}\nevent: {'end' if finished else 'progress'}\ndata: {json.dumps(event)}\n\n"
-                if finished:
+        # A queued job's event comes again, same id, each time its queue_position or eta_s changes.
+        for event in jobs.stream(job_id, after=after, heartbeat=HEARTBEAT_S):
+            if event is None:
+                if _ended_by(jobs, job_id, after):  # resumed past its end while it still ran: no `end` will come
                     return
-            if _ended_by(jobs, job_id, after):  # resumed past its end while it still ran: no `end` will come
+                yield ": still running\n\n"
+                continue
+            after = event["seq"]
+            finished = JobStatus(event["status"]).finished
+            yield f"id: {after}\nevent: {'end' if finished else 'progress'}\ndata: {json.dumps(event)}\n\n"
+            if finished:
                 return
-            yield ": still running\n\n"
     finally:
         slot.release()
 
