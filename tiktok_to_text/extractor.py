@@ -22,7 +22,7 @@ from .whisper_weights import DEFAULT_WHISPER_MODEL, WhisperWeightsMissing, locat
 TRANSCRIBERS = SETTINGS["TRENDTOK_TRANSCRIBER"].choices
 POOLS = SETTINGS["TRENDTOK_POOL"].choices
 DEVICES = SETTINGS["TRENDTOK_DEVICE"].choices
-_CACHE_VERSION = 3  # 3: each text carries its timed words
+_CACHE_VERSION = 4  # 3: each text carries its timed words; 4: Whisper word starts moved past pauses
 
 
 # A process pool's initializer can only hand its models to later tasks through the

@@ -13,6 +13,7 @@ import numpy as np
 
 from ._types import Segment, Transcription, Word, spread_words
 from .media import SAMPLE_RATE
+from .onsets import snap_starts
 from .vad import has_voice, looks_like_speech
 from .whisper_weights import WhisperWeights
 
@@ -59,8 +60,9 @@ class FasterWhisperTranscriber:
         )
         pieces = [p for p in pieces if p.text.strip()]
         segments = tuple(Segment(round(p.start, 2), round(p.end, 2), p.text.strip()) for p in pieces)
-        words = timed_words(((w.word, w.start, w.end) for p in pieces for w in p.words or ()),
-                            length_s=samples.size / SAMPLE_RATE)
+        # Whisper cannot see a pause: its word after one starts where the last ended (onsets.py).
+        words = snap_starts(timed_words(((w.word, w.start, w.end) for p in pieces for w in p.words or ()),
+                                        length_s=samples.size / SAMPLE_RATE), samples)
         return Transcription(segments, language=info.language if segments else None,
                              words=words, word_timing="word" if words else "none")
 
@@ -123,8 +125,8 @@ class TransformersWhisperTranscriber:
         text = str(result["text"]).strip()
         segments = (Segment(0.0, round(length_s, 2), text),) if text else ()
         if timed:
-            words = timed_words(((c["text"], *c["timestamp"]) for c in result.get("chunks") or ()),
-                                length_s=length_s)
+            words = snap_starts(timed_words(((c["text"], *c["timestamp"]) for c in result.get("chunks") or ()),
+                                            length_s=length_s), samples)
             return Transcription(segments, words=words, word_timing="word" if words else "none")
         words = spread_words(segments)
         return Transcription(segments, words=words, word_timing="segment" if words else "none")
