@@ -35,6 +35,7 @@ test-fast: $(STAMP)
 bench: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/bench_search.py
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/bench_text.py
+	HF_HUB_OFFLINE=1 $(BIN)/python bench/bench_captions.py
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/bench_backends.py
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/bench_jobs.py
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/bench_lake.py
