@@ -54,25 +54,20 @@ def _base(runs_dir, document: dict[str, Any]) -> tuple[str, Path, list[Word]]:
     for video in ordered:
         path = runs.file_path(runs_dir, document, video.get("video_url"))
         if path is not None:
-            return ("clip" if video.get("source") == "upload" else "video"), path, shown_words(video)
+            return ("clip" if video.get("source") == "upload" else "video"), path, _words(video)
     cover = runs.file_path(runs_dir, document, (document.get("cover") or {}).get("url"))
     if cover is not None:
         return "cover", cover, []
     raise RemixError("run_id", "this run has no video or cover to show in a preview")
 
 
-def shown_words(video: dict[str, Any]) -> list[Word]:
+def _words(video: dict[str, Any]) -> list[Word]:
     """A result video entry's ``words`` as ``Word``s (none when it has no list)."""
     words = video.get("words")
     if not isinstance(words, list):
         return []
     return [Word(str(w.get("text", "")), float(w.get("start_s", 0)), float(w.get("end_s", 0)))
             for w in words if isinstance(w, dict)]
-
-
-def preview_words(runs_dir, document: dict[str, Any]) -> list[Word]:
-    """The words of what a preview of ``document`` would show (the jobs' params check asks)."""
-    return _base(runs_dir, document)[2]
 
 
 def _fit(size: tuple[int, int]) -> tuple[int, int]:
