@@ -30,8 +30,9 @@ median error was 0.55 s in silence and 0.51 s over music (Whisper base, 39 speec
 A third, weaker row per source: the text stage on the original, unspliced audio against the
 pocketsphinx forced alignment itself (both have errors, so this is a gap, not an error).
 
-Per source group the table gives the words matched (of those placed), the median and 90th
-percentile of |start error| and the share within 0.15 s. The issue's target: a median of at most
+Per source group the table gives the words matched (of those placed), the matches over 1.5 s
+apart (another occurrence of a word, paired by a mishearing: left out of the figures), the median
+and 90th percentile of |start error| and the share within 0.15 s. The issue's target: a median of at most
 0.15 s on ``../shared/data/speech`` and on the shared real clip. Needs ../shared/data (says so
 and exits without it).
 """
@@ -65,6 +66,9 @@ GAP_S = (0.3, 0.7)
 MUSIC_DB = -12.0
 FLOOR_DB = -30.0
 TOLERANCE_S = 0.15
+#: A pair of the same word this far apart is another occurrence of it (placed words are at least
+#: 0.3 s plus a word apart), a mishearing's chance match, not a timing error: counted apart.
+FAR_S = 1.5
 #: Words of the shared transcripts that pocketsphinx's dictionary lacks, in its phone set.
 EXTRA_PHONES = {"tiktok": "T IH K T AA K"}
 _ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen " \
@@ -172,8 +176,9 @@ def write_wav(path: Path, samples: np.ndarray) -> Path:
 
 # -- scoring -------------------------------------------------------------------------------
 
-def start_errors(reference: list[tuple[str, float]], heard) -> list[float]:
-    """|start error| of each heard word matched to a reference word by normalised text, in order.
+def start_errors(reference: list[tuple[str, float]], heard, *, far_s: float = FAR_S) -> tuple[list[float], int]:
+    """|start error| of each heard word matched to a reference word by normalised text, in order,
+    and how many matches were over ``far_s`` apart (left out: another occurrence of the word).
     ``heard``: objects with ``text`` and ``start_s``; a word of several tokens ("100%") is timed by its first."""
     tokens, starts = [], []
     for word in heard:
@@ -181,22 +186,26 @@ def start_errors(reference: list[tuple[str, float]], heard) -> list[float]:
             tokens.append(token)
             starts.append(word.start_s if i == 0 else None)
     matcher = difflib.SequenceMatcher(a=[t for t, _ in reference], b=tokens, autojunk=False)
-    errors = []
+    errors, far = [], 0
     for block in matcher.get_matching_blocks():
         for k in range(block.size):
             start = starts[block.b + k]
             if start is not None:
-                errors.append(abs(start - reference[block.a + k][1]))
-    return errors
+                error = abs(start - reference[block.a + k][1])
+                if error > far_s:
+                    far += 1
+                else:
+                    errors.append(error)
+    return errors, far
 
 
-def _row(group: str, audio: str, backend: str, timing: str, errors: list[float], placed: int) -> list[str]:
+def _row(group: str, audio: str, backend: str, timing: str, errors: list[float], far: int, placed: int) -> list[str]:
     if not errors:
-        return [group, audio, backend, timing, f"0/{placed}", "-", "-", "-"]
+        return [group, audio, backend, timing, f"0/{placed}", str(far), "-", "-", "-"]
     ordered = sorted(errors)
     p90 = ordered[min(len(ordered) - 1, int(np.ceil(0.9 * len(ordered))) - 1)]
     within = sum(e <= TOLERANCE_S for e in errors) / len(errors)
-    return [group, audio, backend, timing, f"{len(errors)}/{placed}", f"{statistics.median(errors):.3f}",
+    return [group, audio, backend, timing, f"{len(errors)}/{placed}", str(far), f"{statistics.median(errors):.3f}",
             f"{p90:.3f}", f"{within:.0%}"]
 
 
@@ -259,21 +268,23 @@ def main() -> None:
         for audio in ("words in silence", "words over music -12 dB", "original vs forced alignment"):
             for group in ("speech", "real clip"):
                 keys = [k for k in cases if k[0] == group and k[2] == audio]
-                errors, placed, timings = [], 0, set()
+                errors, far, placed, timings = [], 0, 0, set()
                 for key in keys:
-                    mine = start_errors(cases[key][1], texts[key].words)
+                    mine, mine_far = start_errors(cases[key][1], texts[key].words)
                     errors += mine
+                    far += mine_far
                     placed += len(cases[key][1])
                     timings.add(texts[key].word_timing)
                     if args.detail:
-                        detail.append(_row(key[1], audio, backend, texts[key].word_timing, mine, len(cases[key][1])))
-                rows.append(_row(group, audio, backend, "/".join(sorted(timings)), errors, placed))
-    header = ["source", "audio", "text stage", "word times", "matched", "median |err| s", "p90 s",
-              f"<= {TOLERANCE_S} s"]
-    print_table(header, rows, right=(4, 5, 6, 7))
+                        detail.append(_row(key[1], audio, backend, texts[key].word_timing, mine, mine_far,
+                                           len(cases[key][1])))
+                rows.append(_row(group, audio, backend, "/".join(sorted(timings)), errors, far, placed))
+    header = ["source", "audio", "text stage", "word times", "matched", f"> {FAR_S} s", "median |err| s",
+              "p90 s", f"<= {TOLERANCE_S} s"]
+    print_table(header, rows, right=(4, 5, 6, 7, 8))
     if detail:
         print()
-        print_table(header, detail, right=(4, 5, 6, 7))
+        print_table(header, detail, right=(4, 5, 6, 7, 8))
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"\n{audio_s:.0f} s of audio per text stage; reference built in {reference_s:.1f} s, "
           + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in took.items())

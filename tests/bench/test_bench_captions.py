@@ -58,4 +58,6 @@ def test_words_are_matched_by_normalised_text_in_order(bench):
     heard = [SimpleNamespace(text=" And", start_s=1.25), SimpleNamespace(text=" Mr.", start_s=1.5),
              SimpleNamespace(text=" Jon", start_s=2.9), SimpleNamespace(text=" 100", start_s=4.0)]
     # "Jon" is not "john": unmatched; "100" is timed by its first token.
-    assert bench.start_errors(reference, heard) == [0.25, 0.5, 0.0]
+    assert bench.start_errors(reference, heard) == ([0.25, 0.5, 0.0], 0)
+    # The same word heard far from where it was placed: another occurrence, counted apart.
+    assert bench.start_errors([("you", 1.0)], [SimpleNamespace(text="you", start_s=9.0)]) == ([], 1)
