@@ -37,9 +37,25 @@ _WINDOW_PARAMETERS = [
      "description": "Count only posts created before then: a date counts that whole day; a date-time, just before "
                     "it; 1h-720h / 1d-365d, counted back from the newest post. Empty: up to the newest post"},
 ]
+# Where a queued job stands: on the Job and on each event of its stream (one owner: jobs.places says how).
+_QUEUE_FIELDS = {
+    "queue_position": {"type": ["integer", "null"], "minimum": 1,
+                       "description": "While queued: 1 = the next job to start (the jobs that will start before "
+                                      "it, oldest first, among those its runner runs: this server's threads, or "
+                                      "with TRENDTOK_BROKER_URL every job waiting for a Celery worker); null "
+                                      "once it runs or ended"},
+    "eta_s": {"type": ["number", "null"], "minimum": 0,
+              "description": "While queued: about how many seconds until it is done: the jobs running and ahead "
+                             "of it cleared on the runner's slots, then its own run, each taken as the median "
+                             "duration of the last 20 succeeded jobs of its kind; null with no such history of "
+                             "its kind, and once it runs"},
+}
 # One event of the /events stream, as an EventSource reads it: `data` is the job's state at that change.
 _EVENT = {"type": "object", "required": ["id", "event", "data"], "properties": {
-    "id": {"type": "string", "pattern": "^[0-9]+$", "description": "Its seq: send it as Last-Event-ID to resume"},
+    "id": {"type": "string", "pattern": "^[0-9]+$",
+           "description": "Its seq: send it as Last-Event-ID to resume. While the job is queued, its last event "
+                          "comes again with the same id each time its queue_position or eta_s changes (as jobs "
+                          "ahead start or end), and at once on a stream resumed after it"},
     "event": {"type": "string", "enum": ["progress", "end"]},
     "data": {"type": "string", "contentMediaType": "application/json", "contentSchema": {
         "type": "object", "required": ["job_id", "seq", "at", "status", "fraction"],
@@ -47,7 +63,7 @@ _EVENT = {"type": "object", "required": ["id", "event", "data"], "properties": {
                        "status": {"type": "string", "enum": ["queued", "running", "succeeded", "failed", "cancelled"]},
                        "stage": {"type": ["string", "null"]}, "done": {"type": "integer"},
                        "total": {"type": "integer"}, "fraction": {"type": "number", "minimum": 0, "maximum": 1},
-                       "error": {"type": ["string", "null"]}}}},
+                       "error": {"type": ["string", "null"]}, **_QUEUE_FIELDS}}},
 }}
 
 
@@ -284,7 +300,7 @@ def openapi_document() -> dict[str, Any]:
                         "fraction": {"type": "number", "minimum": 0, "maximum": 1},
                         "error": {"type": ["string", "null"]},
                         "created_at": {"type": "number"}, "started_at": {"type": ["number", "null"]},
-                        "finished_at": {"type": ["number", "null"]},
+                        "finished_at": {"type": ["number", "null"]}, **_QUEUE_FIELDS,
                         "result": {"type": "object", "description": "What the job made, once it succeeded: "
                                    + "; ".join(f"for {spec.name}, {spec.returns}" for spec in KINDS.values())},
                         "status_url": {"type": "string"}, "events_url": {"type": "string"},
