@@ -156,11 +156,16 @@ def _stream(jobs: JobQueue, job_id: str) -> Iterator[str]:
     The generator runs after the request context is gone, so it gets the job queue as an argument.
     """
     yield json.dumps({"event": "queued", "job_id": job_id}) + "\n"
-    for event in jobs.events(job_id):
+    for event in jobs.stream(job_id):
+        if event is None:  # a quiet spell: this stream needs no heartbeat
+            continue
         status, stage = JobStatus(event["status"]), event["stage"]
         if status.finished:
             break
-        if stage is not None:
+        if status is JobStatus.QUEUED:  # its place while it waits, again each time it moves up
+            yield json.dumps({"event": "queue", "queue_position": event["queue_position"],
+                              "eta_s": event["eta_s"]}) + "\n"
+        elif stage is not None:
             yield json.dumps({"event": "progress", "stage": stage, "label": stages.get(stage).label,
                               "done": event["done"], "total": event["total"], "fraction": event["fraction"]}) + "\n"
     job = jobs.get(job_id)

@@ -48,7 +48,7 @@
       uploadBar.hidden = true;
       progress.panel.hidden = false;
       progress.panel.querySelectorAll(".stages li").forEach((li) => (li.className = ""));
-      const done = await follow(job, progress.show);
+      const done = await follow(job, progress.show, progress.queue);
       if (done.status !== "succeeded") return fail("The studio could not finish: " + (done.error || done.status));
       window.location.href = "/runs/" + done.result.run_id;
     } catch (err) {

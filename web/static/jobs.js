@@ -52,12 +52,31 @@
     throw new Error("The upload did not arrive; please try again.");
   }
 
-  // Resolves with the job's final state (GET status_url); onProgress gets each progress event.
-  function follow(job, onProgress) {
+  // 1st 2nd 3rd 4th … 11th 12th 13th … 21st 22nd 23rd … 111th 112th …
+  function ordinal(n) {
+    const tens = n % 100;
+    const suffix = tens >= 11 && tens <= 13 ? "th" : ({ 1: "st", 2: "nd", 3: "rd" })[n % 10] || "th";
+    return n + suffix;
+  }
+
+  // "Next in line", "3rd in line, about 40 s", "12th in line, about 6 min": a queued job's place
+  // (queue_position, eta_s from /api); "" once it is not queued.
+  function queueText(position, etaSeconds) {
+    if (position === null || position === undefined) return "";
+    const place = position === 1 ? "Next in line" : ordinal(position) + " in line";
+    if (etaSeconds === null || etaSeconds === undefined) return place;
+    const about = etaSeconds < 90 ? Math.max(1, Math.round(etaSeconds)) + " s" : Math.round(etaSeconds / 60) + " min";
+    return place + ", about " + about;
+  }
+
+  // Resolves with the job's final state (GET status_url); onProgress gets each progress event,
+  // onQueue (optional) the queueText of each place while the job waits (it comes again as it moves up).
+  function follow(job, onProgress, onQueue) {
     return new Promise((resolve, reject) => {
       const events = new EventSource(job.events_url);
       events.addEventListener("progress", (e) => {
         const event = JSON.parse(e.data);
+        if (event.status === "queued" && onQueue) onQueue(queueText(event.queue_position, event.eta_s), event);
         if (event.stage) onProgress(event);
       });
       events.addEventListener("end", () => {
@@ -71,5 +90,5 @@
     });
   }
 
-  window.trendtokJobs = { call: call, put: put, arrived: arrived, follow: follow };
+  window.trendtokJobs = { call: call, put: put, arrived: arrived, follow: follow, ordinal: ordinal, queueText: queueText };
 })();

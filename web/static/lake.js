@@ -116,7 +116,7 @@
           { kind: "lake_import", upload_id: target.upload_id, profile: profileInput.value.trim() });
         uploadBar.hidden = true;
         say("Importing…");
-        const done = await follow(job, () => say("Importing…"));
+        const done = await follow(job, () => say("Importing…"), (text) => say(text || "Importing…"));
         if (done.status !== "succeeded") return fail("Nothing was imported: " + (done.error || done.status));
         showReport(done.result);
         say("Imported. Updating the charts…");

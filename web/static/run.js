@@ -54,7 +54,7 @@
         body.caption_style = document.getElementById("preview-style").value;
       }
       const job = await call("POST", card.dataset.jobs, body);
-      const done = await follow(job, show);
+      const done = await follow(job, show, (text) => { label.textContent = text || "Queued…"; });
       if (done.status !== "succeeded") throw new Error("The studio could not finish: " + (done.error || done.status));
       // Every remix is a new run: open it, at the preview when that is what was made.
       window.location.href = "/runs/" + done.result.run_id + (body.kind === "preview" ? "#preview" : "");

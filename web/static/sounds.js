@@ -157,7 +157,7 @@
         setBar(0, "Waiting for a worker…");
         const done = await follow(job, (event) => {
           setBar(Math.round(100 * (event.fraction || 0)), "Step: " + event.stage);
-        });
+        }, (text) => setBar(0, text || "Waiting for a worker…"));
         if (done.status !== "succeeded") throw new Error(done.error || "The job " + done.status);
         setBar(100, "Done");
         result.replaceChildren();

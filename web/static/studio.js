@@ -9,6 +9,7 @@
   const fill = document.getElementById("bar-fill");
   const bar = panel.querySelector(".bar");
   const button = document.getElementById("go");
+  const queueLine = document.getElementById("queue-line");
 
   document.querySelectorAll(".chip[data-tag]").forEach((chip) => {
     chip.addEventListener("click", () => {
@@ -27,7 +28,14 @@
     button.disabled = false;
   }
 
+  // "3rd in line, about 40 s" while the job waits; "" (once it runs) hides the line.
+  function showQueue(text) {
+    queueLine.textContent = text;
+    queueLine.hidden = !text;
+  }
+
   function showProgress(event) {
+    showQueue("");
     const percent = Math.round(event.fraction * 100);
     fill.style.width = percent + "%";
     bar.setAttribute("aria-valuenow", String(percent));
@@ -44,7 +52,7 @@
       }
     });
   }
-  window.trendtokProgress = { show: showProgress, panel: panel };
+  window.trendtokProgress = { show: showProgress, queue: showQueue, panel: panel };
 
   form.addEventListener("submit", async (submit) => {
     submit.preventDefault();
@@ -52,6 +60,7 @@
     button.disabled = true;
     panel.hidden = false;
     fill.style.width = "0%";
+    showQueue("");
     panel.querySelectorAll(".stages li").forEach((li) => (li.className = ""));
     let response;
     try {
@@ -82,6 +91,7 @@
         if (!line) continue;
         const event = JSON.parse(line);
         if (event.event === "progress") showProgress(event);
+        else if (event.event === "queue") showQueue(window.trendtokJobs.queueText(event.queue_position, event.eta_s));
         else if (event.event === "error") return showError(event.error);
         else if (event.event === "result") {
           window.location.href = "/runs/" + event.result.run_id;
