@@ -83,7 +83,8 @@ def api_schema(fuzz_app, key):
         }, {
             # A window's since and until each match their pattern and may still be refused: a date
             # that is none (2021-02-30), a length past its range (999d), a since after the until.
-            "include-path": "/api/sounds/trending", "include-method": "GET",
+            # (No include-method: schemathesis ORs an entry's filters, so "GET" would match every GET.)
+            "include-path": "/api/sounds/trending",
             "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "400", "401"]}},
         }, {
             "include-path": "/api/uploads/{upload_id}/content", "include-method": "PUT",
