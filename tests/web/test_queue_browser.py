@@ -89,10 +89,17 @@ def test_a_search_waiting_behind_another_shows_its_place_then_its_eta(app, brows
     WebDriverWait(browser, 20, poll_frequency=0.1).until(lambda d: _line(line).startswith("Next in line, about"))
     assert re.fullmatch(r"Next in line, about \d+ s", _line(line))
     held.release()
+    # Both end; the page then goes to its run: let it, so no navigation is left in flight for the next test.
+    WebDriverWait(browser, 20, poll_frequency=0.1).until(lambda d: "/runs/" in d.current_url or not _line(line))
+    WebDriverWait(browser, 20, poll_frequency=0.1).until(lambda d: _idle(jobs))
 
 
 def test_the_page_says_places_in_ordinal_words(browser, base_url):
+    from selenium.webdriver.support.ui import WebDriverWait
+
     browser.get(base_url + "/")
+    WebDriverWait(browser, 20, poll_frequency=0.1).until(
+        lambda d: d.current_url.rstrip("/") == base_url and d.execute_script("return !!window.trendtokJobs"))
     words = browser.execute_script(
         "const j = window.trendtokJobs;"
         "return [[1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111, 112, 113, 1002].map(j.ordinal),"
