@@ -88,7 +88,7 @@ def regenerate_params(payload: Mapping[str, Any], submission: Submission) -> dic
 
 def preview_params(payload: Mapping[str, Any], submission: Submission) -> dict[str, Any]:
     """``run_id`` of a finished run that has a soundtrack; ``captions`` (true or false; absent or null:
-    burned in when the shown video has words) and ``caption_style`` (one of ``subtitles.STYLES``)."""
+    ``remix.captions_by_default``) and ``caption_style`` (one of ``subtitles.STYLES``)."""
     document = _finished_run(payload, submission.runs_dir)
     if not document.get("music"):
         raise InputError("run_id", "this run has no soundtrack to mix in; regenerate the soundtrack first")
@@ -189,8 +189,10 @@ KINDS = (
         "properties": {"run_id": _RUN_ID,
                        "captions": {"type": ["boolean", "null"], "default": None,
                                     "description": "Burn the spoken words in. Default (null): when the shown video "
-                                                   "has words; with none there is nothing to burn and the "
-                                                   "preview's `captions` says false"},
+                                                   "has words and does not already show them on screen (two or "
+                                                   "more of its on-screen lines read as spoken); with no words "
+                                                   "there is nothing to burn and the preview's `captions` says "
+                                                   "false"},
                        "caption_style": {"type": "string", "enum": list(subtitles.STYLES),
                                          "default": subtitles.STYLES[0],
                                          "description": "bold: white with a black outline; boxed: white on a "

@@ -9,7 +9,7 @@ so a run never changes once finished: a run id is a link anyone may be given, an
 holds it may remix it but not rewrite it. Both return the new run's result JSON, as a search does. Errors are ``RemixError`` naming the field.
 """
 from ._types import PARTS, RemixError
-from .preview import PREVIEW_LABEL, PREVIEW_NAME, render_preview
+from .preview import PREVIEW_LABEL, PREVIEW_NAME, captions_by_default, render_preview
 from .regenerate import regenerate
 
-__all__ = ["PARTS", "PREVIEW_LABEL", "PREVIEW_NAME", "RemixError", "regenerate", "render_preview"]
+__all__ = ["PARTS", "PREVIEW_LABEL", "PREVIEW_NAME", "RemixError", "captions_by_default", "regenerate", "render_preview"]

@@ -26,6 +26,9 @@ MAX_FPS = 30
 #: The soundtrack's gain under a clip that has its own sound (speech stays on top); alone it plays at 1.
 MUSIC_UNDER_CLIP = 0.35
 FADE_S = 0.5
+#: On-screen lines read as spoken from which a video counts as captioned already: one alone may be a
+#: title that happens to be said.
+CAPTIONED_LINES = 2
 
 
 class _Progress(proglog.ProgressBarLogger):
@@ -46,19 +49,39 @@ class _Progress(proglog.ProgressBarLogger):
             self.progress(min(value, total), total)
 
 
-def _base(runs_dir, document: dict[str, Any]) -> tuple[str, Path, list[Word]]:
+def _shown(runs_dir, document: dict[str, Any]) -> tuple[str, Path, dict[str, Any] | None]:
     """What the preview shows: the creator's clip, else the top source video, else the cover; and
-    the words spoken in it (none for the cover)."""
+    that video's result entry (None for the cover)."""
     videos = document.get("videos") or []
     ordered = [v for v in videos if v.get("source") == "upload"] + [v for v in videos if v.get("source") != "upload"]
     for video in ordered:
         path = runs.file_path(runs_dir, document, video.get("video_url"))
         if path is not None:
-            return ("clip" if video.get("source") == "upload" else "video"), path, _words(video)
+            return ("clip" if video.get("source") == "upload" else "video"), path, video
     cover = runs.file_path(runs_dir, document, (document.get("cover") or {}).get("url"))
     if cover is not None:
-        return "cover", cover, []
+        return "cover", cover, None
     raise RemixError("run_id", "this run has no video or cover to show in a preview")
+
+
+def _shows_its_words(video: dict[str, Any]) -> bool:
+    """Whether ``video`` already carries its spoken words as burned-in text: the text stage read at
+    least ``CAPTIONED_LINES`` of its on-screen lines as said (``spoken``)."""
+    lines = video.get("captions")
+    return isinstance(lines, list) and sum(
+        1 for line in lines if isinstance(line, dict) and line.get("spoken") is True) >= CAPTIONED_LINES
+
+
+def captions_by_default(runs_dir: str | os.PathLike, document: dict[str, Any]) -> bool:
+    """Whether a preview of run ``document`` burns captions in when the caller does not say: when the
+    shown video has words and does not show them on screen already. A clip with its own karaoke or
+    subtitle captions (most real TikToks that talk) would otherwise carry its words twice, one set
+    over the other; the creator can still ask for them (``captions=True``)."""
+    try:
+        _, _, video = _shown(runs_dir, document)
+    except RemixError:
+        return False
+    return video is not None and bool(_words(video)) and not _shows_its_words(video)
 
 
 def _words(video: dict[str, Any]) -> list[Word]:
@@ -87,7 +110,7 @@ def render_preview(runs_dir: str | os.PathLike, *, run_id: str, captions: bool |
     picture's length with a short fade-out, under the clip's own sound at ``MUSIC_UNDER_CLIP``
     when it has any. H.264 + AAC, at most 720×1280. The new run links the first run's files and
     adds the preview (``preview`` in its JSON): the first run is never rewritten, since a run id
-    is a link anyone may be given. ``captions`` (default: whether the shown video has words) burns
+    is a link anyone may be given. ``captions`` (default: ``captions_by_default``) burns
     its words in, the current one highlighted, in ``caption_style`` (one of ``subtitles.STYLES``);
     with no words there is nothing to burn, and the preview JSON's ``captions`` says false.
     Raises ``RemixError`` naming ``run_id`` when the run has no soundtrack or nothing to show, or
@@ -104,8 +127,11 @@ def render_preview(runs_dir: str | os.PathLike, *, run_id: str, captions: bool |
         raise RemixError("run_id", "this run has no soundtrack to mix in; regenerate the soundtrack first")
     if caption_style not in subtitles.STYLES:
         raise RemixError("caption_style", f"must be one of {', '.join(subtitles.STYLES)}, not {caption_style!r}"[:120])
-    kind, base_path, words = _base(runs_dir, parent)
-    cues = subtitles.burned_cues(words) if words and captions is not False else []
+    kind, base_path, video = _shown(runs_dir, parent)
+    words = _words(video) if video is not None else []
+    if captions is None:
+        captions = captions_by_default(runs_dir, parent)
+    cues = subtitles.burned_cues(words) if words and captions else []
     document, run_dir = runs.derive(runs_dir, parent, leave_out={PREVIEW_NAME})
     try:
         width, height, length = _render(base_path, kind, music_path, run_dir / PREVIEW_NAME, progress,

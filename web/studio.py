@@ -186,7 +186,9 @@ def _load_result(run_id: str) -> dict[str, Any]:
 
 @bp.get("/runs/<run_id>")
 def run_page(run_id: str):
-    return render_template("run.html", result=_load_result(run_id),
+    result = _load_result(run_id)
+    return render_template("run.html", result=result,
+                           preview_captions=remix.captions_by_default(_studio().runs_dir, result),
                            stages={**stages.labels(), "preview": remix.PREVIEW_LABEL},
                            remakes={spec.name: spec.noun for spec in stages.specs() if spec.remixable},
                            caption_styles=subtitles.STYLES)

@@ -8,10 +8,12 @@ import numpy as np
 import pytest
 
 import runs
+import remix
 from remix import PREVIEW_NAME, RemixError, regenerate, render_preview
 from remix.preview import MUSIC_UNDER_CLIP
 from subtitles import SAFE_AREA, STYLES
 from subtitles.burn import MIN_CONTRAST, highlight_rgb
+from tests.conftest import SHARED_DATA
 from tests.subtitles.caption_frames import box, caption_mask, colour_pixels, letter_contrast
 from tiktok_videos import probe_duration
 
@@ -157,7 +159,7 @@ def _spoken_word(run: dict) -> dict:
 @pytest.mark.parametrize("style", STYLES)
 def test_my_clips_words_are_burned_in_inside_the_safe_area_highlighted_and_readable(
         studio, worded_run, plain_preview, clip_path, style):
-    document = render_preview(studio.runs_dir, run_id=worded_run["run_id"], caption_style=style)
+    document = render_preview(studio.runs_dir, run_id=worded_run["run_id"], captions=True, caption_style=style)
     assert document["preview"]["captions"] is True and document["preview"]["caption_style"] == style
     word = _spoken_word(worded_run)
     at = (word["start_s"] + word["end_s"]) / 2
@@ -179,8 +181,39 @@ def test_my_clips_words_are_burned_in_inside_the_safe_area_highlighted_and_reada
         assert np.corrcoef(residual, bed)[0, 1] > 0.9 and abs(_db(residual) - _db(bed)) < 1
 
 
-def test_captions_are_on_by_default_when_there_are_words_and_off_means_no_text(studio, worded_run, plain_preview,
-                                                                                clip_path):
+def _with_upload(studio, run: dict, **changes) -> dict:
+    """A run derived from ``run`` whose upload entry has ``changes``."""
+    document, _ = runs.derive(studio.runs_dir, run)
+    document["videos"] = [{**v, **changes} if v.get("source") == "upload" else v for v in document["videos"]]
+    runs.save(studio.runs_dir, document)
+    return document
+
+
+def test_by_default_words_are_burned_in_unless_the_clip_already_shows_them(studio, worded_run):
+    said_on_screen = [{"text": "you're 100% a beta", "start_s": 1.0, "spoken": True},
+                      {"text": "watch the movie", "start_s": 2.0, "spoken": True},
+                      {"text": "BUCKETS", "start_s": 0.0, "spoken": False}]
+    karaoke = _with_upload(studio, worded_run, captions=said_on_screen)
+    assert remix.captions_by_default(studio.runs_dir, karaoke) is False
+    assert render_preview(studio.runs_dir, run_id=karaoke["run_id"])["preview"]["captions"] is False
+    assert render_preview(studio.runs_dir, run_id=karaoke["run_id"], captions=True)["preview"]["captions"] is True
+    # One spoken line may be a title that happens to be said; unspoken text (a sticker) is no caption.
+    titled = _with_upload(studio, worded_run, captions=said_on_screen[1:])
+    assert remix.captions_by_default(studio.runs_dir, titled) is True
+    assert render_preview(studio.runs_dir, run_id=titled["run_id"])["preview"]["captions"] is True
+    silent = _with_upload(studio, worded_run, words=[], captions=[])
+    assert remix.captions_by_default(studio.runs_dir, silent) is False
+
+
+@pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="../shared is not here")
+def test_the_real_clip_already_shows_its_words_so_they_are_not_burned_twice(studio, clip_run):
+    # The shared TikTok has its own karaoke-style captions; the text stage reads them as said.
+    upload = next(v for v in clip_run["videos"] if v["source"] == "upload")
+    assert sum(c["spoken"] for c in upload["captions"]) >= remix.preview.CAPTIONED_LINES, upload["captions"]
+    assert remix.captions_by_default(studio.runs_dir, clip_run) is False
+
+
+def test_captions_off_means_no_text(studio, worded_run, plain_preview, clip_path):
     assert plain_preview["preview"]["captions"] is False and plain_preview["preview"]["caption_style"] is None
     word = _spoken_word(worded_run)
     at = (word["start_s"] + word["end_s"]) / 2
@@ -188,7 +221,8 @@ def test_captions_are_on_by_default_when_there_are_words_and_off_means_no_text(s
     source = _frame(clip_path, at)
     # Against the clip itself, only the encoder's noise: no caption-sized change anywhere.
     assert caption_mask(plain, source).sum() < 0.05 * caption_mask(
-        _frame(studio.runs_dir / render_preview(studio.runs_dir, run_id=worded_run["run_id"])["run_id"] / PREVIEW_NAME,
+        _frame(studio.runs_dir / render_preview(studio.runs_dir, run_id=worded_run["run_id"],
+                                                captions=True)["run_id"] / PREVIEW_NAME,
                at), source).sum()
 
 

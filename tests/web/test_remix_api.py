@@ -73,7 +73,7 @@ def test_bad_remix_requests_are_400_naming_the_field(client, key, run, body, fie
 def test_a_preview_takes_its_caption_options_and_says_what_it_burned(client, key, run, wait_job):
     headers = {"X-API-Key": key}
     shown = next(v for v in run["videos"] if v.get("video_url"))
-    for body, expected in [({"caption_style": "karaoke"}, bool(shown.get("words"))), ({"captions": False}, False)]:
+    for body, expected in [({"captions": True, "caption_style": "karaoke"}, bool(shown.get("words"))), ({"captions": False}, False)]:
         created = client.post("/api/jobs", json={"kind": "preview", "run_id": run["run_id"], **body}, headers=headers)
         assert created.status_code == 202, created.get_json()
         job = wait_job(client, key, created.get_json()["job_id"])
@@ -81,3 +81,25 @@ def test_a_preview_takes_its_caption_options_and_says_what_it_burned(client, key
         preview = job["result"]["preview"]
         assert preview["captions"] is expected
         assert preview["caption_style"] == ("karaoke" if expected else None)
+
+
+def test_the_run_page_starts_captions_off_for_a_video_that_already_shows_its_words(app, client, run):
+    import runs
+
+    runs_dir = app.extensions["studio"].runs_dir
+    shown = next(v for v in run["videos"] if v.get("video_url"))
+    if not shown.get("words"):
+        pytest.skip("the shown demo video has no words")
+    said = [{"text": w["text"], "start_s": w["start_s"], "spoken": True} for w in shown["words"][:2]]
+    document, _ = runs.derive(runs_dir, run)
+    document["videos"] = [{**v, "captions": said} if v["video_url"] == shown["video_url"] else v
+                          for v in document["videos"]]
+    runs.save(runs_dir, document)
+    for run_id, checked in [(document["run_id"], False), (run["run_id"], None)]:
+        page = client.get(f"/runs/{run_id}").get_data(as_text=True)
+        box = next(line for line in page.splitlines() if 'id="preview-captions"' in line)
+        if checked is False:
+            assert " checked" not in box and 'id="preview-captions-note"' in page
+        else:  # the original run: checked exactly when its shown video does not show its words already
+            import remix
+            assert (" checked" in box) is remix.captions_by_default(runs_dir, run)
