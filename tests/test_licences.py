@@ -286,3 +286,28 @@ def test_a_composer_runs_soundtrack_is_generated_on_its_json_and_its_page(studio
     runs.save(studio.config["TRENDTOK_RUNS_DIR"], old)
     assert runs.load(studio.config["TRENDTOK_RUNS_DIR"], result["run_id"])["music"]["licence"] == \
         licences.licence("generated-nc")
+
+
+def test_a_trending_sounds_licence_is_the_sounds_whatever_the_tags_and_window_pick(tmp_path):
+    """One sound flagged original on its #one post and not on its (later) #two post: asked for #one alone,
+    or over a window holding only that post, it is still commercial, as its posts together say."""
+    import sound_service
+    from trend_lake import parse_window
+
+    def item(n, tag, original):
+        return {"id": f"7300000000000000{n:03d}", "desc": f"take {n} #{tag}", "createTime": 1_760_000_000 + n * 86_400,
+                "author": {"uniqueId": "maker"},
+                "music": {"id": "flipped", "title": "Song", "authorName": "someone", "original": original},
+                "stats": {"playCount": 1000 + n, "diggCount": 1, "commentCount": 1, "shareCount": 1}}
+
+    export = tmp_path / "split.json"
+    export.write_text(json.dumps([item(1, "one", True), item(20, "two", False)]))
+    Lake(tmp_path / "lake").ingest(export, profile="mine")
+    config = {"TRENDTOK_LAKE": str(tmp_path / "lake"), "TRENDTOK_CACHE_DIR": str(tmp_path / "cache"),
+              "TRENDTOK_SOUNDS_DEMO": False}
+    for tags in (["one"], ["two"], ["one", "two"]):
+        assert [s.licence["kind"] for s in sound_service.trending(config, tags=tags)] == ["commercial"], tags
+    # Only the #one post (2025-10-10; #two's is 2025-10-29).
+    early = sound_service.trending_window(config, parse_window(since="2025-10-09", until="2025-10-11"))
+    rows = sound_service.trending(config, tags=["one", "two"], window=early)
+    assert [(s.posts, s.licence["kind"]) for s in rows] == [(1, "commercial")]
