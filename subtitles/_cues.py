@@ -14,6 +14,9 @@ from tiktok_to_text import Word
 #: What may follow a sentence's final mark and still end it: `He said "no."` ends at the quote.
 _CLOSERS = "\"'”’»)]}"
 _SENTENCE_ENDS = (".", "?", "!", "…")
+#: The least time a cue is shown (s): WebVTT wants each cue to end after it starts, and 10 ms
+#: survives the files' millisecond rounding.
+_SHORTEST_S = 0.01
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,7 @@ def make_cues(words: Iterable[Word], *, max_lines: int = 2, max_chars: int = 32,
     its last word's end but never over ``max_s`` seconds and never past the next cue's start. A
     word ending a sentence (``. ? !``) closes its cue. A cue shorter than ``min_s`` is held on
     into the silence after it, up to ``min_s`` or the next cue's start, whichever comes first.
+    Every cue ends after it starts: where words share one instant, each next cue starts 10 ms later.
     """
     _check_number("max_lines", max_lines, minimum=1, integer=True)
     _check_number("max_chars", max_chars, minimum=1, integer=True)
@@ -127,10 +131,15 @@ def make_cues(words: Iterable[Word], *, max_lines: int = 2, max_chars: int = 32,
     cues = []
     for i, group in enumerate(groups):
         start = starts[i]
+        if i + 1 < len(groups) and starts[i + 1] < start + _SHORTEST_S:
+            # Words at one instant (Whisper gives zero-length words; words past a clip's end are
+            # pinned to it) would leave this cue no time at all: the next one waits a moment.
+            starts[i + 1] = round(start + _SHORTEST_S, 3)
         end = min(max(word.end_s for line in group for word in line), start + max_s)
         following = starts[i + 1] if i + 1 < len(groups) else math.inf
         end = min(end, following)
         if end - start < min_s:
             end = min(start + min_s, following)
+        end = max(end, min(start + _SHORTEST_S, following))
         cues.append(Cue(start_s=start, end_s=end, lines=tuple(tuple(line) for line in group)))
     return cues

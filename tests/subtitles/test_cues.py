@@ -50,8 +50,12 @@ def check_rules(words: list[Word], cues: list[Cue], *, max_lines=2, max_chars=32
             assert width <= max_chars or len(line) == 1, (cue.text, width)
         # Only a cue's last word may end a sentence.
         assert not any(w.text.strip().endswith(SENTENCE_ENDS) for w in cue.words[:-1]), cue.text
-        assert cue.start_s == cue.words[0].start_s
-        assert cue.start_s <= cue.end_s <= cue.start_s + max_s + 1e-9
+        previous = cues[i - 1] if i else None
+        # At its first word's start, or (words at one instant) a moment after the cue before it.
+        assert cue.start_s == cue.words[0].start_s or (
+            previous is not None and cue.start_s == round(previous.start_s + 0.01, 3)
+            and cue.words[0].start_s < cue.start_s), (cue.start_s, cue.words[0].start_s)
+        assert cue.start_s < cue.end_s <= cue.start_s + max_s + 1e-9
         ends = max(w.end_s for w in cue.words)
         if following is not None:
             assert cue.end_s <= following.start_s
@@ -103,6 +107,15 @@ def test_a_short_cue_is_held_into_silence_but_never_over_the_next():
     # Words that overlap across a sentence end: the first cue ends where the next begins.
     overlap = make_cues(words_of([(" Yes.", 1.0, 1.6), (" No", 1.4, 2.0)]))
     assert overlap[0].end_s == 1.4 and overlap[0].end_s <= overlap[1].start_s
+
+
+def test_words_at_one_instant_still_get_cues_that_end_after_they_start():
+    # Whisper gives zero-length words, and pins words past a clip's end to its length.
+    cues = make_cues(words_of([(" Hi.", 1.0, 1.0), (" Bye.", 1.0, 1.0), (" Now", 1.0, 1.0)]))
+    assert [c.text for c in cues] == ["Hi.", "Bye.", "Now"]
+    assert [(c.start_s, c.end_s) for c in cues] == [(1.0, 1.01), (1.01, 1.02), (1.02, pytest.approx(1.82))]
+    from subtitles import to_vtt
+    assert "00:00:01.000 --> 00:00:01.010" in to_vtt(cues)
 
 
 def test_a_word_wider_than_a_line_gets_a_line_of_its_own():
