@@ -256,6 +256,8 @@ def _renamed(document: dict[str, Any]) -> dict[str, Any]:
 def openapi_schemas() -> dict[str, Any]:
     """The stage names and the run JSON as OpenAPI components (``web.openapi`` adds them): each
     stage's part from its spec's ``schema``, so a registered stage shows in the document."""
+    from tiktok_to_text import WORD_TIMINGS
+
     every = stages.specs()
     per_stage = {"type": "object", "propertyNames": {"enum": [s.name for s in every] + ["total"]}}
     parts: dict[str, Any] = {}
@@ -274,7 +276,7 @@ def openapi_schemas() -> dict[str, Any]:
             "words": {"type": "array", "description": "The transcript's words in time order",
                       "items": {"type": "object", "required": ["text", "start_s", "end_s"],
                                 "properties": {"text": text, "start_s": second, "end_s": second}}},
-            "word_timing": {"type": "string", "enum": ["word", "segment", "none"],
+            "word_timing": {"type": "string", "enum": list(WORD_TIMINGS),
                             "description": "word: timed by the recogniser (Whisper, sphinx); segment: spread "
                                            "evenly over the segment heard (a backend without word times); none: "
                                            "no words. Absent in runs made before word timing."},

@@ -254,13 +254,14 @@ def to_ass(cues: Sequence, *, width: int, height: int, style: str = STYLES[0]) -
 def burn_filter(ass_path: str | Path) -> str:
     """The ffmpeg video filter that draws the script at ``ass_path`` with the studio's font.
 
-    Both paths go into a filtergraph, where ``:``, ``\\``, ``'`` and ``,`` mean something; the
-    caller's script lives in a temporary folder of its own naming, and the font folder is ours.
+    Both paths go into a filtergraph, where ``:``, ``\\``, ``'``, ``,``, ``;`` and brackets mean
+    something (a temporary folder or an install path may hold any of them), so each is escaped
+    twice, as ffmpeg reads it: once as an option's value, once as part of the graph.
     """
     def quoted(path: Path) -> str:
         text = str(Path(path).resolve())
-        if any(ch in text for ch in ":\\',;[]="):
-            raise ValueError(f"a path ffmpeg's filter syntax cannot take: {Path(path).name}")
-        return text
+        for ch in "\\':":  # the option's value
+            text = text.replace(ch, "\\" + ch)
+        return "".join("\\" + ch if ch in "\\'[],;" else ch for ch in text)  # the graph
 
     return f"ass=filename={quoted(Path(ass_path))}:fontsdir={quoted(FONT_PATH.parent)}"

@@ -72,10 +72,15 @@ def test_burned_lines_are_short_enough_to_read_on_a_phone():
     assert all(len(" ".join(w.text.strip() for w in line)) <= LINE_CHARS for cue in cues for line in cue.lines)
 
 
-def test_a_path_the_filter_syntax_cannot_take_is_refused(tmp_path):
+def test_a_folder_named_with_the_filter_syntaxs_own_characters_still_draws(tmp_path):
     assert burn_filter(tmp_path / "captions.ass").startswith(f"ass=filename={tmp_path.resolve()}/captions.ass:fontsdir=")
-    with pytest.raises(ValueError):
-        burn_filter(tmp_path / "a:b.ass")
+    script = to_ass(burned_cues(spoken("HONESTLY the best pasta")), width=W, height=H)
+    odd = tmp_path / "it's a:b,c;[d]=e\\f"
+    odd.mkdir()
+    plain = _draw(tmp_path, "color=c=0x336699", None, 0.5)
+    drawn = _draw(tmp_path, "color=c=0x336699", script, 0.5)
+    assert caption_mask(drawn, plain).sum() > 100  # the script drew something
+    assert np.array_equal(_draw(odd, "color=c=0x336699", script, 0.5), drawn)
 
 
 def test_contrast_ratio_is_wcags():
