@@ -77,6 +77,7 @@ class _Publisher:
         self.result = result
         self.url_prefix = url_prefix
         self.warnings: list[str] = []
+        self.written: dict[str, bytes] = {}  # each captions file's bytes by its URL, for the run's own copy
 
     def url(self, relative: str) -> str:
         return url(self.result.run_id, relative, url_prefix=self.url_prefix)
@@ -129,9 +130,10 @@ class _Publisher:
         try:
             cues = subtitles.make_cues(text.words)
             for fmt, write in (("vtt", subtitles.to_vtt), ("srt", subtitles.to_srt)):
-                relative = f"{CAPTIONS_DIR}/{stem}.{fmt}"
-                utils.atomic_write_bytes(self.result.run_dir / relative, write(cues).encode("utf-8"))
+                relative, data = f"{CAPTIONS_DIR}/{stem}.{fmt}", write(cues).encode("utf-8")
+                utils.atomic_write_bytes(self.result.run_dir / relative, data)
                 made[f"captions_{fmt}_url"] = self.url(relative)
+                self.written[made[f"captions_{fmt}_url"]] = data
         except (OSError, StudioError) as exc:
             self.warnings.append(f"{stem}: could not write its captions ({exc})")
         return made
@@ -142,11 +144,10 @@ class _Publisher:
         if not captioned:
             return None
         chosen = next((v for v in captioned if v["source"] == "upload"), captioned[0])
-        folder = self.result.run_dir
         try:
             for fmt in ("vtt", "srt"):
-                relative = chosen[f"captions_{fmt}_url"].rsplit(f"/{CAPTIONS_DIR}/", 1)[1]
-                utils.atomic_write_bytes(folder / f"captions.{fmt}", (folder / CAPTIONS_DIR / relative).read_bytes())
+                utils.atomic_write_bytes(self.result.run_dir / f"captions.{fmt}",
+                                         self.written[chosen[f"captions_{fmt}_url"]])
         except OSError as exc:
             self.warnings.append(f"the run's captions could not be written ({exc})")
             return None
