@@ -38,6 +38,9 @@ class PostIndex:
     score: np.ndarray
     demo: np.ndarray
     original: np.ndarray | None = None
+    #: Per sound (by code), over every row: any post of it flagged original, not original, or demo.
+    #: A licence is the sound's, not a ranking's, so these never depend on the tags or window asked.
+    sound_flags: dict[str, np.ndarray] | None = None
     post: np.ndarray | None = None
     snap: np.ndarray | None = None
     seconds: np.ndarray | None = None
@@ -100,9 +103,15 @@ def _build(table: pa.Table, *, history: bool) -> PostIndex:
             else np.zeros(table.num_rows, bool))
     original = (pc.fill_null(pc.cast(table.column("music_original"), pa.int8()), -1).to_numpy(zero_copy_only=False)
                 if "music_original" in table.column_names else np.full(table.num_rows, -1, np.int8))
+    said = sound >= 0
+
+    def any_of(rows: np.ndarray) -> np.ndarray:
+        return np.bincount(sound[said & rows], minlength=len(sounds.dictionary)) > 0
+
+    flags = {"original": any_of(original == 1), "commercial": any_of(original == 0), "demo": any_of(demo)}
     return PostIndex(tags=flat.dictionary, tag_starts=np.searchsorted(codes[by_tag], np.arange(len(flat.dictionary) + 1)),
                   tag_rows=rows[by_tag], sounds=sounds.dictionary, sound=sound, score=post_scores(table), demo=demo,
-                  original=original, **extra)
+                  original=original, sound_flags=flags, **extra)
 
 
 def _bools(column: pa.ChunkedArray | pa.Array) -> np.ndarray:

@@ -162,18 +162,14 @@ def trending_sounds(posts: pa.Table, *, tags: Sequence[str], limit: int = 10, so
     order = np.argsort(position[codes[picked]], kind="stable")
     rows, scores = rows[order], scores[order]
     bounds = np.append(np.searchsorted(position[codes[picked]][order], np.arange(len(chosen))), len(rows))
-    # A licence is the sound's, not the ranking's: its flags over every post of it in the table, not
-    # only those the tags and the window picked (else #a could call a sound original that #b calls commercial).
-    said = index.sound >= 0
-    flagged = {value: np.bincount(index.sound[said & (index.original == value)], minlength=len(sounds)) > 0
-               for value in (0, 1)}
-    demo_sound = np.bincount(index.sound[said & index.demo], minlength=len(sounds)) > 0
+    # A licence is the sound's (index.sound_flags, over every post of it), not only the picked posts'.
+    flags = index.sound_flags
     demo, kinds, listed = [], [], []
     for n, (start, end) in enumerate(zip(bounds[:-1], bounds[1:])):
         sound = chosen[n]
         demo.append(bool(index.demo[rows[start:end]].any()))
-        kinds.append(kind_of_posts(demo=bool(demo_sound[sound]), original=bool(flagged[1][sound]),
-                                   commercial=bool(flagged[0][sound])))
+        kinds.append(kind_of_posts(demo=bool(flags["demo"][sound]), original=bool(flags["original"][sound]),
+                                   commercial=bool(flags["commercial"][sound])))
         listed.append(start + _best(scores[start:end], posts, rows[start:end], max(top_posts, 1)))
     shown = [len(best) for best in listed]  # one at least: it names the track
     listed = np.concatenate(listed)
